@@ -1,0 +1,1 @@
+"""Chat platform adapters: each translates platform events into core calls and replies back."""

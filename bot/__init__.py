@@ -1,0 +1,1 @@
+"""HubBot's core: content, search, commands and replies. No chat platform is imported here."""

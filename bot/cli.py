@@ -1,0 +1,308 @@
+"""The `hub` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from bot.content import content_stats, export_content, import_content, load_paths
+from bot.content.store import count_entries
+from bot.db import has_schema, is_current, make_engine, upgrade
+from bot.hub import Hub
+from bot.models import Kind, Level
+from bot.search import SearchResult
+
+app = typer.Typer(
+    help="HubBot: the developer knowledge hub in your chat.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+content_app = typer.Typer(help="Check and count content files.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+app.add_typer(content_app, name="content")
+app.add_typer(db_app, name="db")
+
+PROGRESS_THRESHOLD = 300
+MAX_PASTE = 20_000
+
+
+class Fail(Exception):
+    """A one-line message for the user and an exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def open_store(seed: bool = False) -> Engine:
+    """The engine, with the schema current (SQLite upgrades itself); seeded when asked and empty."""
+    config = settings()
+    engine = make_engine(config.database_url)
+    if config.database_url.startswith("sqlite"):
+        if not has_schema(engine) or not is_current(engine):
+            upgrade(engine)
+    elif not has_schema(engine) or not is_current(engine):
+        raise Fail("the database schema is not current: run `hub db upgrade`")
+    if seed and count_entries(engine) == 0 and config.content_dir.is_dir():
+        result = import_content(engine, [config.content_dir])
+        if not result.ok:
+            raise Fail(f"the shipped content has problems: {result.problems[0]}")
+    return engine
+
+
+def hits_json(result: SearchResult) -> str:
+    return json.dumps(
+        [
+            {
+                "id": h.id,
+                "kind": h.kind,
+                "title": h.title,
+                "topic": h.topic,
+                "level": h.level,
+                "score": h.score,
+                "excerpt": h.excerpt,
+            }
+            for h in result.hits
+        ],
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def print_hits(result: SearchResult, empty: str) -> None:
+    if result.corrected:
+        typer.echo(f"Did you mean: {result.corrected}")
+    if not result.hits:
+        typer.echo(empty)
+        if result.suggestions:
+            typer.echo("Topics: " + ", ".join(result.suggestions))
+        return
+    for hit in result.hits:
+        meta = " · ".join(p for p in (hit.kind, hit.topic, hit.level) if p)
+        typer.echo(f"{hit.score:8.3f}  {hit.id}  [{meta}]\n          {hit.title}")
+
+
+def read_query(text: str) -> str:
+    text = "".join(ch for ch in text[:MAX_PASTE] if ch >= " " or ch in "\n\t")
+    if not text.strip():
+        raise Fail("the query is empty", 2)
+    return text
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only this topic.")] = None,
+    level: Annotated[Level | None, typer.Option(help="Only this level.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the hub."""
+    query = read_query(query)
+    hub = Hub(settings(), open_store(seed=True))
+    result = hub.searcher.search(
+        query,
+        kind=kind.value if kind else None,
+        topic=topic.lower() if topic else None,
+        level=level.value if level else None,
+        limit=limit,
+    )
+    if as_json:
+        typer.echo(hits_json(result))
+    else:
+        print_hits(result, "No results.")
+
+
+@app.command()
+def error(
+    text: Annotated[
+        str | None, typer.Argument(help="The error; read from stdin if omitted.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=20)] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Find the root cause and fix of a pasted error."""
+    if text is None:
+        if sys.stdin.isatty():
+            raise Fail("paste the error as an argument or on stdin", 2)
+        text = sys.stdin.read(MAX_PASTE)
+    paste = read_query(text)
+    hub = Hub(settings(), open_store(seed=True))
+    result = hub.searcher.match_error(paste, limit=limit)
+    if as_json:
+        typer.echo(hits_json(result))
+    else:
+        print_hits(result, "No known fix for this error.")
+
+
+@app.command()
+def show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one entry in full."""
+    from adapters.console import render_reply
+    from bot.content.store import entry_data
+    from bot.lookup import find_entry, show_command
+
+    hub = Hub(settings(), open_store(seed=True))
+    entry = find_entry(hub, entry_id)
+    if entry is None:
+        raise Fail(f"no entry with id {entry_id[:64]!r}")
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [entry_data(entry).model_dump(mode="json") | {"score": 1.0}],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        from bot.commands import ChatContext
+
+        reply = show_command(hub, ChatContext("console", "cli"), entry.id)
+        typer.echo(render_reply(reply))
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Folders, .md, .yml or .jsonl files.")],
+) -> None:
+    """Import content (upsert by id; any problem imports nothing)."""
+    from rich.progress import Progress
+
+    engine = open_store()
+    progress = Progress(transient=True, disable=not sys.stderr.isatty())
+    task = progress.add_task("importing", total=None)
+    state: dict[str, Any] = {}
+
+    def loaded(total: int) -> None:
+        if total > PROGRESS_THRESHOLD:
+            progress.update(task, total=total)
+            progress.start()
+            state["on"] = True
+
+    def advance(n: int) -> None:
+        if state.get("on"):
+            progress.advance(task, n)
+
+    try:
+        result = import_content(engine, paths, progress=advance, on_loaded=loaded)
+    finally:
+        progress.stop()
+    if not result.ok:
+        for problem in result.problems[:50]:
+            typer.echo(str(problem), err=True)
+        more = len(result.problems) - 50
+        if more > 0:
+            typer.echo(f"... and {more} more problems", err=True)
+        raise Fail(f"nothing imported: {len(result.problems)} problem(s)")
+    typer.echo(
+        f"imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
+    )
+
+
+@app.command()
+def export(target: Annotated[Path, typer.Argument(metavar="DIR")]) -> None:
+    """Write the store's content as content files under DIR."""
+    if target.exists() and not target.is_dir():
+        raise Fail(f"{target} is not a directory")
+    written = export_content(open_store(), target)
+    typer.echo(f"exported {written} files to {target}")
+
+
+@content_app.command("check")
+def content_check(path: Annotated[Path | None, typer.Argument()] = None) -> None:
+    """Validate content files; every problem as file:line: message."""
+    target = path or settings().content_dir
+    found = load_paths([target])
+    for problem in sorted(found.problems):
+        typer.echo(str(problem))
+    if found.problems:
+        raise typer.Exit(1)
+    typer.echo(f"ok: {len(found.entries)} entries, {len(found.paths)} paths")
+
+
+@content_app.command("stats")
+def content_stats_command(
+    path: Annotated[Path | None, typer.Argument()] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Count entries by kind, topic and level, and learning paths."""
+    found = load_paths([path or settings().content_dir])
+    if found.problems:
+        raise Fail(f"{found.problems[0]} (run `hub content check`)")
+    stats = content_stats(found)
+    if as_json:
+        typer.echo(json.dumps(stats, indent=2))
+        return
+    for name in ("kinds", "topics", "levels"):
+        typer.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in stats[name].items()))
+    typer.echo(f"paths: {stats['paths']}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration."""
+    engine = make_engine(settings().database_url)
+    upgrade(engine)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def console() -> None:
+    """Chat with HubBot in the terminal (reads commands from stdin when piped)."""
+    from adapters.console import ConsoleChat
+
+    ConsoleChat(Hub(settings(), open_store(seed=True))).run()
+
+
+@app.command()
+def serve(
+    platform: Annotated[str | None, typer.Argument(help="slack, discord or console")] = None,
+) -> None:
+    """Run the bot on the configured platforms; the console when no tokens are set."""
+    config = settings()
+    chosen = [platform] if platform else (config.platforms or ["console"])
+    unknown = [p for p in chosen if p not in {"slack", "discord", "console"}]
+    if unknown:
+        raise Fail(f"unknown platform {unknown[0]!r}: use slack, discord or console", 2)
+    if chosen == ["console"]:
+        if not config.platforms:
+            typer.echo(
+                "No SLACK_BOT_TOKEN or DISCORD_TOKEN set: starting the console chat.", err=True
+            )
+        console()
+        return
+    raise Fail(f"the {', '.join(chosen)} adapter is not available in this build")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()  # usage errors and typer.Exit are handled (and exit) here
+    except Fail as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.code)
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        typer.echo(f"error: database: {str(reason).splitlines()[0][:200]}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        logging.getLogger("hub").debug("unexpected", exc_info=True)
+        typer.echo(f"error: {type(exc).__name__}: {str(exc)[:200]}", err=True)
+        sys.exit(1)

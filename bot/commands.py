@@ -1,0 +1,92 @@
+"""The `/hub` command grammar, shared by every adapter, and the registry features add to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.replies import Reply, usage
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+MAX_COMMAND_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    """Who is asking, and where. Ids are the platform's own, opaque to the core."""
+
+    platform: str
+    user_id: str
+    user_name: str = ""
+    channel_id: str = ""
+    thread_id: str | None = None
+    workspace_id: str = ""
+    # Whether the platform says this person may manage the channel (admins, Manage Channels).
+    can_manage_channel: bool = False
+
+
+Handler = Callable[["Hub", ChatContext, str], Reply]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    usage: str
+    summary: str
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+
+
+COMMANDS: dict[str, CommandSpec] = {}
+ACTIONS: dict[str, Handler] = {}
+
+
+def command(
+    name: str, usage: str, summary: str, aliases: tuple[str, ...] = ()
+) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        spec = CommandSpec(name, usage, summary, handler, aliases)
+        for key in (name, *aliases):
+            COMMANDS[key] = spec
+        return handler
+
+    return register
+
+
+def action(name: str) -> Callable[[Handler], Handler]:
+    """Register the handler of a button; its value is an opaque id string."""
+
+    def register(handler: Handler) -> Handler:
+        ACTIONS[name] = handler
+        return handler
+
+    return register
+
+
+def clean_text(text: str) -> str:
+    """Drop NUL and other control characters (but keep newlines and tabs); cap the length."""
+    text = text[:MAX_COMMAND_CHARS]
+    return "".join(ch for ch in text if ch >= " " or ch in "\n\t")
+
+
+def parse(text: str) -> tuple[CommandSpec, str] | Reply:
+    """Split `/hub name rest…` into its command and the raw rest; a usage reply if unknown."""
+    text = clean_text(text).strip()
+    for prefix in ("/hub", "hub"):
+        if text.lower() == prefix or text.lower().startswith(prefix + " "):
+            text = text[len(prefix) :].strip()
+            break
+    if not text:
+        return COMMANDS["help"], ""
+    name, _, rest = text.partition(" ")
+    if "\n" in name:
+        name, _, more = name.partition("\n")
+        rest = more + (" " + rest if rest else "")
+    spec = COMMANDS.get(name.lower())
+    if spec is None:
+        known = ", ".join(sorted({s.name for s in COMMANDS.values()}))
+        return usage(f"I don't know `{name[:40]}`. Try one of: {known}.", "/hub help")
+    return spec, rest.strip()

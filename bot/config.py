@@ -1,0 +1,45 @@
+"""Settings, read once from the environment (and `.env`) and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CONTENT = REPO_ROOT / "content"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("sqlite:///hubbot.db", alias="HUB_DATABASE_URL")
+    content_dir: Path = Field(SHIPPED_CONTENT, alias="HUB_CONTENT_DIR")
+    log_level: str = Field("INFO", alias="HUB_LOG_LEVEL")
+    # How often a process checks whether another process changed the content (seconds).
+    freshness_interval: float = Field(2.0, alias="HUB_FRESHNESS_INTERVAL")
+
+    slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(None, alias="SLACK_API_URL")
+    slack_admins: str = Field("", alias="SLACK_ADMINS")
+
+    discord_token: str | None = Field(None, alias="DISCORD_TOKEN")
+    discord_guild_id: int | None = Field(None, alias="DISCORD_GUILD_ID")
+    discord_api_url: str | None = Field(None, alias="DISCORD_API_URL")
+    discord_gateway_url: str | None = Field(None, alias="DISCORD_GATEWAY_URL")
+
+    daily_grace_hours: float = Field(2.0, alias="HUB_DAILY_GRACE_HOURS")
+    mock_idle_minutes: float = Field(60.0, alias="HUB_MOCK_IDLE_MINUTES")
+
+    @property
+    def platforms(self) -> list[str]:
+        """The chat platforms whose tokens are configured."""
+        found = []
+        if self.slack_bot_token:
+            found.append("slack")
+        if self.discord_token:
+            found.append("discord")
+        return found

@@ -1,0 +1,19 @@
+"""Content as files: the schema, reading and writing files, import and export."""
+
+from bot.content.files import ContentProblem, ContentSet, load_paths, render_entry, render_path
+from bot.content.schema import EntryData, PathData
+from bot.content.store import ImportResult, content_stats, export_content, import_content
+
+__all__ = [
+    "ContentProblem",
+    "ContentSet",
+    "EntryData",
+    "ImportResult",
+    "PathData",
+    "content_stats",
+    "export_content",
+    "import_content",
+    "load_paths",
+    "render_entry",
+    "render_path",
+]

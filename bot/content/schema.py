@@ -1,0 +1,152 @@
+"""The one schema every entry and learning path is validated against, whatever file it came from."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from bot.models import Kind, Level
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9+#.-]*$"
+MAX_TEXT = 100_000
+
+EntryId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+
+# The text fields each kind needs, and the ones it may have.
+REQUIRED_TEXT: dict[Kind, tuple[str, ...]] = {
+    Kind.question: (),
+    Kind.error: ("root_cause", "fix"),
+    Kind.snippet: ("code", "language"),
+    Kind.article: ("body",),
+}
+ALLOWED_TEXT: dict[Kind, tuple[str, ...]] = {
+    Kind.question: ("answer", "deep_dive", "real_world", "common_mistakes", "production_scenario"),
+    Kind.error: ("root_cause", "fix", "stack"),
+    Kind.snippet: ("description", "language", "dialect", "code"),
+    Kind.article: ("summary", "body"),
+}
+TEXT_FIELDS = tuple(dict.fromkeys(f for fields in ALLOWED_TEXT.values() for f in fields))
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("contains a NUL byte")
+    return value
+
+
+class EntryData(BaseModel):
+    """A validated entry, as it stands in a content file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: EntryId
+    kind: Kind
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    topic: Slug
+    tags: tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...] = ()
+    level: Level | None = None
+    role: Annotated[str, StringConstraints(max_length=40)] | None = None
+    source: Annotated[str, StringConstraints(max_length=200)] = "hubbot"
+    answer: Text | None = None
+    deep_dive: Text | None = None
+    real_world: Text | None = None
+    common_mistakes: Text | None = None
+    production_scenario: Text | None = None
+    root_cause: Text | None = None
+    fix: Text | None = None
+    stack: Slug | None = None
+    description: Text | None = None
+    language: Slug | None = None
+    dialect: Slug | None = None
+    code: Text | None = None
+    summary: Text | None = None
+    body: Text | None = None
+
+    @field_validator("title", "role", "source", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = " ".join(value.split())
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [t for t in re.split(r"[,\s]+", value) if t]
+        if isinstance(value, list | tuple):
+            return tuple(dict.fromkeys(str(t).strip().lower() for t in value if str(t).strip()))
+        return value
+
+    @field_validator("topic", "stack", "language", "dialect", "level", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator(*TEXT_FIELDS, mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
+            return value or None
+        return value
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> EntryData:
+        for field in (self.title, self.answer, self.code, self.body, self.fix, self.root_cause):
+            if field is not None:
+                _no_nul(field)
+        missing = [f for f in REQUIRED_TEXT[self.kind] if not getattr(self, f)]
+        if missing:
+            raise ValueError(f"a {self.kind.value} needs {', '.join(missing)}")
+        foreign = [
+            f for f in TEXT_FIELDS if f not in ALLOWED_TEXT[self.kind] and getattr(self, f)
+        ]
+        if foreign:
+            raise ValueError(f"a {self.kind.value} cannot have {', '.join(foreign)}")
+        return self
+
+
+class PathStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    goal: Annotated[str, StringConstraints(max_length=1000)] = ""
+    entries: tuple[EntryId, ...] = ()
+
+
+class Milestone(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after_step: int = Field(ge=1)
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
+class PathData(BaseModel):
+    """A validated learning path: ordered steps that link to entries, and milestones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: EntryId
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    level: Annotated[str, StringConstraints(pattern=r"^(beginner|mid|advanced)$")]
+    description: Annotated[str, StringConstraints(max_length=5000)] = ""
+    steps: tuple[PathStep, ...] = Field(min_length=1)
+    milestones: tuple[Milestone, ...] = ()
+
+    @model_validator(mode="after")
+    def _milestones_in_range(self) -> PathData:
+        for milestone in self.milestones:
+            if milestone.after_step > len(self.steps):
+                raise ValueError(
+                    f"milestone {milestone.title!r} comes after step {milestone.after_step},"
+                    f" but the path has {len(self.steps)} steps"
+                )
+        return self

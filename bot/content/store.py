@@ -1,0 +1,164 @@
+"""Import content files into the store (one transaction, upsert by id) and export it back."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.content.files import (
+    ContentProblem,
+    ContentSet,
+    entry_file,
+    load_paths,
+    path_file,
+    render_entry,
+    render_path,
+)
+from bot.content.schema import EntryData, PathData
+from bot.db import session_scope
+from bot.models import ContentVersion, Entry, LearningPath, utcnow
+
+ENTRY_FIELDS = tuple(f for f in EntryData.model_fields)
+CHUNK = 500
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[ContentProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+
+def entry_values(entry: EntryData) -> dict[str, Any]:
+    values = entry.model_dump(mode="json")
+    values["tags"] = list(entry.tags)
+    return values
+
+
+def entry_data(row: Entry) -> EntryData:
+    return EntryData.model_validate({f: getattr(row, f) for f in ENTRY_FIELDS})
+
+
+def count_entries(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(Entry)).one())
+
+
+def import_content(
+    engine: Engine,
+    paths: Sequence[Path],
+    progress: Progress | None = None,
+    on_loaded: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Validate everything first; write nothing unless every file is sound."""
+    with Session(engine) as session:
+        known = set(session.exec(select(Entry.id)).all())
+    found = load_paths(paths, known_ids=known)
+    if found.problems:
+        return ImportResult(problems=sorted(found.problems))
+    if on_loaded:
+        on_loaded(len(found.entries) + len(found.paths))
+    return write_content(engine, found, progress)
+
+
+def write_content(engine: Engine, found: ContentSet, progress: Progress | None = None) -> ImportResult:
+    result = ImportResult()
+    now = utcnow()
+    with session_scope(engine) as session:
+        entries = [entry for entry, _ in found.entries]
+        for start in range(0, len(entries), CHUNK):
+            chunk = entries[start : start + CHUNK]
+            existing = {row.id: row for row in session.exec(
+                select(Entry).where(col(Entry.id).in_([e.id for e in chunk])))}
+            for entry in chunk:
+                _upsert(session, Entry, existing.get(entry.id), entry_values(entry), now, result)
+            session.flush()
+            if progress:
+                progress(len(chunk))
+        for path, _ in found.paths:
+            values = path.model_dump(mode="json")
+            _upsert(session, LearningPath, session.get(LearningPath, path.id), values, now, result)
+            if progress:
+                progress(1)
+        if result.changed:
+            bump_version(session)
+    return result
+
+
+def _upsert(
+    session: Session, model: type[Entry] | type[LearningPath], row: Any, values: dict[str, Any],
+    now: Any, result: ImportResult,
+) -> None:
+    if row is None:
+        session.add(model(**values, created_at=now, updated_at=now))
+        result.created += 1
+    elif any(getattr(row, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = now
+        session.add(row)
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def bump_version(session: Session) -> None:
+    state = session.get(ContentVersion, 1)
+    if state is None:
+        state = ContentVersion(id=1, version=0)
+    state.version += 1
+    state.changed_at = utcnow()
+    session.add(state)
+
+
+def content_version(engine: Engine) -> int:
+    with Session(engine) as session:
+        state = session.get(ContentVersion, 1)
+        return state.version if state else 0
+
+
+def export_content(engine: Engine, target: Path) -> int:
+    """Write every entry and path as canonical files under `target`; returns how many."""
+    written = 0
+    with Session(engine) as session:
+        for row in session.exec(select(Entry).order_by(col(Entry.id))):
+            entry = entry_data(row)
+            written += _write(entry_file(target, entry), render_entry(entry))
+        for path_row in session.exec(select(LearningPath).order_by(col(LearningPath.id))):
+            path = PathData.model_validate(
+                {f: getattr(path_row, f) for f in PathData.model_fields})
+            written += _write(path_file(target, path), render_path(path))
+    return written
+
+
+def _write(file: Path, text: str) -> int:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text, encoding="utf-8")
+    return 1
+
+
+def content_stats(found: ContentSet) -> dict[str, Any]:
+    entries = [entry for entry, _ in found.entries]
+    return {
+        "kinds": dict(sorted(Counter(e.kind.value for e in entries).items())),
+        "topics": dict(sorted(Counter(e.topic for e in entries).items())),
+        "levels": dict(sorted(Counter(e.level.value for e in entries if e.level).items())),
+        "paths": len(found.paths),
+    }

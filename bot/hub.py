@@ -1,0 +1,53 @@
+"""The one entry point into the core: a command or a button click in, a reply out."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.commands import ACTIONS, ChatContext, clean_text, parse
+from bot.config import Settings
+from bot.db import make_engine
+from bot.replies import Reply
+from bot.search import Searcher
+
+log = logging.getLogger(__name__)
+
+# Modules that register commands and actions when imported.
+FEATURES = ("bot.lookup", "bot.paths")
+
+for _feature in FEATURES:
+    importlib.import_module(_feature)
+
+
+class Hub:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine if engine is not None else make_engine(settings.database_url)
+        self.searcher = Searcher(self.engine, settings.freshness_interval)
+        # Outbound ports by platform name, set by the adapters that run (see bot.ports).
+        self.outbound: dict[str, Any] = {}
+
+    def handle(self, ctx: ChatContext, text: str) -> Reply:
+        parsed = parse(text)
+        if isinstance(parsed, Reply):
+            return parsed
+        spec, rest = parsed
+        return self._run(spec.name, lambda: spec.handler(self, ctx, rest))
+
+    def handle_action(self, ctx: ChatContext, name: str, value: str) -> Reply:
+        handler = ACTIONS.get(name)
+        if handler is None:
+            return Reply(text="That button no longer does anything.", error=True)
+        return self._run(name, lambda: handler(self, ctx, clean_text(value)[:200]))
+
+    def _run(self, name: str, call: Any) -> Reply:
+        try:
+            reply: Reply = call()
+        except Exception:
+            log.exception("command %s failed", name)
+            return Reply(text="Something went wrong on our side; it has been logged.", error=True)
+        return reply

@@ -1,0 +1,254 @@
+"""Finding content: help, search, error, snippet, show, topics, and the buttons on their cards."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from bot.cards import entry_card
+from bot.commands import COMMANDS, ChatContext, action, command
+from bot.db import session_scope
+from bot.models import QUESTION_SECTIONS, Entry, Kind, Level, SearchLog
+from bot.replies import Button, Card, Reply, Visibility, usage
+from bot.search import SearchResult
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+PAGE = 5
+FILTER = re.compile(r"\b(kind|topic|level):(\S+)", re.IGNORECASE)
+SEARCH_USAGE = "/hub search <words> [topic:<topic>] [level:<level>] [kind:<kind>]"
+
+
+@command("help", "/hub help", "what HubBot can do", aliases=("?",))
+def help_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    specs = sorted({spec.name: spec for spec in COMMANDS.values()}.values(), key=lambda s: s.name)
+    lines = [f"`{spec.usage}` — {spec.summary}" for spec in specs]
+    return Reply(text="*HubBot* — the developer knowledge hub in your chat.\n" + "\n".join(lines))
+
+
+def user_hash(ctx: ChatContext) -> str:
+    return hashlib.sha256(f"{ctx.platform}:{ctx.workspace_id}:{ctx.user_id}".encode()).hexdigest()[
+        :32
+    ]
+
+
+def split_filters(args: str) -> tuple[str, dict[str, str]]:
+    filters = {m.group(1).lower(): m.group(2).lower() for m in FILTER.finditer(args)}
+    return FILTER.sub(" ", args).strip(), filters
+
+
+def filter_problem(filters: dict[str, str]) -> str | None:
+    if "kind" in filters and filters["kind"] not in Kind.__members__:
+        return f"Unknown kind `{filters['kind'][:20]}`: use {', '.join(Kind.__members__)}."
+    if "level" in filters and filters["level"] not in Level.__members__:
+        return f"Unknown level `{filters['level'][:20]}`: use {', '.join(Level.__members__)}."
+    return None
+
+
+def log_search(
+    hub: Hub, ctx: ChatContext, command_name: str, query: str, result: SearchResult, good: bool
+) -> int:
+    top = result.hits[0].score if result.hits else 0.0
+    entry = SearchLog(
+        command=command_name,
+        query=query[:2000],
+        result_count=len(result.hits),
+        top_score=top,
+        good=good,
+        user_hash=user_hash(ctx),
+        platform=ctx.platform,
+    )
+    with session_scope(hub.engine) as session:
+        session.add(entry)
+        session.flush()
+        assert entry.id is not None
+        return entry.id
+
+
+def results_reply(result: SearchResult, title: str, page: int, log_id: int) -> Reply:
+    start = page * PAGE
+    shown = result.hits[start : start + PAGE]
+    cards = tuple(
+        Card(
+            title=hit.title,
+            subtitle=" · ".join(p for p in (hit.topic, hit.level, hit.kind) if p),
+            text=hit.excerpt,
+            buttons=(Button("Open", "show", hit.id),),
+            entry_id=hit.id,
+        )
+        for hit in shown
+    )
+    lines = [title]
+    if result.corrected:
+        lines.append(f"Did you mean: _{result.corrected}_?")
+    buttons: tuple[Button, ...] = ()
+    if len(result.hits) > start + PAGE:
+        buttons = (Button("More results", "more", f"{log_id}:{page + 1}"),)
+    return Reply(text="\n".join(lines), cards=cards, buttons=buttons)
+
+
+def no_results(result: SearchResult, what: str) -> Reply:
+    text = f"No {what} found for “{result.query[:80]}”."
+    if result.suggestions:
+        text += " Try a topic: " + ", ".join(f"`{t}`" for t in result.suggestions) + "."
+    return Reply(text=text)
+
+
+def run_search(hub: Hub, args: str, limit: int = 50) -> tuple[SearchResult, str | None]:
+    query, filters = split_filters(args)
+    problem = filter_problem(filters)
+    if problem:
+        return SearchResult(query=query), problem
+    return hub.searcher.search(
+        query,
+        kind=filters.get("kind"),
+        topic=filters.get("topic"),
+        level=filters.get("level"),
+        limit=limit,
+    ), None
+
+
+@command(
+    "search", SEARCH_USAGE, "search questions, errors, snippets and articles", aliases=("s", "find")
+)
+def search_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    if not args.strip():
+        return usage("What should I search for?", SEARCH_USAGE)
+    result, problem = run_search(hub, args)
+    if problem:
+        return usage(problem, SEARCH_USAGE)
+    log_id = log_search(hub, ctx, "search", args, result, good=bool(result.hits))
+    if not result.hits:
+        return no_results(result, "results")
+    return results_reply(result, f"Results for “{result.query[:80]}”", 0, log_id)
+
+
+@action("more")
+def more_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    log_id, _, page = value.partition(":")
+    if not log_id.isdigit() or not page.isdigit():
+        return Reply(text="That page of results is gone; search again.", error=True)
+    with Session(hub.engine) as session:
+        logged = session.get(SearchLog, int(log_id))
+    if logged is None:
+        return Reply(text="That page of results is gone; search again.", error=True)
+    if logged.command == "error":
+        result = hub.searcher.match_error(logged.query, limit=50)
+    else:
+        result, _ = run_search(hub, logged.query)
+    return results_reply(
+        result, f"More results for “{result.query[:80]}”", int(page), logged.id or 0
+    )
+
+
+ERROR_USAGE = "/hub error <paste an error message or traceback>"
+
+
+@command("error", ERROR_USAGE, "find the root cause and fix of an error", aliases=("err", "fix"))
+def error_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    if not args.strip():
+        return usage("Paste the error after the command.", ERROR_USAGE)
+    result = hub.searcher.match_error(args)
+    log_search(hub, ctx, "error", args, result, good=bool(result.hits))
+    if not result.hits:
+        return Reply(text="I don't know this error yet. It is logged so the hub can learn it.")
+    with Session(hub.engine) as session:
+        best = session.get(Entry, result.hits[0].id)
+    if best is None:
+        return Reply(text="That entry was just removed; try again.", error=True)
+    others = tuple(
+        Card(
+            title=hit.title,
+            subtitle=hit.topic,
+            buttons=(Button("Open", "show", hit.id),),
+            entry_id=hit.id,
+        )
+        for hit in result.hits[1:3]
+    )
+    return Reply(text="Best match from the debug archive:", cards=(entry_card(best), *others))
+
+
+SNIPPET_USAGE = "/hub snippet <what you need, e.g. debounce hook>"
+
+
+@command("snippet", SNIPPET_USAGE, "find a reusable code snippet", aliases=("code",))
+def snippet_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    if not args.strip():
+        return usage("Which snippet are you looking for?", SNIPPET_USAGE)
+    result = hub.searcher.search(args, kind="snippet", limit=PAGE)
+    log_search(hub, ctx, "snippet", args, result, good=bool(result.hits))
+    if not result.hits:
+        return no_results(result, "snippets")
+    with Session(hub.engine) as session:
+        best = session.get(Entry, result.hits[0].id)
+    if best is None:
+        return Reply(text="That snippet was just removed; try again.", error=True)
+    others = tuple(
+        Card(
+            title=h.title, subtitle=h.topic, buttons=(Button("Open", "show", h.id),), entry_id=h.id
+        )
+        for h in result.hits[1:]
+    )
+    return Reply(cards=(entry_card(best), *others))
+
+
+SHOW_USAGE = "/hub show <id>"
+
+
+def find_entry(hub: Hub, entry_id: str) -> Entry | None:
+    with Session(hub.engine) as session:
+        return session.get(Entry, entry_id.strip().lower()[:64])
+
+
+@command("show", SHOW_USAGE, "show one entry in full")
+def show_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    if not args.strip():
+        return usage("Which entry? Give its id.", SHOW_USAGE)
+    entry = find_entry(hub, args.split()[0])
+    if entry is None:
+        return usage(f"No entry with id `{args.split()[0][:64]}`.", SHOW_USAGE)
+    return Reply(cards=(entry_card(entry),))
+
+
+@action("show")
+def show_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    return show_command(hub, ctx, value)
+
+
+@action("section")
+def section_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    """Expand one deeper section of a question in place."""
+    entry_id, _, name = value.partition(":")
+    entry = find_entry(hub, entry_id)
+    if entry is None or name not in QUESTION_SECTIONS or not entry.section(name):
+        return Reply(text="That section is no longer available.", error=True)
+    return Reply(cards=(entry_card(entry, expanded=(name,)),), replace=True)
+
+
+@action("share")
+def share_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    entry = find_entry(hub, value)
+    if entry is None:
+        return Reply(text="That entry is no longer available.", error=True)
+    card = entry_card(entry, share=False)
+    who = ctx.user_name or "someone"
+    card = Card(**{**card.__dict__, "footer": f"Shared by {who} · id: {entry.id}"})
+    return Reply(cards=(card,), visibility=Visibility.channel)
+
+
+@command("topics", "/hub topics", "list the topics and how much each holds")
+def topics_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    with Session(hub.engine) as session:
+        rows = session.exec(
+            select(Entry.topic, Entry.kind).where(col(Entry.retired).is_(False))
+        ).all()
+    if not rows:
+        return Reply(text="The hub is empty. Import content with `hub import content/`.")
+    counts = Counter(topic for topic, _ in rows)
+    lines = [f"`{topic}` {n}" for topic, n in sorted(counts.items())]
+    return Reply(text=f"{len(counts)} topics, {len(rows)} entries:\n" + " · ".join(lines))

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content import load_paths, render_entry
+from bot.content.files import entry_file
+
+from .conftest import FIXTURES
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """---
+id: q-x
+kind: question
+title: A question?
+topic: python
+level: mid
+---
+Short answer.
+
+## Deep dive
+
+Deep.
+"""
+
+
+def test_fixture_content_loads_clean() -> None:
+    found = load_paths([FIXTURES / "content"])
+    assert found.problems == []
+    assert {e.id for e, _ in found.entries} >= {"q-django-n-plus-one", "err-node-eaddrinuse"}
+    assert [p.id for p, _ in found.paths] == ["path-test"]
+
+
+def test_sections_are_parsed(tmp_path: Path) -> None:
+    write(tmp_path, "questions/python/q-x.md", GOOD)
+    ((entry, _),) = load_paths([tmp_path]).entries
+    assert entry.answer == "Short answer."
+    assert entry.deep_dive == "Deep."
+    assert entry.real_world is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("no front matter\n", 1, "missing front matter"),
+        ("---\nid: q-x\nkind: question\n", 1, "not closed"),
+        ("---\nid: q-x\nkind: question\ntitle: [oops\n---\n", 4, "invalid YAML"),
+        ("---\nid: q-x\nkind: poem\ntitle: t\ntopic: python\n---\n", 3, "unknown kind 'poem'"),
+        ("---\nid: q-x\nkind: question\ntitle: t\ntopic: python\nlevel: guru\n---\n", 6, "level"),
+        ("---\nid: q-x\nkind: question\ntopic: python\n---\n", 6, "missing 'title'"),
+        (
+            "---\nid: q-x\nkind: question\ntitle: t\ntopic: python\ncolour: red\n---\n",
+            6,
+            "unknown key 'colour'",
+        ),
+        (
+            "---\nid: q-x\nkind: error\ntitle: t\ntopic: python\n---\nhello\n## Fix\n\nx\n",
+            7,
+            "text before the first section",
+        ),
+        (
+            "---\nid: q-x\nkind: question\ntitle: t\ntopic: python\n---\na\n## Deep dive\nb\n"
+            "## Deep dive\nc\n",
+            10,
+            "appears twice",
+        ),
+    ],
+)
+def test_problems_name_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:
+    path = write(tmp_path, "questions/python/q-x.md", text)
+    found = load_paths([tmp_path])
+    assert found.entries == []
+    assert len(found.problems) == 1, found.problems
+    problem = found.problems[0]
+    assert problem.file == str(path)
+    assert problem.line == line
+    assert message in problem.message
+
+
+def test_error_needs_root_cause_and_fix(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "errors/python/err-x.md",
+        "---\nid: err-x\nkind: error\ntitle: 'E: x'\ntopic: python\n---\n## Fix\n\nDo y.\n",
+    )
+    (problem,) = load_paths([tmp_path]).problems
+    assert "needs root_cause" in problem.message
+
+
+def test_binary_empty_and_missing_files(tmp_path: Path) -> None:
+    write(tmp_path, "a/q-x.md", GOOD)
+    (tmp_path / "a" / "bin.md").write_bytes(b"---\x00\x01")
+    (tmp_path / "a" / "latin.md").write_bytes(b"---\nid: caf\xe9\n")
+    found = load_paths([tmp_path / "a", tmp_path / "missing"])
+    messages = sorted(p.message for p in found.problems)
+    assert any("binary" in m for m in messages)
+    assert any("not UTF-8" in m for m in messages)
+    assert any("no such file" in m for m in messages)
+
+
+def test_duplicate_ids_and_dangling_links(tmp_path: Path) -> None:
+    write(tmp_path, "questions/python/q-x.md", GOOD)
+    write(
+        tmp_path,
+        "more.jsonl",
+        '{"id": "q-x", "kind": "question", "topic": "python", "title": "again"}\n',
+    )
+    write(
+        tmp_path,
+        "paths/p.yml",
+        "id: p\ntitle: P\nlevel: mid\nsteps:\n  - title: s\n    entries: [nope]\n",
+    )
+    messages = [p.message for p in load_paths([tmp_path]).problems]
+    assert any("duplicate id 'q-x'" in m for m in messages)
+    assert any("unknown entry 'nope'" in m for m in messages)
+
+
+def test_jsonl_problems_carry_line_numbers(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "c.jsonl",
+        '{"id": "a", "kind": "question", "topic": "react", "title": "ok"}\n'
+        "{not json\n"
+        '{"id": "b", "kind": "recipe", "topic": "react", "title": "t"}\n',
+    )
+    problems = load_paths([path]).problems
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (2, "invalid JSON"),
+        (3, "kind"),
+    ]
+
+
+def test_folder_must_match_topic_and_kind(tmp_path: Path) -> None:
+    write(tmp_path, "questions/django/q-x.md", GOOD)
+    (problem,) = load_paths([tmp_path]).problems
+    assert "does not match its folder 'django'" in problem.message
+
+
+def test_render_then_parse_is_identity(tmp_path: Path) -> None:
+    found = load_paths([FIXTURES / "content"])
+    for entry, _ in found.entries:
+        path = entry_file(tmp_path, entry)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_entry(entry))
+    again = load_paths([tmp_path])
+    assert again.problems == []
+    assert {e.id: e for e, _ in again.entries} == {e.id: e for e, _ in found.entries}

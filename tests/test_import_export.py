@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.content import export_content, import_content
+from bot.content.store import content_version, count_entries
+from bot.models import Entry, LearningPath
+
+from .conftest import FIXTURES
+
+
+def jsonl(path: Path, *records: dict[str, object]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_import_is_an_upsert_by_id(engine: Engine) -> None:
+    first = import_content(engine, [FIXTURES / "content"])
+    assert first.ok and first.created == 6 and first.updated == 0
+    version = content_version(engine)
+    again = import_content(engine, [FIXTURES / "content"])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+    assert content_version(engine) == version, "an import that changes nothing bumps nothing"
+    with Session(engine) as session:
+        assert len(session.exec(select(LearningPath)).all()) == 1
+        entry = session.get(Entry, "q-django-n-plus-one")
+        assert entry is not None and entry.tags == ["orm", "performance", "n+1"]
+
+
+def test_changed_entry_is_updated(engine: Engine, tmp_path: Path) -> None:
+    record = {
+        "id": "e1",
+        "kind": "error",
+        "topic": "python",
+        "title": "KeyError: '<key>'",
+        "root_cause": "missing key",
+        "fix": "use get",
+    }
+    import_content(engine, [jsonl(tmp_path / "a.jsonl", record)])
+    result = import_content(engine, [jsonl(tmp_path / "b.jsonl", {**record, "fix": "use .get()"})])
+    assert (result.created, result.updated) == (0, 1)
+    with Session(engine) as session:
+        row = session.get(Entry, "e1")
+        assert row is not None and row.fix == "use .get()"
+        assert row.updated_at > row.created_at
+
+
+def test_any_problem_imports_nothing(engine: Engine, tmp_path: Path) -> None:
+    good = {
+        "id": "ok-1",
+        "kind": "question",
+        "topic": "react",
+        "title": "What is JSX?",
+        "answer": "Syntax.",
+    }
+    path = jsonl(tmp_path / "c.jsonl", good, {**good, "id": "ok-2"}, {**good, "id": "ok-1"})
+    result = import_content(engine, [path])
+    assert not result.ok
+    assert result.problems[0].line == 3 and "duplicate id 'ok-1'" in result.problems[0].message
+    assert count_entries(engine) == 0
+
+
+def test_round_trip_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
+    records = [
+        {
+            "id": "r-1",
+            "kind": "question",
+            "topic": "react",
+            "title": "What is  JSX?",
+            "answer": "JSX is **syntax**:\n\n### Heading\n- a  \n  b\n\n## Not a section\n\ntext",
+            "tags": ["Core React", "jsx"],
+            "source": "somewhere (MIT)",
+        },
+        {"id": "r-2", "kind": "question", "topic": "react", "title": "Empty?", "answer": ""},
+        {
+            "id": "e-1",
+            "kind": "error",
+            "topic": "node",
+            "title": 'Error: x: "y" <z>',
+            "root_cause": "because\r\nof this",
+            "fix": "```bash\nkill -9 <pid>\n```",
+        },
+    ]
+    assert import_content(engine, [jsonl(tmp_path / "in.jsonl", *records), FIXTURES / "content"]).ok
+    export_content(engine, tmp_path / "one")
+    from bot.db import make_engine, upgrade
+
+    second = make_engine(f"sqlite:///{tmp_path / 'second.db'}")
+    upgrade(second)
+    result = import_content(second, [tmp_path / "one"])
+    assert result.ok, result.problems
+    export_content(second, tmp_path / "two")
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.*"))
+    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.*"))
+    assert one == two and len(one) == 9
+    for rel in one:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes()
+    second.dispose()
