@@ -274,6 +274,11 @@ def console() -> None:
 @app.command()
 def serve(
     platform: Annotated[str | None, typer.Argument(help="slack, discord or console")] = None,
+    http: Annotated[
+        bool, typer.Option("--http", help="Slack: HTTP mode, not Socket Mode.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Slack HTTP mode: the port.")] = 3000,
+    shards: Annotated[int | None, typer.Option(help="Discord: shard count (auto-sharded).")] = None,
 ) -> None:
     """Run the bot on the configured platforms; the console when no tokens are set."""
     config = settings()
@@ -288,7 +293,9 @@ def serve(
             )
         console()
         return
-    raise Fail(f"the {', '.join(chosen)} adapter is not available in this build")
+    from adapters.run import run_platforms  # the composition root: adapters, jobs, the hub
+
+    run_platforms(Hub(config, open_store(seed=True)), chosen, http=http, port=port, shards=shards)
 
 
 def main() -> None:
