@@ -31,6 +31,7 @@ def entry_card(entry: Entry, expanded: tuple[str, ...] = (), share: bool = True)
         ]
         buttons = list(section_buttons(entry, expanded))
     elif entry.kind == "error":
+        text = entry.description or ""
         sections = [Section("Root cause", entry.root_cause or ""), Section("Fix", entry.fix or "")]
     elif entry.kind == "snippet":
         text = entry.description or ""

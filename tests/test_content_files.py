@@ -64,7 +64,7 @@ def test_sections_are_parsed(tmp_path: Path) -> None:
         (
             "---\nid: q-x\nkind: error\ntitle: t\ntopic: python\n---\nhello\n## Fix\n\nx\n",
             7,
-            "text before the first section",
+            "needs root_cause",
         ),
         (
             "---\nid: q-x\nkind: question\ntitle: t\ntopic: python\n---\na\n## Deep dive\nb\n"

@@ -29,7 +29,7 @@ SECTION_HEADINGS: dict[Kind, dict[str, str]] = {
     Kind.article: {},
 }
 # The field that holds the text before the first heading.
-PREAMBLE_FIELD = {Kind.question: "answer", Kind.error: None, Kind.snippet: "description",
+PREAMBLE_FIELD = {Kind.question: "answer", Kind.error: "description", Kind.snippet: "description",
                   Kind.article: "body"}
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+#.-]*)\s*$")
 
@@ -233,7 +233,7 @@ def _parse_sections(
 ) -> dict[str, str] | None:
     headings = SECTION_HEADINGS[kind]
     current = PREAMBLE_FIELD[kind]
-    parts: dict[str | None, list[str]] = {current: []}
+    parts: dict[str, list[str]] = {current: []}
     fence: str | None = None
     for offset, line in enumerate(lines):
         marker = FENCE.match(line)
@@ -248,15 +248,8 @@ def _parse_sections(
                 return None
             parts[current] = []
             continue
-        if current is None:
-            if line.strip():
-                problems.append(ContentProblem(
-                    name, first_line + offset,
-                    f"text before the first section (expected ## {', ## '.join(headings)})"))
-                return None
-            continue
         parts[current].append(line)
-    return {key: "\n".join(value) for key, value in parts.items() if key is not None}
+    return {key: "\n".join(value) for key, value in parts.items()}
 
 
 def _parse_code(
@@ -362,7 +355,7 @@ def render_entry(entry: EntryData) -> str:
             front[key] = value
     parts = ["---\n" + _dump_front(front) + "---\n"]
     preamble = PREAMBLE_FIELD[entry.kind]
-    if preamble and getattr(entry, preamble):
+    if getattr(entry, preamble):
         parts.append(getattr(entry, preamble) + "\n")
     titles = {field: heading for heading, field in SECTION_HEADINGS[entry.kind].items()}
     for field_name, heading in titles.items():

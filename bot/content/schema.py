@@ -26,7 +26,7 @@ REQUIRED_TEXT: dict[Kind, tuple[str, ...]] = {
 }
 ALLOWED_TEXT: dict[Kind, tuple[str, ...]] = {
     Kind.question: ("answer", "deep_dive", "real_world", "common_mistakes", "production_scenario"),
-    Kind.error: ("root_cause", "fix", "stack"),
+    Kind.error: ("description", "root_cause", "fix", "stack"),
     Kind.snippet: ("description", "language", "dialect", "code"),
     Kind.article: ("summary", "body"),
 }
@@ -105,13 +105,16 @@ class EntryData(BaseModel):
                 _no_nul(field)
         missing = [f for f in REQUIRED_TEXT[self.kind] if not getattr(self, f)]
         if missing:
-            raise ValueError(f"a {self.kind.value} needs {', '.join(missing)}")
+            raise ValueError(f"{self._article()} {self.kind.value} needs {', '.join(missing)}")
         foreign = [
             f for f in TEXT_FIELDS if f not in ALLOWED_TEXT[self.kind] and getattr(self, f)
         ]
         if foreign:
-            raise ValueError(f"a {self.kind.value} cannot have {', '.join(foreign)}")
+            raise ValueError(f"{self._article()} {self.kind.value} cannot have {', '.join(foreign)}")
         return self
+
+    def _article(self) -> str:
+        return "an" if self.kind in (Kind.error, Kind.article) else "a"
 
 
 class PathStep(BaseModel):

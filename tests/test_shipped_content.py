@@ -1,0 +1,142 @@
+"""Every file in content/ loads, meets the bar of the starter content, and its code runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.config import SHIPPED_CONTENT
+from bot.content import EntryData, content_stats, load_paths
+from bot.models import QUESTION_SECTIONS
+
+from .conftest import POSTGRES_URL, make_engine
+
+FOUND = load_paths([SHIPPED_CONTENT])
+ENTRIES = [entry for entry, _ in FOUND.entries]
+SNIPPETS = [e for e in ENTRIES if e.kind == "snippet"]
+
+
+def by_language(*languages: str) -> list[EntryData]:
+    return [e for e in SNIPPETS if e.language in languages]
+
+
+def test_every_file_loads_without_problems() -> None:
+    assert [str(p) for p in FOUND.problems] == []
+
+
+def test_counts_meet_the_starter_bar() -> None:
+    stats = content_stats(FOUND)
+    assert stats["kinds"].get("question", 0) >= 90
+    assert stats["kinds"].get("error", 0) >= 40
+    assert stats["kinds"].get("snippet", 0) >= 24
+    assert stats["kinds"].get("article", 0) >= 8
+    assert stats["paths"] >= 4
+    assert len({e.topic for e in ENTRIES if e.kind == "question"}) >= 18
+    assert set(stats["levels"]) == {"junior", "mid", "senior", "architect"}
+
+
+def test_questions_have_every_section_as_a_real_paragraph() -> None:
+    for entry in (e for e in ENTRIES if e.kind == "question"):
+        assert entry.level is not None, entry.id
+        assert entry.answer and len(entry.answer) >= 80, entry.id
+        for name in QUESTION_SECTIONS:
+            value = getattr(entry, name)
+            assert value and len(value.split()) >= 40, f"{entry.id}: {name} is too thin"
+
+
+def test_most_topics_cover_several_levels() -> None:
+    levels: dict[str, set[str]] = {}
+    for entry in ENTRIES:
+        if entry.kind == "question" and entry.level:
+            levels.setdefault(entry.topic, set()).add(entry.level.value)
+    assert sum(len(found) >= 3 for found in levels.values()) >= len(levels) * 0.8
+
+
+def test_no_two_entries_share_a_title() -> None:
+    titles = Counter(" ".join(e.title.lower().split()) for e in ENTRIES)
+    assert [t for t, n in titles.items() if n > 1] == []
+
+
+def test_paths_link_to_shipped_entries_in_order() -> None:
+    ids = {e.id for e in ENTRIES}
+    for path, _ in FOUND.paths:
+        assert len(path.steps) >= 8, path.id
+        for step in path.steps:
+            assert step.entries and set(step.entries) <= ids, (path.id, step.title)
+
+
+@pytest.mark.parametrize("entry", by_language("python"), ids=lambda e: e.id)
+def test_python_snippets_run(entry: EntryData, tmp_path: Path) -> None:
+    script = tmp_path / "snippet.py"
+    script.write_text(entry.code or "")
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=30, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in by_language("sql") if e.dialect != "postgresql"], ids=lambda e: e.id
+)
+def test_sqlite_snippets_run(entry: EntryData) -> None:
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.executescript(entry.code or "")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in by_language("sql") if e.dialect == "postgresql"], ids=lambda e: e.id
+)
+def test_postgresql_snippets_run(entry: EntryData, postgres_ok: bool) -> None:
+    if not postgres_ok:
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (skipped outside CI only)")
+    schema = f"snippet_{uuid.uuid4().hex[:10]}"
+    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f'CREATE SCHEMA "{schema}"')
+        cursor.execute(entry.code or "")
+    finally:
+        raw.rollback()
+        raw.close()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+NODE = shutil.which("node")
+PHP = shutil.which("php")
+
+
+@pytest.mark.parametrize("entry", by_language("javascript"), ids=lambda e: e.id)
+def test_javascript_snippets_parse(entry: EntryData, tmp_path: Path) -> None:
+    if NODE is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is needed in CI to check JavaScript snippets")
+        pytest.skip("node is not installed")
+    script = tmp_path / "snippet.mjs"
+    script.write_text(entry.code or "")
+    out = subprocess.run([NODE, "--check", str(script)], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("entry", by_language("php"), ids=lambda e: e.id)
+def test_php_snippets_parse(entry: EntryData, tmp_path: Path) -> None:
+    if PHP is None:
+        pytest.skip("php is not installed on this machine; PHP snippets are not linted")
+    script = tmp_path / "snippet.php"
+    script.write_text(entry.code or "")
+    out = subprocess.run([PHP, "-l", str(script)], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stdout[-2000:]
