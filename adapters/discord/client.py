@@ -1,0 +1,155 @@
+"""The Discord client: slash commands, button clicks and @mentions into the core, replies out."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from adapters.discord.commands import build_tree
+from adapters.discord.embeds import render_reply
+from adapters.discord.outbound import DiscordOutbound
+from adapters.discord.respond import (
+    ACK_AFTER,
+    NO_MENTIONS,
+    answer,
+    chat_context,
+    message_kwargs,
+    run_core,
+)
+from adapters.discord.sync import sync_if_changed
+from adapters.discord.views import HubButton
+from bot.commands import COMMANDS, ChatContext
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+DOUBLE_CLICK_SECONDS = 5.0
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+    _ClientBase = discord.Client
+else:
+    _ClientBase = object
+
+
+def intents() -> discord.Intents:
+    """Guilds, guild messages and DMs. Not the privileged message-content intent: slash
+    commands, the message menu, @mentions and DMs all carry their text without it."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True
+    chosen.dm_messages = True
+    return chosen
+
+
+def mention_command(text: str) -> str:
+    """`@HubBot search x`, `@HubBot /hub show id`, or plain words (searched)."""
+    text = text.strip()
+    first = text.split(maxsplit=1)[0].lower() if text else ""
+    if not text or first in ("/hub", "hub") or first in COMMANDS:
+        return text or "help"
+    return f"search {text}"
+
+
+class HubClientMixin(_ClientBase):
+    """Everything HubBot adds to a discord.py client; mixed into Client and AutoShardedClient."""
+
+    def __init__(
+        self, hub: Hub, settings: Settings, ack_after: float = ACK_AFTER, **options: Any
+    ) -> None:
+        options.setdefault("intents", intents())
+        super().__init__(allowed_mentions=NO_MENTIONS, **options)
+        self.hub = hub
+        self.settings = settings
+        self.ack_after = ack_after
+        self.tree = build_tree(self)
+        self.outbound = DiscordOutbound(self)
+        self._clicks: dict[tuple[int, int, str, str], float] = {}
+        hub.outbound["discord"] = self.outbound
+
+    async def setup_hook(self) -> None:
+        # Registered here, once per process, so buttons sent before a restart keep working.
+        self.add_dynamic_items(HubButton)
+        await sync_if_changed(self.tree, self.hub.engine, self.settings.discord_guild_id)
+
+    async def run_command(self, interaction: discord.Interaction[Any], text: str) -> None:
+        ctx = chat_context(interaction)
+        await answer(interaction, lambda: self.hub.handle(ctx, text), ack_after=self.ack_after)
+
+    async def on_hub_button(
+        self, interaction: discord.Interaction[Any], action: str, value: str
+    ) -> None:
+        if self._repeated(interaction, action, value):
+            await interaction.response.defer()  # acknowledged, nothing happens twice
+            return
+        ctx = chat_context(interaction)
+        await answer(
+            interaction,
+            lambda: self.hub.handle_action(ctx, action, value),
+            clicked=True,
+            ack_after=self.ack_after,
+        )
+
+    def _repeated(self, interaction: discord.Interaction[Any], action: str, value: str) -> bool:
+        now = time.monotonic()
+        self._clicks = {k: t for k, t in self._clicks.items() if now - t < DOUBLE_CLICK_SECONDS}
+        message_id = interaction.message.id if interaction.message else 0
+        key = (interaction.user.id, message_id, action, value)
+        if key in self._clicks:
+            return True
+        self._clicks[key] = now
+        return False
+
+    async def on_message(self, message: discord.Message) -> None:
+        me = self.user
+        if me is None or message.author.bot:
+            return
+        direct = isinstance(message.channel, discord.DMChannel)
+        if not direct and me.id not in message.raw_mentions:
+            return
+        text = re.sub(rf"<@!?{me.id}>", " ", message.content)
+        ctx = message_context(message)
+        reply = await run_core(lambda: self.hub.handle(ctx, mention_command(text)))
+        try:
+            for number, rendered in enumerate(render_reply(reply)):
+                kwargs = message_kwargs(rendered)
+                if kwargs["content"] is None:
+                    kwargs.pop("content")
+                if number == 0:
+                    await message.reply(mention_author=False, **kwargs)
+                else:
+                    await message.channel.send(**kwargs)
+        except discord.HTTPException:
+            log.exception("could not answer message %s", message.id)
+
+
+def message_context(message: discord.Message) -> ChatContext:
+    channel = message.channel
+    thread_id = str(channel.id) if isinstance(channel, discord.Thread) else None
+    channel_id = str(channel.parent_id) if isinstance(channel, discord.Thread) else str(channel.id)
+    author = message.author
+    can_manage = isinstance(author, discord.Member) and (
+        author.guild_permissions.manage_channels or author.guild_permissions.administrator
+    )
+    return ChatContext(
+        platform="discord",
+        user_id=str(author.id),
+        user_name=author.display_name,
+        channel_id=channel_id,
+        thread_id=thread_id,
+        workspace_id=str(message.guild.id) if message.guild else "",
+        can_manage_channel=can_manage,
+    )
+
+
+class HubClient(HubClientMixin, discord.Client):
+    """One gateway connection: most bots."""
+
+
+class ShardedHubClient(HubClientMixin, discord.AutoShardedClient):
+    """`--shards N`: one process, N gateway connections."""

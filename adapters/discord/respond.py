@@ -1,0 +1,134 @@
+"""Answering an interaction: respond within Discord's 3 seconds, or defer and follow up.
+
+The core runs in a worker thread (it touches the database). When it answers within
+`ack_after` seconds the reply is the interaction response itself; otherwise the interaction is
+deferred first and the reply follows (interaction tokens live 15 minutes; the core answers in
+well under that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+
+from adapters.discord.embeds import Message, render_reply
+from adapters.discord.views import build_view
+from bot.commands import ChatContext
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+ACK_AFTER = 2.0  # seconds; Discord allows 3 for the first response
+NO_MENTIONS = discord.AllowedMentions.none()
+FAILED = Reply(text="Something went wrong on our side; it has been logged.", error=True)
+
+
+def chat_context(interaction: discord.Interaction[Any]) -> ChatContext:
+    user = interaction.user
+    channel = interaction.channel
+    thread_id: str | None = None
+    channel_id = str(interaction.channel_id or "")
+    if isinstance(channel, discord.Thread):
+        thread_id = str(channel.id)
+        channel_id = str(channel.parent_id)
+    permissions = interaction.permissions
+    return ChatContext(
+        platform="discord",
+        user_id=str(user.id),
+        user_name=user.display_name,
+        channel_id=channel_id,
+        thread_id=thread_id,
+        workspace_id=str(interaction.guild_id or ""),
+        can_manage_channel=bool(permissions.manage_channels or permissions.administrator),
+    )
+
+
+def message_kwargs(message: Message) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "content": message.content or None,
+        "embeds": message.embeds,
+        "allowed_mentions": NO_MENTIONS,
+    }
+    view = build_view(message.buttons)
+    if view is not None:
+        kwargs["view"] = view
+    return kwargs
+
+
+async def run_core(call: Callable[[], Reply]) -> Reply:
+    try:
+        return await asyncio.to_thread(call)
+    except Exception:
+        log.exception("the core failed")
+        return FAILED
+
+
+async def answer(
+    interaction: discord.Interaction[Any],
+    call: Callable[[], Reply],
+    clicked: bool = False,
+    ack_after: float = ACK_AFTER,
+) -> None:
+    """Run `call` (the core) off the event loop and show its reply as the interaction's answer."""
+    task = asyncio.ensure_future(run_core(call))
+    done, _ = await asyncio.wait({task}, timeout=ack_after)
+    if not done:
+        if clicked:
+            await interaction.response.defer()  # a deferred update: nothing visible changes
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+    reply = await task
+    try:
+        await deliver(interaction, reply, clicked)
+    except discord.HTTPException:
+        log.exception("could not deliver the answer to interaction %s", interaction.id)
+
+
+async def deliver(interaction: discord.Interaction[Any], reply: Reply, clicked: bool) -> None:
+    messages = render_reply(reply)
+    ephemeral = reply.private or reply.error
+    first, rest = messages[0], messages[1:]
+    clicked_message = interaction.message
+    edit = (
+        clicked
+        and reply.replace
+        and clicked_message is not None
+        and clicked_message.flags.ephemeral
+        and not reply.error
+    )
+    kwargs = message_kwargs(first)
+    if not interaction.response.is_done():
+        if edit:
+            await interaction.response.edit_message(**_edit_kwargs(kwargs))
+        else:
+            await interaction.response.send_message(ephemeral=ephemeral, **_send_kwargs(kwargs))
+    elif edit:
+        await interaction.edit_original_response(**_edit_kwargs(kwargs))
+    elif not clicked and ephemeral:
+        # The deferred "thinking…" message is ephemeral: the answer takes its place.
+        await interaction.edit_original_response(**_edit_kwargs(kwargs))
+    elif not clicked:
+        await interaction.edit_original_response(content="Posted in the channel.")
+        await interaction.followup.send(ephemeral=False, **_send_kwargs(kwargs))
+    else:
+        await interaction.followup.send(ephemeral=ephemeral, **_send_kwargs(kwargs))
+    for message in rest:
+        await interaction.followup.send(
+            ephemeral=ephemeral, **_send_kwargs(message_kwargs(message))
+        )
+
+
+def _send_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    out = dict(kwargs)
+    if out.get("content") is None:
+        out.pop("content")
+    return out
+
+
+def _edit_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # Editing replaces everything: no view means the old buttons go away.
+    return {**kwargs, "view": kwargs.get("view")}
