@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
 from bot.hub import Hub
 
 
@@ -12,4 +16,21 @@ class PlatformUnavailable(Exception):
 def run_platforms(
     hub: Hub, platforms: list[str], http: bool = False, port: int = 3000, shards: int | None = None
 ) -> None:
-    raise PlatformUnavailable(f"the {', '.join(platforms)} adapter is not built yet")
+    asyncio.run(serve_platforms(hub, platforms, http=http, port=port, shards=shards))
+
+
+async def serve_platforms(
+    hub: Hub, platforms: list[str], http: bool = False, port: int = 3000, shards: int | None = None
+) -> None:
+    """Every platform's adapter in one event loop, until one of them stops."""
+    runs: list[Coroutine[Any, Any, None]] = []
+    for platform in platforms:
+        if platform == "slack":
+            from adapters.slack import serve_slack
+
+            runs.append(serve_slack(hub, hub.settings, http=http, port=port))
+        else:
+            for run in runs:
+                run.close()
+            raise PlatformUnavailable(f"the {platform} adapter is not built yet")
+    await asyncio.gather(*runs)

@@ -1,0 +1,283 @@
+"""The bolt app: Slack events in, core calls, Block Kit out.
+
+Every listener acknowledges first (Slack wants an answer within 3 seconds) and then runs the
+synchronous core in a worker thread; answers go back through the response_url or the Web API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import OrderedDict
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import ACTION_PREFIX, parse_action_id, render
+from adapters.slack.home import home_view
+from adapters.slack.mrkdwn import from_slack
+from adapters.slack.outbound import SlackOutbound, send_to_response_url, web_client
+from bot.commands import COMMANDS, ChatContext
+from bot.config import Settings
+from bot.hub import Hub
+from bot.ports import DeliveryError
+from bot.replies import Reply, Visibility
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+FIND_FIX_CALLBACK = "find_fix"
+MAX_RESPONSES = 5  # a response_url takes at most five messages
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+LOOKS_LIKE_ERROR = re.compile(
+    r"error|exception|traceback|fatal|failed|panic:|errno|warning:|\bE[A-Z]{4,}\b|\bat .+:\d+",
+    re.IGNORECASE,
+)
+SORRY = "Something went wrong on our side; it has been logged."
+NOT_IN_CHANNEL = "Invite me to this channel (`/invite @HubBot`) and I will answer in its threads."
+
+
+class RecentEvents:
+    """Event ids already handled, so an Events API retry never answers twice.
+
+    A retry whose first delivery never reached us (or reached us before a restart) is new here,
+    and is handled.
+    """
+
+    def __init__(self, size: int = 10_000, ttl: float = 3600.0) -> None:
+        self.size = size
+        self.ttl = ttl
+        self.seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, event_id: str) -> bool:
+        now = time.monotonic()
+        while self.seen and (len(self.seen) >= self.size or next(iter(self.seen.values())) < now):
+            self.seen.popitem(last=False)
+        if event_id in self.seen:
+            return False
+        self.seen[event_id] = now + self.ttl
+        return True
+
+
+class ChannelManagers:
+    """Whether someone may manage channel settings: SLACK_ADMINS, or a workspace admin/owner."""
+
+    def __init__(self, client: AsyncWebClient, admins: str, ttl: float = 600.0) -> None:
+        self.client = client
+        self.admins = {a.strip() for a in re.split(r"[,\s]+", admins) if a.strip()}
+        self.ttl = ttl
+        self.cache: dict[str, tuple[bool, float]] = {}
+
+    async def can_manage(self, user_id: str) -> bool:
+        if user_id in self.admins:
+            return True
+        cached = self.cache.get(user_id)
+        if cached and cached[1] > time.monotonic():
+            return cached[0]
+        try:
+            info = await self.client.users_info(user=user_id)
+            user = info.get("user") or {}
+            allowed = bool(user.get("is_admin") or user.get("is_owner"))
+        except SlackApiError as exc:
+            log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+            return False
+        self.cache[user_id] = (allowed, time.monotonic() + self.ttl)
+        return allowed
+
+
+def mention_command(text: str) -> str:
+    """`@HubBot <text>` as a core command: a command as typed, an error lookup, or a search."""
+    text = text.strip()
+    first = text.split(maxsplit=1)[0].lower() if text else ""
+    if not text or first in COMMANDS or first in {"/hub", "hub"}:
+        return text
+    return ("error " if LOOKS_LIKE_ERROR.search(text) else "search ") + text
+
+
+def in_public(reply: Reply) -> Reply:
+    return Reply(
+        text=reply.text,
+        cards=reply.cards,
+        buttons=reply.buttons,
+        visibility=Visibility.channel,
+        error=reply.error,
+    )
+
+
+class SlackBot:
+    """The listeners, and what they share: the hub, the Web API client, caches."""
+
+    def __init__(self, hub: Hub, client: AsyncWebClient, admins: str = "") -> None:
+        self.hub = hub
+        self.client = client
+        self.outbound = SlackOutbound(client)
+        self.managers = ChannelManagers(client, admins)
+        self.events = RecentEvents()
+
+    # ------------------------------------------------------------ the core
+
+    async def context(
+        self, user: str, name: str, channel: str, team: str, thread: str | None = None
+    ) -> ChatContext:
+        return ChatContext(
+            platform=PLATFORM,
+            user_id=user,
+            user_name=name,
+            channel_id=channel,
+            thread_id=thread,
+            workspace_id=team,
+            can_manage_channel=await self.managers.can_manage(user),
+        )
+
+    async def run(self, ctx: ChatContext, text: str) -> Reply:
+        return await asyncio.to_thread(self.hub.handle, ctx, text)
+
+    async def respond(self, url: str, reply: Reply, replace: bool = False) -> bool:
+        messages = render(reply)
+        if len(messages) > MAX_RESPONSES:
+            log.warning("reply of %d messages cut to %d", len(messages), MAX_RESPONSES)
+        ok = True
+        for number, message in enumerate(messages[:MAX_RESPONSES]):
+            sent = await send_to_response_url(
+                url, message, public=not reply.private, replace=replace and number == 0
+            )
+            ok = ok and sent
+        return ok
+
+    # ------------------------------------------------------------ listeners
+
+    async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        ctx = await self.context(
+            body.get("user_id", ""),
+            body.get("user_name", ""),
+            body.get("channel_id", ""),
+            body.get("team_id", ""),
+        )
+        reply = await self.run(ctx, "/hub " + from_slack(body.get("text", "")))
+        await self.respond(body["response_url"], reply)
+
+    async def on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        name = parse_action_id(action.get("action_id", ""))
+        user = body.get("user") or {}
+        container = body.get("container") or {}
+        channel = (body.get("channel") or {}).get("id", "") or container.get("channel_id", "")
+        ctx = await self.context(
+            user.get("id", ""),
+            user.get("username") or user.get("name", ""),
+            channel,
+            (body.get("team") or {}).get("id", ""),
+            container.get("thread_ts"),
+        )
+        if name is None:
+            reply = Reply(text="That button no longer does anything.", error=True)
+        else:
+            value = str(action.get("value", ""))
+            reply = await asyncio.to_thread(self.hub.handle_action, ctx, name, value)
+        url = body.get("response_url")
+        if not url:  # a button on the Home tab: answer in a direct message
+            await self.deliver_privately(ctx, reply)
+            return
+        # Expand in place only on the asker's own (ephemeral) card, never on a shared one.
+        replace = reply.replace and not reply.error and bool(container.get("is_ephemeral"))
+        await self.respond(url, reply, replace=replace)
+
+    async def on_find_fix(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id", "")
+        thread = message.get("thread_ts") or message.get("ts")
+        user = body.get("user") or {}
+        ctx = await self.context(
+            user.get("id", ""),
+            user.get("username") or user.get("name", ""),
+            channel,
+            (body.get("team") or {}).get("id", ""),
+            thread,
+        )
+        text = from_slack(message.get("text", "")).strip()
+        if not text:
+            reply = Reply(text="That message has no text for me to look up.", error=True)
+        else:
+            reply = await self.run(ctx, "error " + text)
+        url = body.get("response_url", "")
+        if reply.error or not reply.cards:  # nothing to add to the thread: tell the asker only
+            await self.respond(url, reply)
+            return
+        try:
+            await self.outbound.post(channel, in_public(reply), thread_id=thread)
+        except DeliveryError as exc:
+            log.info("find-a-fix thread answer failed: %s", exc)
+            note = NOT_IN_CHANNEL if exc.permanent else "I could not answer in the thread."
+            await self.respond(url, Reply(text=f"{note}\n{reply.text}", cards=reply.cards))
+
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        # Events are acknowledged by bolt before this runs.
+        event_id = str(body.get("event_id") or "")
+        if event_id and not self.events.first_time(event_id):
+            log.info("event %s seen before (retry %s): ignored", event_id, body.get("retry"))
+            return
+        channel = event.get("channel", "")
+        thread = event.get("thread_ts") or event.get("ts")
+        ctx = await self.context(
+            event.get("user", ""), "", channel, body.get("team_id", ""), thread
+        )
+        text = from_slack(MENTION.sub(" ", event.get("text", "")))
+        reply = await self.run(ctx, mention_command(text))
+        try:
+            await self.outbound.post(channel, in_public(reply), thread_id=thread)
+        except DeliveryError as exc:
+            log.warning("mention answer in %s failed: %s", channel, exc)
+
+    async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = event.get("user", "")
+        ctx = await self.context(user, "", "", body.get("team_id", ""))
+        try:
+            await self.client.views_publish(user_id=user, view=await home_view(self.hub, ctx))
+        except SlackApiError as exc:
+            log.warning("views.publish for %s failed: %s", user, exc.response.get("error"))
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        """A listener failed after its ack: log it, and tell the asker in one line."""
+        log.error("Slack listener failed", exc_info=error)
+        url = body.get("response_url") if isinstance(body, dict) else None
+        if url:
+            await self.respond(url, Reply(text=SORRY, error=True))
+
+    async def deliver_privately(self, ctx: ChatContext, reply: Reply) -> None:
+        try:
+            await self.outbound.send_private(ctx.user_id, reply)
+        except DeliveryError as exc:
+            log.warning("direct message to %s failed: %s", ctx.user_id, exc)
+
+
+def build_app(
+    hub: Hub,
+    settings: Settings,
+    client: AsyncWebClient | None = None,
+    socket_mode: bool = False,
+) -> tuple[AsyncApp, SlackBot]:
+    """The bolt app with every listener registered, and the bot behind it."""
+    client = client or web_client(settings.slack_bot_token, settings.slack_api_url)
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        # Socket Mode needs no signing secret; HTTP mode always verifies signatures.
+        request_verification_enabled=not socket_mode,
+    )
+    bot = SlackBot(hub, client, settings.slack_admins)
+    app.command("/hub")(bot.on_command)
+    app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(bot.on_button)
+    app.shortcut(FIND_FIX_CALLBACK)(bot.on_find_fix)
+    app.event("app_mention")(bot.on_mention)
+    app.event("app_home_opened")(bot.on_home_opened)
+    app.error(bot.on_error)
+    hub.outbound[PLATFORM] = bot.outbound
+    return app, bot

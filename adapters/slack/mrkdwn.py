@@ -1,0 +1,133 @@
+"""Text for Slack: our Markdown to mrkdwn, escaped so it can never ping, split to fit a block.
+
+Slack's rules: `&`, `<` and `>` are control characters (`<!channel>`, `<@U123>`, `<url|label>`),
+so every piece of user or content text has them escaped before we add our own links. Text we
+render uses `verbatim` text objects, so Slack does not turn `@here` into a mention either; the
+fallback `text` of a message gets a word joiner after `@` in the broadcast words, for the same
+reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+SECTION_LIMIT = 3000  # characters in a section block's text
+
+FENCE = re.compile(r"^```[^\n`]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^)\s]+)\)")
+BARE_URL = re.compile(r"(?<![|\w/])(https?://[^\s<>|`]+[^\s<>|`.,;:!?)\]'\"])")
+HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+", re.MULTILINE)
+BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+SLACK_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+BOLD_MARK = "\x00"  # stands for `*` while single-star italics are converted
+WORD_JOINER = "\u2060"
+
+
+def escape(text: str) -> str:
+    """Escape Slack's control characters so text shows as typed and cannot mention anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: str) -> str:
+    """Text for a message's notification fallback: escaped, and no `@here` that could ping."""
+    return BROADCAST.sub(lambda m: "@" + WORD_JOINER + m.group(1), escape(text))
+
+
+def from_slack(text: str) -> str:
+    """What a person typed, from Slack's markup: `<url|label>` → label, `<@U1>` → @U1, entities."""
+
+    def unwrap(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if label:
+            return label
+        if target.startswith("!"):
+            return "@" + target[1:].split("^")[0]
+        return target
+
+    text = SLACK_MARKUP.sub(unwrap, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def to_mrkdwn(markdown: str) -> str:
+    """Our Markdown (bold, italics, headings, lists, links, inline and fenced code) as mrkdwn."""
+    out: list[str] = []
+    last = 0
+    for fence in FENCE.finditer(markdown):
+        out.append(_prose(markdown[last : fence.start()]))
+        out.append("```\n" + escape(fence.group(1).rstrip("\n")) + "\n```")
+        last = fence.end()
+    out.append(_prose(markdown[last:]))
+    return "".join(out).strip("\n")
+
+
+def code_block(code: str) -> str:
+    return "```\n" + escape(code.rstrip("\n")) + "\n```"
+
+
+def _prose(text: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for span in INLINE_CODE.finditer(text):
+        parts.append(_inline(text[last : span.start()]))
+        parts.append(escape(span.group(0)))
+        last = span.end()
+    parts.append(_inline(text[last:]))
+    return "".join(parts)
+
+
+def _inline(text: str) -> str:
+    links: list[str] = []
+
+    def keep(rendered: str) -> str:
+        links.append(rendered)
+        return f"\x01{len(links) - 1}\x01"
+
+    text = LINK.sub(lambda m: keep(f"<{escape(m.group(2))}|{escape(m.group(1))}>"), text)
+    text = BARE_URL.sub(lambda m: keep(f"<{escape(m.group(1))}>"), text)
+    text = plain(text)
+    text = HEADING.sub(lambda m: f"{BOLD_MARK}{m.group(1)}{BOLD_MARK}", text)
+    text = BOLD.sub(lambda m: f"{BOLD_MARK}{m.group(2)}{BOLD_MARK}", text)
+    text = ITALIC.sub(r"_\1_", text)
+    text = STRIKE.sub(r"~\1~", text)
+    text = BULLET.sub(r"\1• ", text)
+    text = text.replace(BOLD_MARK, "*")
+    return re.sub("\x01(\\d+)\x01", lambda m: links[int(m.group(1))], text)
+
+
+def split(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Cut mrkdwn into pieces of at most `limit` characters, at paragraph, line or word ends.
+
+    A piece cut inside a code block closes it, and the next piece reopens it.
+    """
+    pieces: list[str] = []
+    rest = text
+    reopen = ""
+    while rest:
+        rest = reopen + rest
+        if len(rest) <= limit:
+            pieces.append(rest)
+            break
+        cut = _cut_point(rest, limit - 4)  # room to close an open code block
+        piece, rest = rest[:cut].rstrip(), rest[cut:].lstrip("\n")
+        if piece.count("```") % 2:
+            piece += "\n```"
+            reopen = "```\n"
+        else:
+            reopen = ""
+        pieces.append(piece)
+    return [p for p in pieces if p.strip() and p.strip() != "```\n```"]
+
+
+def _cut_point(text: str, limit: int) -> int:
+    window = text[:limit]
+    for separator in ("\n\n", "\n", " "):
+        at = window.rfind(separator)
+        if at > limit // 2:
+            return at + len(separator)
+    amp = window.rfind("&", limit - 6)
+    return amp if amp > 0 and ";" not in window[amp:] else limit

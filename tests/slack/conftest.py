@@ -1,0 +1,83 @@
+"""The Slack adapter in HTTP mode on loopback, talking to the fake Slack."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+
+from adapters.slack import SlackBot, build_app, start_http
+from adapters.slack.server import EVENTS_PATH, bound_port
+from bot.hub import Hub
+from tests.slack.fake_slack import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    FakeSlack,
+    event_callback,
+    interaction,
+    signed_headers,
+    slash_command,
+)
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass
+class Slack:
+    """Send requests to the running adapter as Slack would; read what it sent at `fake`."""
+
+    fake: FakeSlack
+    bot: SlackBot
+    url: str
+    session: aiohttp.ClientSession
+
+    async def post(
+        self, body: str, content_type: str, timestamp: float | None = None, **headers: str
+    ) -> tuple[int, str]:
+        sent = signed_headers(body, content_type, timestamp) | headers
+        async with self.session.post(self.url, data=body.encode(), headers=sent) as response:
+            return response.status, await response.text()
+
+    async def command(self, text: str, response_url: str = "", **kwargs: Any) -> int:
+        url = response_url or self.fake.response_url()
+        status, _ = await self.post(slash_command(text, url, **kwargs), FORM)
+        return status
+
+    async def interact(self, payload: dict[str, Any]) -> int:
+        status, _ = await self.post(interaction(payload), FORM)
+        return status
+
+    async def event(self, event: dict[str, Any], event_id: str, retry: int | None = None) -> int:
+        headers = {}
+        if retry is not None:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        status, _ = await self.post(event_callback(event, event_id), "application/json", **headers)
+        return status
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    server = FakeSlack()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+async def slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
+    settings = hub.settings.model_copy(
+        update={
+            "slack_bot_token": BOT_TOKEN,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": fake.api_url,
+            "slack_admins": "U0BOSS",
+        }
+    )
+    app, bot = build_app(hub, settings)
+    runner = await start_http(app, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
+    async with aiohttp.ClientSession() as session:
+        yield Slack(fake, bot, url, session)
+    await runner.cleanup()

@@ -1,0 +1,322 @@
+"""A fake Slack on loopback: the Web API, response_urls, and signed requests built as Slack does.
+
+Modelled on bolt-python's tests/mock_web_api_server: a small HTTP server in a thread that the real
+slack_sdk clients talk to. It records every call, answers like Slack, and can be told to fail a
+method (a 429 with Retry-After, `not_in_channel` …) the next N times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlparse
+
+BOT_TOKEN = "xoxb-test-token"
+SIGNING_SECRET = "test-signing-secret"
+TEAM = "T0HUB"
+BOT_USER = "UHUBBOT"
+
+
+@dataclass
+class Call:
+    method: str  # a Web API method ("chat.postMessage") or "response_url"
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+class FakeSlack:
+    """Serve on 127.0.0.1 until `close()`: `api_url` for WebClient, `response_url()` for bolt."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        self.changed = threading.Condition()
+        self._ts = itertools.count(1)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base + "/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base}/response/{name}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # ------------------------------------------------------------ scripting and reading
+
+    def fail(
+        self,
+        method: str,
+        error: str = "ratelimited",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        for _ in range(times):
+            self.scripted[method].append(
+                Scripted(status, {"ok": False, "error": error}, headers or {})
+            )
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self.changed:
+            return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """The calls to `method` once there are at least `count` of them (the loop runs on)."""
+        return await asyncio.to_thread(self.wait_for_blocking, method, count, timeout)
+
+    def wait_for_blocking(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                found = [c for c in self.calls if c.method == method]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self.calls]
+                    raise AssertionError(f"{count} × {method} not called in time; calls: {seen}")
+                self.changed.wait(left)
+
+    # ------------------------------------------------------------ answering
+
+    def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER, "bot_id": "BHUB", "team_id": TEAM, "team": "t"}
+        if method in {"chat.postMessage", "chat.update"}:
+            return {
+                "ok": True,
+                "channel": body.get("channel"),
+                "ts": body.get("ts") or f"1700000000.{next(self._ts):06d}",
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(body.get("users", "")).lstrip("U")}}
+        if method == "users.info":
+            user = body.get("user", "")
+            return {"ok": True, "user": self.users.get(user, {"id": user, "is_admin": False})}
+        return {"ok": True}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.handle_call()
+
+            def do_POST(self) -> None:
+                self.handle_call()
+
+            def handle_call(self) -> None:
+                url = urlparse(self.path)
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                body: dict[str, Any] = dict(parse_qsl(url.query))
+                if raw.startswith("{"):
+                    body.update(json.loads(raw))
+                elif raw:
+                    body.update(parse_qsl(raw))
+                for key in ("blocks", "view"):
+                    if isinstance(body.get(key), str):
+                        body[key] = json.loads(body[key])
+                if url.path.startswith("/response/"):
+                    method = "response_url"
+                else:
+                    method = url.path.removeprefix("/api/")
+                call = Call(method, url.path, dict(self.headers.items()), body)
+                status, headers, answer = 200, {}, fake.answer(method, body)
+                if method != "response_url" and not str(
+                    self.headers.get("Authorization")
+                ).startswith("Bearer xox"):
+                    answer = {"ok": False, "error": "not_authed"}
+                with fake.changed:
+                    queue = fake.scripted.get(method)
+                    if queue:
+                        scripted = queue.popleft()
+                        status, headers, answer = scripted.status, scripted.headers, scripted.body
+                    fake.calls.append(call)
+                    fake.changed.notify_all()
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+# ---------------------------------------------------------------- requests as Slack sends them
+
+
+def signed_headers(
+    body: str, content_type: str, timestamp: float | None = None, secret: str = SIGNING_SECRET
+) -> dict[str, str]:
+    stamp = str(int(timestamp if timestamp is not None else time.time()))
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+
+
+def slash_command(
+    text: str, response_url: str, user: str = "U0ALICE", channel: str = "C0GENERAL"
+) -> str:
+    """The form body of `/hub <text>`, field for field as Slack posts it."""
+    return urlencode(
+        {
+            "token": "verification-token-unused",
+            "team_id": TEAM,
+            "team_domain": "hubteam",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": "alice",
+            "command": "/hub",
+            "text": text,
+            "api_app_id": "A0HUB",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        }
+    )
+
+
+def interaction(payload: dict[str, Any]) -> str:
+    """The form body of an interactivity request (buttons, shortcuts): `payload=<json>`."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_actions(
+    action_id: str,
+    value: str,
+    response_url: str,
+    ephemeral: bool = True,
+    user: str = "U0ALICE",
+    channel: str = "C0GENERAL",
+) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": "alice", "name": "alice", "team_id": TEAM},
+        "api_app_id": "A0HUB",
+        "token": "verification-token-unused",
+        "container": {
+            "type": "message",
+            "message_ts": "1700000000.000100",
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        },
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "team": {"id": TEAM, "domain": "hubteam"},
+        "channel": {"id": channel, "name": "general"},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "block_id": "b1",
+                "action_id": action_id,
+                "text": {"type": "plain_text", "text": "button"},
+                "value": value,
+                "action_ts": "1700000001.000200",
+            }
+        ],
+    }
+
+
+def message_shortcut(text: str, response_url: str, thread_ts: str | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "type": "message",
+        "user": "U0BOB",
+        "ts": "1700000000.000300",
+        "text": text,
+    }
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    return {
+        "type": "message_action",
+        "callback_id": "find_fix",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "message_ts": message["ts"],
+        "team": {"id": TEAM, "domain": "hubteam"},
+        "channel": {"id": "C0GENERAL", "name": "general"},
+        "user": {"id": "U0ALICE", "username": "alice", "name": "alice", "team_id": TEAM},
+        "message": message,
+        "response_url": response_url,
+        "token": "verification-token-unused",
+    }
+
+
+def event_callback(event: dict[str, Any], event_id: str = "Ev0MENTION1") -> str:
+    return json.dumps(
+        {
+            "token": "verification-token-unused",
+            "team_id": TEAM,
+            "api_app_id": "A0HUB",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "team_id": TEAM,
+                    "user_id": BOT_USER,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+        }
+    )
+
+
+def app_mention(
+    text: str, ts: str = "1700000000.000400", thread_ts: str | None = None
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": "U0ALICE",
+        "text": f"<@{BOT_USER}> {text}",
+        "ts": ts,
+        "channel": "C0GENERAL",
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
