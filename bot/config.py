@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -9,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONTENT = REPO_ROOT / "content"
+SEARCH_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hubbot"
 
 
 class Settings(BaseSettings):
@@ -19,6 +21,8 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", alias="HUB_LOG_LEVEL")
     # How often a process checks whether another process changed the content (seconds).
     freshness_interval: float = Field(2.0, alias="HUB_FRESHNESS_INTERVAL")
+    # Where built search indexes are kept so one-shot commands load instead of rebuilding.
+    search_cache_dir: Path = Field(SEARCH_CACHE, alias="HUB_SEARCH_CACHE_DIR")
 
     slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")

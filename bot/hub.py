@@ -27,7 +27,9 @@ class Hub:
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
         self.engine = engine if engine is not None else make_engine(settings.database_url)
-        self.searcher = Searcher(self.engine, settings.freshness_interval)
+        self.searcher = Searcher(
+            self.engine, settings.freshness_interval, settings.search_cache_dir
+        )
         # Outbound ports by platform name, set by the adapters that run (see bot.ports).
         self.outbound: dict[str, Any] = {}
 

@@ -122,7 +122,7 @@ def search_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     result, problem = run_search(hub, args)
     if problem:
         return usage(problem, SEARCH_USAGE)
-    log_id = log_search(hub, ctx, "search", args, result, good=bool(result.hits))
+    log_id = log_search(hub, ctx, "search", args, result, good=result.good)
     if not result.hits:
         return no_results(result, "results")
     return results_reply(result, f"Results for “{result.query[:80]}”", 0, log_id)
@@ -154,7 +154,7 @@ def error_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
         return usage("Paste the error after the command.", ERROR_USAGE)
     result = hub.searcher.match_error(args)
-    log_search(hub, ctx, "error", args, result, good=bool(result.hits))
+    log_search(hub, ctx, "error", args, result, good=result.good)
     if not result.hits:
         return Reply(text="I don't know this error yet. It is logged so the hub can learn it.")
     with Session(hub.engine) as session:
@@ -181,7 +181,7 @@ def snippet_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
         return usage("Which snippet are you looking for?", SNIPPET_USAGE)
     result = hub.searcher.search(args, kind="snippet", limit=PAGE)
-    log_search(hub, ctx, "snippet", args, result, good=bool(result.hits))
+    log_search(hub, ctx, "snippet", args, result, good=result.good)
     if not result.hits:
         return no_results(result, "snippets")
     with Session(hub.engine) as session:

@@ -1,63 +1,36 @@
-"""An in-memory inverted index with BM25 over title and text, title weighted."""
+"""An in-memory inverted index: BM25F over title, tags and text, with typo, prefix and synonym
+expansion of the query, filters, and ranking that rewards covering the whole query."""
 
 from __future__ import annotations
 
+import bisect
 import math
-import re
-from collections import defaultdict
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
-TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
-MAX_QUERY_CHARS = 500
-TITLE_WEIGHT = 3.0
+from bot.search.excerpt import excerpt
+from bot.search.paste import normalise
+from bot.search.query import Query, Slot, parse_query
+from bot.search.text import stem, terms, words
+
+TITLE_WEIGHT, TAG_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
 K1, B = 1.2, 0.75
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "my",
-        "of",
-        "on",
-        "or",
-        "the",
-        "this",
-        "to",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "with",
-        "you",
-        "your",
-    ]
-)
+# How much covering every word of the query counts, against how often the words occur.
+COVERAGE_FLOOR = 0.25
+TITLE_BONUS = 0.5
+# A hit is "good" (not a content gap) when it covers at least this share of the query.
+GOOD_COVERAGE = 0.5
+PREFIX_EXPANSIONS = 8
+MAX_TEXT_CHARS = 200_000
 
-
-def tokenize(text: str) -> list[str]:
-    return TOKEN.findall(text.lower())
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
@@ -68,6 +41,7 @@ class Doc:
     level: str | None
     title: str
     text: str
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,96 +61,266 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     corrected: str | None = None
     suggestions: tuple[str, ...] = ()
+    # False when nothing plausible was found: logged as a gap in the hub's content.
+    good: bool = False
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Documents that match a query, best first, with how much of the query each covers."""
+
+    docs: IntArray
+    scores: FloatArray
+    coverage: FloatArray
+
+
+class Codes:
+    """A column of short strings (kind, topic, level) as small integer codes, for fast masks."""
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        self.names = sorted({v or "" for v in values})
+        lookup = {name: code for code, name in enumerate(self.names)}
+        self.codes = np.fromiter((lookup[v or ""] for v in values), np.int16, len(values))
+
+    def mask(self, value: str) -> npt.NDArray[np.bool_] | None:
+        if value not in self.names:
+            return None
+        return np.asarray(self.codes == self.names.index(value))
 
 
 class SearchIndex:
     def __init__(self, docs: Iterable[Doc]) -> None:
         self.docs: list[Doc] = list(docs)
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        lengths: list[float] = []
+        self.terms: dict[str, int] = {}
+        # The word people typed most often for each stem, to show in "did you mean".
+        self.surface: dict[str, str] = {}
+        # For errors: the terms of the message with its variable parts dropped.
+        self.error_signatures: list[frozenset[str]] = []
+        posting_terms, posting_docs, posting_tf = array("i"), array("i"), array("f")
+        title_terms_arr, title_docs_arr = array("i"), array("i")
+        lengths = array("f")
         for number, doc in enumerate(self.docs):
-            counts: dict[str, float] = defaultdict(float)
-            for token in tokenize(doc.title):
-                counts[token] += TITLE_WEIGHT
-            for token in tokenize(doc.text):
-                counts[token] += 1.0
+            counts: dict[int, float] = {}
+            title = self._add_words(words(doc.title), counts, TITLE_WEIGHT)
+            for tag in doc.tags:
+                self._add_words(words(tag), counts, TAG_WEIGHT)
+            self._add_words(words(doc.text[:MAX_TEXT_CHARS]), counts, TEXT_WEIGHT)
             lengths.append(sum(counts.values()))
-            for token, weight in counts.items():
-                self.postings[token].append((number, weight))
-        self.lengths = lengths
-        self.average = (sum(lengths) / len(lengths)) if lengths else 1.0
-        self.vocabulary = list(self.postings)
-        self.topics = sorted({doc.topic for doc in self.docs})
+            posting_terms.extend(counts)
+            posting_docs.extend([number] * len(counts))
+            posting_tf.extend(counts.values())
+            title_ids = sorted(set(title))
+            title_terms_arr.extend(title_ids)
+            title_docs_arr.extend([number] * len(title_ids))
+            self.error_signatures.append(
+                frozenset(terms(normalise(doc.title))) if doc.kind == "error" else frozenset()
+            )
+        self.size = len(self.docs)
+        vocabulary = len(self.terms)
+        term_of = np.frombuffer(posting_terms, np.int32)
+        order = np.argsort(term_of, kind="stable")
+        self.df = np.bincount(term_of, minlength=vocabulary).astype(np.int32)
+        self.offsets = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
+        self.post_docs: IntArray = np.frombuffer(posting_docs, np.int32)[order].copy()
+        tf = np.frombuffer(posting_tf, np.float32)[order]
+        doc_length = np.frombuffer(lengths, np.float32)
+        average = float(doc_length.mean()) if self.size else 1.0
+        self.idf = np.log1p((self.size - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
+        norm = K1 * (1 - B + B * doc_length[self.post_docs] / average)
+        term_idf = np.repeat(self.idf, self.df)
+        self.impacts: FloatArray = (term_idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        title_of = np.frombuffer(title_terms_arr, np.int32)
+        title_order = np.argsort(title_of, kind="stable")
+        title_df = np.bincount(title_of, minlength=vocabulary)
+        self.title_offsets = np.concatenate(([0], np.cumsum(title_df))).astype(np.int64)
+        self.title_docs: IntArray = np.frombuffer(title_docs_arr, np.int32)[title_order].copy()
+        self.kinds = Codes([d.kind for d in self.docs])
+        self.topics = Codes([d.topic for d in self.docs])
+        self.levels = Codes([d.level for d in self.docs])
+        self._sorted_terms: list[str] | None = None
+        self._terms_by_length: dict[int, list[str]] | None = None
+
+    def _add_words(self, found: list[str], counts: dict[int, float], weight: float) -> list[int]:
+        ids = []
+        for word in found:
+            term = stem(word)
+            number = self.terms.get(term)
+            if number is None:
+                number = self.terms[term] = len(self.terms)
+                self.surface[term] = word
+            counts[number] = counts.get(number, 0.0) + weight
+            ids.append(number)
+        return ids
+
+    # ------------------------------------------------------------------ vocabulary
+
+    def doc_frequency(self, term: str) -> int:
+        number = self.terms.get(term)
+        return 0 if number is None else int(self.df[number])
+
+    def term_idf(self, term: str) -> float:
+        number = self.terms.get(term)
+        if number is None:
+            return math.log1p(self.size + 0.5)
+        return float(self.idf[number])
 
     def correct(self, term: str) -> str | None:
-        if term in self.postings or len(term) < 4 or term.isdigit():
+        """The closest frequent term of the vocabulary within one or two edits."""
+        if len(term) < 4 or not term.isalpha():
             return None
-        limit = 1 if len(term) < 7 else 2
-        match = process.extractOne(
-            term, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit
-        )
-        return match[0] if match else None
+        if self._terms_by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for known in self.terms:
+                by_length.setdefault(len(known), []).append(known)
+            self._terms_by_length = by_length
+        limit = 1 if len(term) < 8 else 2
+        best: tuple[int, int, str] | None = None
+        for length in range(len(term) - limit, len(term) + limit + 1):
+            choices = self._terms_by_length.get(length, [])
+            for known, distance, _ in process.extract(
+                term, choices, scorer=OSA.distance, score_cutoff=limit, limit=None
+            ):
+                rank = (int(distance), -self.doc_frequency(known), known)
+                if best is None or rank < best:
+                    best = rank
+        return best[2] if best else None
+
+    def complete(self, prefix: str) -> list[str]:
+        """The most frequent terms that start with `prefix` (the word being typed)."""
+        if len(prefix) < 2:
+            return []
+        if self._sorted_terms is None:
+            self._sorted_terms = sorted(self.terms)
+        start = bisect.bisect_left(self._sorted_terms, prefix)
+        found = []
+        for known in self._sorted_terms[start : start + 2000]:
+            if not known.startswith(prefix):
+                break
+            if known != prefix:
+                found.append(known)
+        found.sort(key=lambda t: (-self.doc_frequency(t), t))
+        return found[:PREFIX_EXPANSIONS]
+
+    # ------------------------------------------------------------------ scoring
+
+    def postings(self, term: str) -> tuple[IntArray, FloatArray]:
+        number = self.terms[term]
+        start, end = self.offsets[number], self.offsets[number + 1]
+        return self.post_docs[start:end], self.impacts[start:end]
+
+    def in_title(self, term: str) -> IntArray:
+        number = self.terms[term]
+        return self.title_docs[self.title_offsets[number] : self.title_offsets[number + 1]]
+
+    def _phrase(self, phrase: tuple[str, ...]) -> tuple[IntArray, FloatArray, IntArray]:
+        """Docs holding every term of a phrase, their mean impact, and docs with all in title."""
+        docs, impacts = self.postings(phrase[0])
+        title = self.in_title(phrase[0])
+        for term in phrase[1:]:
+            more_docs, more_impacts = self.postings(term)
+            common, left, right = np.intersect1d(
+                docs, more_docs, assume_unique=True, return_indices=True
+            )
+            docs, impacts = common, impacts[left] + more_impacts[right]
+            title = np.intersect1d(title, self.in_title(term), assume_unique=True)
+        return docs, (impacts / len(phrase)).astype(np.float32), title
+
+    def score(self, query: Query, mask: npt.NDArray[np.bool_] | None = None) -> Scored:
+        empty = Scored(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
+        total_weight = sum(slot.weight for slot in query.slots)
+        if not self.size or total_weight <= 0:
+            return empty
+        bm25 = np.zeros(self.size, np.float32)
+        covered = np.zeros(self.size, np.float32)
+        titled = np.zeros(self.size, np.float32)
+        for slot in query.slots:
+            best = np.zeros(self.size, np.float32)
+            title_hit = np.zeros(self.size, np.bool_)
+            for phrase, weight in slot.alternatives:
+                docs, impacts, title = self._phrase(phrase)
+                best[docs] = np.maximum(best[docs], impacts * weight)
+                title_hit[title] = True
+            bm25 += best
+            covered += (best > 0) * slot.weight
+            titled += title_hit * slot.weight
+        candidates = np.flatnonzero(bm25 > 0).astype(np.int32)
+        if mask is not None:
+            candidates = candidates[mask[candidates]]
+        coverage = covered[candidates] / total_weight
+        title_share = titled[candidates] / total_weight
+        final = bm25[candidates] * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage**2)
+        final *= 1 + TITLE_BONUS * title_share
+        return Scored(candidates, final.astype(np.float32), coverage.astype(np.float32))
+
+    def top(self, scored: Scored, limit: int) -> list[int]:
+        """Positions in `scored` of the best `limit`, ties broken by document order (id)."""
+        count = len(scored.docs)
+        if count == 0:
+            return []
+        if count > limit:
+            kth = np.partition(scored.scores, count - limit)[count - limit]
+            chosen = np.flatnonzero(scored.scores >= kth)
+        else:
+            chosen = np.arange(count)
+        order = np.lexsort((scored.docs[chosen], -scored.scores[chosen]))
+        return [int(i) for i in chosen[order][:limit]]
+
+    def mask(
+        self, kind: str | None = None, topic: str | None = None, level: str | None = None
+    ) -> npt.NDArray[np.bool_] | None:
+        """A filter over documents; all False when a value is unknown, None when no filter."""
+        mask: npt.NDArray[np.bool_] | None = None
+        for codes, value in ((self.kinds, kind), (self.topics, topic), (self.levels, level)):
+            if value is None:
+                continue
+            part = codes.mask(value)
+            if part is None:
+                return np.zeros(self.size, np.bool_)
+            mask = part if mask is None else mask & part
+        return mask
 
     def search(
         self,
-        query: str,
+        text: str,
         kind: str | None = None,
         topic: str | None = None,
         level: str | None = None,
         limit: int = 10,
     ) -> SearchResult:
-        query = query[:MAX_QUERY_CHARS]
-        terms = [t for t in tokenize(query) if t not in STOP_WORDS] or tokenize(query)
-        corrected_terms = []
-        changed = False
-        for term in terms:
-            fixed = self.correct(term)
-            corrected_terms.append(fixed or term)
-            changed = changed or fixed is not None
-        scores: dict[int, float] = defaultdict(float)
-        total = len(self.docs) or 1
-        for term in dict.fromkeys(corrected_terms):
-            postings = self.postings.get(term, [])
-            if not postings:
-                continue
-            idf = math.log(1 + (total - len(postings) + 0.5) / (len(postings) + 0.5))
-            for number, tf in postings:
-                norm = K1 * (1 - B + B * self.lengths[number] / self.average)
-                scores[number] += idf * tf * (K1 + 1) / (tf + norm)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], self.docs[item[0]].id))
-        hits = []
-        for number, score in ranked:
-            doc = self.docs[number]
-            if (kind and doc.kind != kind) or (topic and doc.topic != topic):
-                continue
-            if level and doc.level != level:
-                continue
-            hits.append(
-                Hit(
-                    doc.id,
-                    doc.kind,
-                    doc.title,
-                    doc.topic,
-                    doc.level,
-                    round(score, 4),
-                    excerpt(doc.text, corrected_terms),
-                )
-            )
-            if len(hits) >= limit:
-                break
-        result = SearchResult(query=query, hits=hits)
-        if changed:
-            result.corrected = " ".join(corrected_terms)
+        query = parse_query(self, text)
+        scored = self.score(query, self.mask(kind, topic, level))
+        best = self.top(scored, limit)
+        hits = [self.hit(int(scored.docs[i]), float(scored.scores[i]), query) for i in best]
+        result = SearchResult(query=query.text, hits=hits, corrected=query.corrected)
+        result.good = bool(best) and float(scored.coverage[best[0]]) >= GOOD_COVERAGE
         if not hits:
-            result.suggestions = tuple(self.topics[:5])
+            result.suggestions = self.suggest_topics(query)
         return result
 
+    def hit(self, number: int, score: float, query: Query) -> Hit:
+        doc = self.docs[number]
+        marked = query.matched_terms()
+        return Hit(
+            doc.id,
+            doc.kind,
+            doc.title,
+            doc.topic,
+            doc.level,
+            round(score, 4),
+            excerpt(doc.text or doc.title, marked),
+        )
 
-def excerpt(text: str, terms: list[str], width: int = 160) -> str:
-    lowered = text.lower()
-    positions = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
-    start = max(0, min(positions) - 40) if positions else 0
-    snippet = " ".join(text[start : start + width].split())
-    for term in sorted(set(terms), key=len, reverse=True):
-        snippet = re.sub(rf"(?i)\b({re.escape(term)}\w*)", r"**\1**", snippet, count=2)
-    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")
+    def suggest_topics(self, query: Query, count: int = 5) -> tuple[str, ...]:
+        """The topics closest to what was asked, else the biggest ones."""
+        topics = [t for t in self.topics.names if t]
+        close = []
+        for slot in query.slots:
+            found = process.extractOne(slot.text, topics, score_cutoff=70)
+            if found and found[0] not in close:
+                close.append(found[0])
+        sizes = np.bincount(self.topics.codes, minlength=len(self.topics.names))
+        biggest = sorted(topics, key=lambda t: (-sizes[self.topics.names.index(t)], t))
+        return tuple(dict.fromkeys([*close, *biggest]))[:count]
+
+
+__all__ = ["Doc", "Hit", "Scored", "SearchIndex", "SearchResult", "Slot"]

@@ -1,16 +1,30 @@
-"""Keeps a search index that follows the store's content version across processes."""
+"""Keeps a search index that follows the store's content version across processes.
+
+Every `freshness_interval` seconds a search checks the ContentVersion row; when another process
+changed the content, the index is rebuilt. With a cache folder, a built index is saved there under
+a name made of the database, the content version and this code's fingerprint, so a one-shot
+process (`hub search`) loads it instead of rebuilding.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.content.store import content_version
-from bot.models import Entry
+from bot.models import ContentVersion, Entry
+from bot.search.errors import match_error
 from bot.search.index import Doc, SearchIndex, SearchResult
+
+log = logging.getLogger(__name__)
 
 TEXT_FIELDS = (
     "answer",
@@ -21,24 +35,97 @@ TEXT_FIELDS = (
     "root_cause",
     "fix",
     "description",
-    "code",
     "summary",
     "body",
+    "code",
 )
+SEARCH_CODE = Path(__file__).resolve().parent
+# Smaller indexes build in well under a second: not worth a file.
+CACHE_MIN_DOCS = 2000
+BATCH = 2000
 
 
 def entry_doc(row: Entry) -> Doc:
     text = "\n".join(v for f in TEXT_FIELDS if (v := getattr(row, f)))
-    return Doc(row.id, row.kind, row.topic, row.level, row.title, text)
+    return Doc(row.id, row.kind, row.topic, row.level, row.title, text, tuple(row.tags or ()))
+
+
+def load_docs(engine: Engine) -> list[Doc]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Entry)
+            .where(col(Entry.retired).is_(False))
+            .order_by(col(Entry.id))
+            .execution_options(yield_per=BATCH)
+        )
+        return [entry_doc(row) for row in rows]
+
+
+def content_state(engine: Engine) -> str:
+    """The content's version and when it changed: different whenever the content differs."""
+    with Session(engine) as session:
+        state = session.get(ContentVersion, 1)
+        return f"{state.version}-{state.changed_at.timestamp():.6f}" if state else "0"
+
+
+def code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for file in sorted(SEARCH_CODE.glob("*.py")) + sorted(SEARCH_CODE.glob("*.yml")):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class IndexCache:
+    """Built indexes on disk, one file per database, newest content version only."""
+
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.prefix = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+
+    def file(self, state: str) -> Path:
+        return self.folder / f"{self.prefix}-{state}-{code_fingerprint()}.index"
+
+    def load(self, state: str) -> SearchIndex | None:
+        try:
+            with self.file(state).open("rb") as handle:
+                index = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a damaged or foreign file: rebuild and overwrite it
+            log.warning("search cache %s unreadable; rebuilding", self.file(state), exc_info=True)
+            return None
+        return index if isinstance(index, SearchIndex) else None
+
+    def save(self, state: str, index: SearchIndex) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            target = self.file(state)
+            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as handle:
+                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, target)
+            for old in self.folder.glob(f"{self.prefix}-*.index"):
+                if old != target:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not write the search cache in %s", self.folder, exc_info=True)
 
 
 class Searcher:
-    def __init__(self, engine: Engine, freshness_interval: float = 2.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        freshness_interval: float = 2.0,
+        cache_dir: Path | None = None,
+        cache_min_docs: int = CACHE_MIN_DOCS,
+    ) -> None:
         self.engine = engine
         self.freshness_interval = freshness_interval
+        url = engine.url.render_as_string(hide_password=False)
+        self.cache = IndexCache(cache_dir, url) if cache_dir else None
+        self.cache_min_docs = cache_min_docs
         self._lock = threading.Lock()
         self._index: SearchIndex | None = None
-        self._version = -1
+        self._state = ""
         self._checked = 0.0
 
     def index(self) -> SearchIndex:
@@ -46,16 +133,22 @@ class Searcher:
         if self._index is not None and now - self._checked < self.freshness_interval:
             return self._index
         with self._lock:
-            self._checked = now
-            version = content_version(self.engine)
-            if self._index is None or version != self._version:
-                with Session(self.engine) as session:
-                    rows = session.exec(
-                        select(Entry).where(col(Entry.retired).is_(False)).order_by(col(Entry.id))
-                    ).all()
-                self._index = SearchIndex(entry_doc(row) for row in rows)
-                self._version = version
+            if self._index is not None and now - self._checked < self.freshness_interval:
+                return self._index
+            state = content_state(self.engine)
+            if self._index is None or state != self._state:
+                self._index = self._load(state)
+                self._state = state
+            self._checked = time.monotonic()
             return self._index
+
+    def _load(self, state: str) -> SearchIndex:
+        index = self.cache.load(state) if self.cache else None
+        if index is None:
+            index = SearchIndex(load_docs(self.engine))
+            if self.cache and index.size >= self.cache_min_docs:
+                self.cache.save(state, index)
+        return index
 
     def search(
         self,
@@ -68,4 +161,4 @@ class Searcher:
         return self.index().search(query, kind=kind, topic=topic, level=level, limit=limit)
 
     def match_error(self, paste: str, limit: int = 5) -> SearchResult:
-        return self.index().search(paste[:2000], kind="error", limit=limit)
+        return match_error(self.index(), paste, limit=limit)

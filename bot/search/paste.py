@@ -1,0 +1,25 @@
+"""Normalising an error message: dropping what changes from one occurrence to the next."""
+
+from __future__ import annotations
+
+import re
+
+PLACEHOLDER = re.compile(r"<[^<>\n]{1,40}>")
+NOISE = [
+    re.compile(r"\b[a-z][\w+.-]*://\S+", re.IGNORECASE),  # URLs and sockets
+    re.compile(r"(?<=\w)['’](?=\w)"),  # apostrophes inside words: can't
+    re.compile(r"\"[^\"\n]{0,300}\"|'[^'\n]{0,300}'|`[^`\n]{0,300}`"),  # quoted names
+    re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+){2,}(?::\d+)*"),  # paths, with line:col
+    re.compile(r"\b[\w-]+\.(?:py|js|ts|tsx|jsx|php|java|cs|go|rb|rs|vb)(?::\d+)*\b"),  # files
+    re.compile(r"\b0x[0-9a-f]+\b|\b[0-9a-f]{8}(?:-?[0-9a-f]{4,}){2,}\b", re.IGNORECASE),
+    re.compile(r"\b(?=[\w-]*\d)[\w-]{12,}\b"),  # ids and hashes
+    re.compile(r"\b\d+(?:[.:]\d+)*\b"),  # numbers, versions, ports
+]
+
+
+def normalise(text: str) -> str:
+    """An error message without the parts that change from one occurrence to the next."""
+    text = PLACEHOLDER.sub(" ", text)
+    for pattern in NOISE:
+        text = pattern.sub(lambda m: "" if m.group().strip("'’") == "" else " ", text)
+    return " ".join(text.split())
