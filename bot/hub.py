@@ -17,7 +17,7 @@ from bot.search import Searcher
 log = logging.getLogger(__name__)
 
 # Modules that register commands and actions when imported.
-FEATURES = ("bot.lookup", "bot.paths")
+FEATURES = ("bot.lookup", "bot.paths", "bot.mock.commands", "bot.review.commands")
 
 for _feature in FEATURES:
     importlib.import_module(_feature)

@@ -3,7 +3,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401  (registers the tables)
+import bot.mock.models
+import bot.models  # (these imports register the tables)
+import bot.review.models  # noqa: F401
 
 config = context.config
 engine = config.attributes["engine"]

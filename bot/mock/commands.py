@@ -1,0 +1,218 @@
+"""`/hub mock …` and the buttons of a mock session. Values carry ids only; who may press what is
+decided from the database (bot.mock.session), never from the button."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from bot.commands import ChatContext, action, command
+from bot.mock import session as machine
+from bot.mock.models import MockSession, State
+from bot.mock.runtime import runtime_for
+from bot.mock.session import Actor, Options, Person, Refusal
+from bot.models import Entry, Level
+from bot.replies import Reply, usage
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+MOCK_USAGE = (
+    "/hub mock start [topic …] [level <level>] [questions N] [minutes M] [@candidate …] "
+    "[interviewer @someone]  ·  /hub mock next|skip|reveal|pause|resume|end"
+)
+MAX_QUESTIONS = 20
+MAX_CANDIDATES = 5
+MINUTES = (0.5, 60.0)
+MENTION = re.compile(r"^<@!?([\w.-]+)(?:\|([^>]*))?>$|^@([\w.-]+)$")
+KEYS = ("level", "questions", "minutes", "interviewer")
+VERBS = ("next", "skip", "reveal", "pause", "resume", "end")
+
+
+def actor(ctx: ChatContext) -> Actor:
+    return Actor(ctx.platform, ctx.workspace_id, ctx.user_id, ctx.user_name)
+
+
+def refused(message: str) -> Reply:
+    return Reply(text=message, error=True)
+
+
+def mention(token: str) -> Person | None:
+    match = MENTION.match(token)
+    if match is None:
+        return None
+    if match.group(3):
+        return Person(match.group(3), match.group(3))
+    return Person(match.group(1), match.group(2) or "")
+
+
+def parse_options(hub: Hub, args: list[str]) -> Options:
+    """The words after `start`; raises Refusal with a short reason on anything it can't use."""
+    options = Options()
+    with Session(hub.engine) as db:
+        topics = set(db.exec(select(Entry.topic).where(Entry.kind == "question").distinct()).all())
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        key, _, inline = word.partition(":")
+        key = key.lower()
+        if key in KEYS and not inline:
+            if not words:
+                raise Refusal(f"`{key}` needs a value.")
+            inline = words.pop(0)
+        if key == "level":
+            for level in inline.lower().split(","):
+                if level not in Level.__members__:
+                    raise Refusal(f"Unknown level `{level[:20]}`: use {', '.join(Level)}.")
+                options.levels.append(level)
+        elif key == "questions":
+            if not inline.isdigit() or not 1 <= int(inline) <= MAX_QUESTIONS:
+                raise Refusal(f"`questions` is a whole number from 1 to {MAX_QUESTIONS}.")
+            options.questions = int(inline)
+        elif key == "minutes":
+            try:
+                minutes = float(inline)
+            except ValueError:
+                minutes = -1.0
+            if not MINUTES[0] <= minutes <= MINUTES[1]:
+                raise Refusal(f"`minutes` is a number from {MINUTES[0]} to {MINUTES[1]:.0f}.")
+            options.seconds = round(minutes * 60)
+        elif key == "interviewer":
+            person = mention(inline)
+            if person is None:
+                raise Refusal("Name the interviewer with an @mention.")
+            options.interviewer = person
+        elif (person := mention(word)) is not None:
+            if person.user_id not in {c.user_id for c in options.candidates}:
+                options.candidates.append(person)
+        elif word.lower() in topics:
+            options.topics.append(word.lower())
+        else:
+            known = ", ".join(sorted(topics)[:30])
+            raise Refusal(f"Unknown topic or option `{word[:30]}`. Topics: {known}.")
+    if len(options.candidates) > MAX_CANDIDATES:
+        raise Refusal(f"At most {MAX_CANDIDATES} candidates in a pair session.")
+    return options
+
+
+@command("mock", MOCK_USAGE, "run a mock interview in a thread", aliases=("interview",))
+def mock_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    words = args.split()
+    verb = words[0].lower() if words else ""
+    if verb == "start":
+        return start(hub, ctx, words[1:])
+    if verb in VERBS:
+        return by_command(hub, ctx, verb, words[1:])
+    return usage("What should the mock session do?", MOCK_USAGE)
+
+
+def start(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
+    runtime = runtime_for(hub)
+    if runtime is None:
+        return refused("Mock interviews run while the bot is serving (`hub serve`).")
+    if ctx.thread_id:
+        return refused("Start a mock interview from a channel, not inside a thread.")
+    try:
+        options = parse_options(hub, args)
+        step = machine.start(hub.engine, actor(ctx), ctx.channel_id, options)
+    except Refusal as refusal:
+        return usage(str(refusal), MOCK_USAGE)
+    runtime.submit(step)
+    ms = step.session
+    return Reply(
+        text=f"Mock interview {ms.id} is starting in a new thread: {ms.total} question"
+        f"{'s' if ms.total != 1 else ''}, {ms.mode} mode."
+    )
+
+
+def by_command(hub: Hub, ctx: ChatContext, verb: str, args: list[str]) -> Reply:
+    """`/hub mock next` typed in the session's thread (or with the session's number)."""
+    found = find_session(hub, ctx, args[0] if args else "")
+    if found is None:
+        return refused("No mock session running here. Start one with `/hub mock start`.")
+    index = None if verb == "end" else found.index
+    return steer(hub, ctx, verb, found.id or 0, index)
+
+
+def find_session(hub: Hub, ctx: ChatContext, number: str) -> MockSession | None:
+    with Session(hub.engine) as db:
+        query = select(MockSession).where(
+            MockSession.platform == ctx.platform,
+            MockSession.workspace_id == ctx.workspace_id,
+            MockSession.state != State.ended,
+        )
+        if number.isdigit():
+            query = query.where(MockSession.id == int(number[:9]))
+        else:
+            places = [p for p in (ctx.thread_id, ctx.channel_id) if p]
+            query = query.where(
+                col(MockSession.thread_id).in_(places) | (MockSession.channel_id == ctx.channel_id)
+            )
+        return db.exec(query.order_by(col(MockSession.id).desc())).first()
+
+
+def steer(hub: Hub, ctx: ChatContext, verb: str, session_id: int, index: int | None) -> Reply:
+    runtime = runtime_for(hub)
+    if runtime is None:
+        return refused("Mock interviews run while the bot is serving (`hub serve`).")
+    try:
+        step = machine.act(hub.engine, session_id, verb, actor(ctx), index)
+    except Refusal as refusal:
+        return refused(str(refusal))
+    if step is None:
+        return refused("Someone got there first: the session has moved on.")
+    runtime.submit(step)
+    return Reply()
+
+
+def ids(value: str, count: int) -> list[int] | None:
+    """`count` non-negative integers from a button value like `12:3`, or None."""
+    parts = value.split(":")
+    if len(parts) < count or not all(p.isdigit() and len(p) < 10 for p in parts[:count]):
+        return None
+    return [int(p) for p in parts[:count]]
+
+
+def _button(verb: str) -> None:
+    def handler(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+        numbers = ids(value, 1 if verb == "end" else 2)
+        if numbers is None:
+            return refused("That button is broken.")
+        return steer(hub, ctx, verb, numbers[0], numbers[1] if len(numbers) > 1 else None)
+
+    action(f"mock_{verb}")(handler)
+
+
+for _verb in VERBS:
+    _button(_verb)
+
+
+@action("mock_grade")
+def grade_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    """Group mode: grade yourself. Value: `session:question:rating`."""
+    numbers = ids(value, 3)
+    if numbers is None:
+        return refused("That button is broken.")
+    try:
+        text = machine.grade(hub.engine, numbers[0], numbers[1], numbers[2], actor(ctx))
+    except Refusal as refusal:
+        return refused(str(refusal))
+    return Reply(text=text)
+
+
+@action("mock_mark")
+def mark_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    """Pair mode: the interviewer grades a candidate. Value: `session:question:rating:user`."""
+    numbers = ids(value, 3)
+    candidate = value.split(":", 3)[3] if value.count(":") >= 3 else ""
+    if numbers is None or not candidate:
+        return refused("That button is broken.")
+    try:
+        text = machine.grade(
+            hub.engine, numbers[0], numbers[1], numbers[2], actor(ctx), candidate[:64]
+        )
+    except Refusal as refusal:
+        return refused(str(refusal))
+    return Reply(text=text)

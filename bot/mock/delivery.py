@@ -1,0 +1,163 @@
+"""Saying a committed step in the chat, through the platform's outbound port.
+
+A message that can never be delivered (the thread was deleted, the bot was removed) ends the
+session cleanly, and the starter gets the summary privately instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlmodel import Session, select
+
+from bot.mock import session as machine
+from bot.mock.models import MockParticipant, MockSession, Mode
+from bot.mock.render import brief_reply, intro_reply, question_reply, reveal_reply
+from bot.mock.session import Kind, Step
+from bot.mock.summary import summary_reply
+from bot.models import Entry
+from bot.ports import DeliveryError, MessageRef
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ATTEMPTS = 3
+MAX_WAIT = 10.0
+
+CLOSED = {
+    "revealed": "Time's up: the answer is below.",
+    "skipped": "Skipped.",
+    "ended": "The session ended.",
+}
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Retry a temporary failure (honouring Retry-After); a permanent one is raised at once."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return await call()
+        except DeliveryError as exc:
+            if exc.permanent or attempt == ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(min(exc.retry_after or 0.5 * 2**attempt, MAX_WAIT))
+    raise AssertionError("unreachable")
+
+
+class Delivery:
+    """Delivers the steps of one hub's sessions; one instance per process (held by the runtime)."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def deliver(self, step: Step) -> None:
+        ms = step.session
+        out = self.hub.outbound.get(ms.platform)
+        if out is None:
+            log.warning("mock session %s: no %s adapter in this process", ms.id, ms.platform)
+            return
+        try:
+            await self._deliver(out, step)
+        except DeliveryError as exc:
+            if not exc.permanent:
+                log.warning("mock session %s: %s not delivered: %s", ms.id, step.kind, exc)
+                return
+            await self._lost(out, ms, exc)
+
+    async def _deliver(self, out: Any, step: Step) -> None:
+        ms = step.session
+        fresh = machine.load(self.hub.engine, ms.id or 0) or ms
+        if step.kind == Kind.started:
+            people = self._people(ms)
+            candidates = list(self._people(ms, role="candidate"))
+            topics = sorted({e.topic for e in self._entries(ms.entry_ids).values()})
+            intro = intro_reply(ms, people, candidates, topics)
+            ref: MessageRef = await with_retries(
+                lambda: out.start_thread(ms.channel_id, intro, f"Mock interview {ms.id}")
+            )
+            machine.set_refs(self.hub.engine, ms.id or 0, thread_id=ref.thread_id)
+            ms.thread_id = ref.thread_id
+            await self._ask(out, ms)
+            return
+        if step.closed is not None:
+            how = "skipped" if step.closed in ms.skipped else step.kind.value
+            await self._close(out, fresh, step.closed, CLOSED.get(how, CLOSED["ended"]))
+        if step.kind == Kind.asked:
+            await self._ask(out, ms)
+        elif step.kind == Kind.revealed:
+            entry = self._entries([ms.entry_ids[ms.index]])[ms.entry_ids[ms.index]]
+            await with_retries(
+                lambda: out.post(ms.channel_id, reveal_reply(ms, entry, ms.index), ms.thread_id)
+            )
+        elif step.kind in (Kind.paused, Kind.resumed, Kind.ticked):
+            await self._update_question(out, fresh, ms)
+        elif step.kind == Kind.ended:
+            summary = summary_reply(self.hub.engine, ms)
+            await with_retries(lambda: out.post(ms.channel_id, summary, ms.thread_id))
+
+    async def _ask(self, out: Any, ms: MockSession) -> None:
+        entry_id = ms.entry_ids[ms.index]
+        entry = self._entries([entry_id])[entry_id]
+        ref: MessageRef = await with_retries(
+            lambda: out.post(ms.channel_id, question_reply(ms, entry, ms.index), ms.thread_id)
+        )
+        machine.set_refs(self.hub.engine, ms.id or 0, question_message_id=ref.message_id)
+        if ms.mode == Mode.pair and ms.interviewer_id:
+            people = self._people(ms, role="candidate")
+            brief = brief_reply(ms, entry, ms.index, people)
+            await with_retries(lambda: out.send_private(ms.interviewer_id, brief, ms.channel_id))
+
+    def _ref(self, fresh: MockSession) -> MessageRef | None:
+        if not fresh.question_message_id:
+            return None
+        return MessageRef(
+            fresh.platform, fresh.channel_id, fresh.question_message_id, fresh.thread_id
+        )
+
+    async def _close(self, out: Any, fresh: MockSession, index: int, line: str) -> None:
+        ref = self._ref(fresh)
+        if ref is None:
+            return
+        entry_id = fresh.entry_ids[index]
+        entry = self._entries([entry_id])[entry_id]
+        reply = question_reply(fresh, entry, index, closed=line)
+        await with_retries(lambda: out.update(ref, reply))
+
+    async def _update_question(self, out: Any, fresh: MockSession, ms: MockSession) -> None:
+        ref = self._ref(fresh)
+        if ref is None or fresh.step != ms.step:
+            return  # the session moved on since; that step updates the message
+        entry_id = ms.entry_ids[ms.index]
+        entry = self._entries([entry_id])[entry_id]
+        await with_retries(lambda: out.update(ref, question_reply(ms, entry, ms.index)))
+
+    async def _lost(self, out: Any, ms: MockSession, exc: DeliveryError) -> None:
+        log.warning("mock session %s: the thread is gone (%s); ending it", ms.id, exc)
+        step = machine.act(self.hub.engine, ms.id or 0, "end", None, reason="ended: thread gone")
+        ended = step.session if step else machine.load(self.hub.engine, ms.id or 0)
+        if ended is None or step is None:
+            return
+        try:
+            await out.send_private(ms.starter_id, summary_reply(self.hub.engine, ended), None)
+        except DeliveryError:
+            log.warning("mock session %s: could not send the summary to its starter", ms.id)
+
+    def _entries(self, ids: list[str]) -> dict[str, Entry]:
+        with Session(self.hub.engine) as db:
+            found = {e.id: e for e in db.exec(select(Entry).where(Entry.id.in_(ids))).all()}  # type: ignore[attr-defined]
+        for entry_id in ids:
+            found.setdefault(
+                entry_id, Entry(id=entry_id, kind="question", title=entry_id, topic="")
+            )
+        return found
+
+    def _people(self, ms: MockSession, role: str | None = None) -> dict[str, str]:
+        with Session(self.hub.engine) as db:
+            query = select(MockParticipant).where(MockParticipant.session_id == ms.id)
+            if role:
+                query = query.where(MockParticipant.role == role)
+            return {p.user_id: p.user_name or p.user_id for p in db.exec(query).all()}

@@ -1,0 +1,123 @@
+"""`/hub review`: your due questions, privately, one at a time: think, reveal, grade yourself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.commands import ChatContext, action, command
+from bot.db import session_scope
+from bot.mock.session import RATINGS
+from bot.models import Entry, utcnow
+from bot.replies import Button, Card, Reply, Section, Style, usage
+from bot.review.remind import set_reminder
+from bot.review.schedule import Conflict, Learner, card_for, due_cards, record_rating
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+REVIEW_USAGE = "/hub review [remind on|off]"
+
+
+def learner(ctx: ChatContext) -> Learner:
+    return Learner(ctx.platform, ctx.workspace_id, ctx.user_id)
+
+
+@command("review", REVIEW_USAGE, "your questions due for spaced-repetition review")
+def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    words = args.lower().split()
+    if not words:
+        return next_due(hub, ctx)
+    if words[0] == "remind" and len(words) == 2 and words[1] in ("on", "off"):
+        set_reminder(hub.engine, learner(ctx), words[1] == "on")
+        if words[1] == "on":
+            return Reply(text="I'll DM you once a day when questions are due for review.")
+        return Reply(text="Daily review reminders are off.")
+    return usage("Try `/hub review`, or turn the daily DM on or off.", REVIEW_USAGE)
+
+
+def next_due(hub: Hub, ctx: ChatContext, done: str = "", replace: bool = False) -> Reply:
+    due = due_cards(hub.engine, learner(ctx))
+    with Session(hub.engine) as db:
+        card = next((c for c in due if db.get(Entry, c.entry_id) is not None), None)
+        entry = db.get(Entry, card.entry_id) if card else None
+    if card is None or entry is None:
+        text = "Nothing due for review. Grades from mock interviews schedule questions here."
+        return Reply(text=(done + " " + text).strip(), replace=replace)
+    return Reply(
+        text=(done + f" {len(due)} due.").strip(),
+        cards=(
+            Card(
+                title=entry.title,
+                subtitle=" · ".join(p for p in (entry.topic, entry.level) if p),
+                text="Answer it in your head (or out loud), then reveal.",
+                buttons=(
+                    Button("Reveal", "review_reveal", f"{entry.id}:{card.reps}", Style.primary),
+                ),
+                entry_id=entry.id,
+            ),
+        ),
+        replace=replace,
+    )
+
+
+def _split(value: str, parts: int) -> list[str] | None:
+    pieces = value.rsplit(":", parts - 1)
+    if len(pieces) != parts or not all(p.isdigit() for p in pieces[1:]):
+        return None
+    return pieces
+
+
+@action("review_reveal")
+def reveal_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    pieces = _split(value, 2)
+    if pieces is None:
+        return Reply(text="That button is broken.", error=True)
+    entry_id, reps = pieces[0][:64], int(pieces[1])
+    card = card_for(hub.engine, learner(ctx), entry_id)
+    with Session(hub.engine) as db:
+        entry = db.get(Entry, entry_id)
+    if card is None or entry is None:
+        return Reply(text="That isn't one of your review questions.", error=True)
+    if card.reps != reps:
+        return Reply(text="You've already graded that one.", error=True)
+    sections = [Section("Common mistakes", entry.common_mistakes)] if entry.common_mistakes else []
+    return Reply(
+        cards=(
+            Card(
+                title=entry.title,
+                subtitle=" · ".join(p for p in (entry.topic, entry.level) if p),
+                text=entry.answer or "",
+                sections=tuple(sections),
+                buttons=tuple(
+                    Button(label, "review_grade", f"{entry.id}:{reps}:{rating}")
+                    for rating, label in RATINGS.items()
+                ),
+                footer="How did you do?",
+                entry_id=entry.id,
+            ),
+        ),
+        replace=True,
+    )
+
+
+@action("review_grade")
+def grade_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    pieces = _split(value, 3)
+    if pieces is None or int(pieces[2]) not in RATINGS:
+        return Reply(text="That button is broken.", error=True)
+    entry_id, reps, rating = pieces[0][:64], int(pieces[1]), int(pieces[2])
+    who = learner(ctx)
+    if card_for(hub.engine, who, entry_id) is None:
+        return Reply(text="That isn't one of your review questions.", error=True)
+    try:
+        with session_scope(hub.engine) as db:
+            record_rating(
+                db, who.platform, who.workspace_id, who.user_id, entry_id, rating,
+                utcnow(), expected_reps=reps,
+            )  # fmt: skip
+    except (Conflict, IntegrityError):
+        return Reply(text="You've already graded that one.", error=True)
+    return next_due(hub, ctx, done=f"Recorded: {RATINGS[rating]}.", replace=True)

@@ -1,0 +1,84 @@
+"""The opt-in daily reminder: a DM once a day to people with questions due for review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.db import session_scope
+from bot.models import utcnow
+from bot.replies import Reply
+from bot.review.models import ReviewReminder
+from bot.review.schedule import Learner, due_count
+
+REMIND_HOUR_UTC = 9
+
+
+def set_reminder(engine: Engine, who: Learner, enabled: bool) -> None:
+    with session_scope(engine) as db:
+        row = db.get(ReviewReminder, (who.platform, who.workspace_id, who.user_id))
+        if row is None:
+            db.add(
+                ReviewReminder(
+                    platform=who.platform,
+                    workspace_id=who.workspace_id,
+                    user_id=who.user_id,
+                    enabled=enabled,
+                )
+            )
+        else:
+            row.enabled = enabled
+
+
+def claim_reminders(engine: Engine, now: datetime | None = None) -> list[tuple[Learner, int]]:
+    """Who to remind now, each claimed for today (so one process sends it, once)."""
+    now = now or utcnow()
+    if now.hour < REMIND_HOUR_UTC:
+        return []
+    today = now.date()
+    claimed: list[tuple[Learner, int]] = []
+    with Session(engine) as db:
+        rows = db.exec(
+            select(ReviewReminder).where(
+                col(ReviewReminder.enabled).is_(True),
+                or_(
+                    col(ReviewReminder.last_sent_on).is_(None),
+                    col(ReviewReminder.last_sent_on) < today,
+                ),
+            )
+        ).all()
+        candidates = [
+            (who, due_count(db, who, now))
+            for who in (Learner(r.platform, r.workspace_id, r.user_id) for r in rows)
+        ]
+    for who, count in candidates:
+        if count == 0:
+            continue
+        with session_scope(engine) as db:
+            result = db.execute(
+                update(ReviewReminder)
+                .where(
+                    col(ReviewReminder.platform) == who.platform,
+                    col(ReviewReminder.workspace_id) == who.workspace_id,
+                    col(ReviewReminder.user_id) == who.user_id,
+                    or_(
+                        col(ReviewReminder.last_sent_on).is_(None),
+                        col(ReviewReminder.last_sent_on) < today,
+                    ),
+                )
+                .values(last_sent_on=today)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append((who, count))
+    return claimed
+
+
+def reminder_reply(count: int) -> Reply:
+    plural = "s" if count != 1 else ""
+    return Reply(
+        text=f"You have {count} interview question{plural} due for review. "
+        "Type `/hub review` to go through them (`/hub review remind off` stops these)."
+    )
