@@ -87,7 +87,7 @@ def _inline(text: str) -> str:
         links.append(rendered)
         return f"\x01{len(links) - 1}\x01"
 
-    text = LINK.sub(lambda m: keep(f"<{escape(m.group(2))}|{escape(m.group(1))}>"), text)
+    text = LINK.sub(lambda m: keep(f"<{escape(m.group(2))}|{plain(m.group(1))}>"), text)
     text = BARE_URL.sub(lambda m: keep(f"<{escape(m.group(1))}>"), text)
     text = plain(text)
     text = HEADING.sub(lambda m: f"{BOLD_MARK}{m.group(1)}{BOLD_MARK}", text)

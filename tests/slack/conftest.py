@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -11,6 +12,7 @@ import pytest
 
 from adapters.slack import SlackBot, build_app, start_http
 from adapters.slack.server import EVENTS_PATH, bound_port
+from bot.content import import_content
 from bot.hub import Hub
 from tests.slack.fake_slack import (
     BOT_TOKEN,
@@ -81,3 +83,34 @@ async def slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
     async with aiohttp.ClientSession() as session:
         yield Slack(fake, bot, url, session)
     await runner.cleanup()
+
+
+def add_content(hub: Hub, folder: Path, files: dict[str, str]) -> None:
+    """Write content files (path under the content folder → text) and import them."""
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    result = import_content(hub.engine, [folder])
+    assert result.ok, result.problems
+
+
+def question(entry_id: str, title: str, answer: str, topic: str = "python", **sections: str) -> str:
+    body = [
+        "---",
+        f"id: {entry_id}",
+        "kind: question",
+        f"title: {title}",
+        f"topic: {topic}",
+        "level: mid",
+        "---",
+        answer,
+    ]
+    for heading, text in sections.items():
+        body += [
+            "",
+            f"## {heading.replace('_', ' ').capitalize().replace('Real world', 'Real-world')}",
+            "",
+            text,
+        ]
+    return "\n".join(body) + "\n"

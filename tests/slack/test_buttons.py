@@ -1,0 +1,96 @@
+"""Button clicks (`block_actions`): expand in place, share to the channel, page on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.hub import Hub
+from tests.slack.conftest import Slack, add_content, question
+from tests.slack.fake_slack import block_actions
+
+
+def buttons(blocks: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Label → (action_id, value) of every button in the blocks."""
+    found = {}
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("type") == "button":
+                found[element["text"]["text"]] = (element["action_id"], element["value"])
+    return found
+
+
+async def shown(slack: Slack, text: str) -> dict[str, Any]:
+    before = len(slack.fake.calls_to("response_url"))
+    assert await slack.command(text) == 200
+    return (await slack.fake.wait_for("response_url", before + 1))[-1].body
+
+
+async def click(slack: Slack, action: tuple[str, str], ephemeral: bool = True) -> dict[str, Any]:
+    before = len(slack.fake.calls_to("response_url"))
+    payload = block_actions(*action, slack.fake.response_url("click"), ephemeral=ephemeral)
+    assert await slack.interact(payload) == 200
+    return (await slack.fake.wait_for("response_url", before + 1))[-1].body
+
+
+async def test_deep_dive_expands_in_place(slack: Slack) -> None:
+    card = await shown(slack, "show q-react-render-twice")
+    labels = buttons(card["blocks"])
+    assert {"Deep dive", "Real-world", "Common mistakes", "Production scenario"} <= set(labels)
+    assert "discards one result" not in str(card["blocks"])
+
+    expanded = await click(slack, labels["Deep dive"])
+    assert expanded["replace_original"] is True
+    assert expanded["response_type"] == "ephemeral"
+    assert "React calls the render function twice and discards one result." in str(
+        expanded["blocks"]
+    )
+    assert "Deep dive" not in buttons(expanded["blocks"])
+
+
+async def test_expanding_a_shared_card_answers_only_the_clicker(slack: Slack) -> None:
+    card = await shown(slack, "show q-react-render-twice")
+    expanded = await click(slack, buttons(card["blocks"])["Real-world"], ephemeral=False)
+    assert expanded["replace_original"] is False
+    assert expanded["response_type"] == "ephemeral"
+    assert "A counter incremented in render" in str(expanded["blocks"])
+
+
+async def test_share_posts_publicly_with_who_shared(slack: Slack) -> None:
+    card = await shown(slack, "show q-react-render-twice")
+    shared = await click(slack, buttons(card["blocks"])["Share to channel"])
+    assert shared["response_type"] == "in_channel"
+    assert shared["replace_original"] is False
+    assert "Shared by alice" in str(shared["blocks"])
+    assert "Share to channel" not in buttons(shared["blocks"])
+
+
+async def test_more_results_pages_on(slack: Slack, hub: Hub, tmp_path: Path) -> None:
+    add_content(
+        hub,
+        tmp_path,
+        {
+            f"questions/python/q-python-widget-{n}.md": question(
+                f"q-python-widget-{n}", f"How do widget factories work, part {n}?", "Widgets."
+            )
+            for n in range(8)
+        },
+    )
+    first = await shown(slack, "search widget factories")
+    assert str(first["blocks"]).count("widget factories work") == 5
+    second = await click(slack, buttons(first["blocks"])["More results"])
+    assert second["response_type"] == "ephemeral"
+    assert str(second["blocks"]).count("widget factories work") == 3
+    assert "More results" not in buttons(second["blocks"])
+
+
+async def test_a_button_that_is_not_ours_answers_briefly(slack: Slack) -> None:
+    answer = await click(slack, ("hub::1", "x"))
+    assert "no longer does anything" in str(answer["blocks"])
+    assert answer["replace_original"] is False
+
+
+async def test_a_stale_section_button_changes_nothing(slack: Slack) -> None:
+    answer = await click(slack, ("hub:section:1", "q-gone:deep_dive"))
+    assert "no longer available" in str(answer["blocks"])
+    assert answer["replace_original"] is False

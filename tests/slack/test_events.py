@@ -1,0 +1,99 @@
+"""@mentions (and Events API retries), the message shortcut, the App Home tab, /healthz."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.slack.conftest import Slack
+from tests.slack.fake_slack import app_mention, message_shortcut
+
+EADDRINUSE = "Error: listen EADDRINUSE: address already in use :::3000"
+
+
+async def test_mention_answers_in_a_thread(slack: Slack) -> None:
+    assert await slack.event(app_mention("why does react render twice"), "Ev1") == 200
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    assert post.body["channel"] == "C0GENERAL"
+    assert post.body["thread_ts"] == "1700000000.000400"
+    assert "Why does my React component render twice" in str(post.body["blocks"])
+
+
+async def test_mention_of_an_error_looks_up_the_fix(slack: Slack) -> None:
+    event = app_mention(EADDRINUSE, ts="1700000000.000500", thread_ts="1700000000.000001")
+    assert await slack.event(event, "Ev2") == 200
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000000.000001"
+    assert "Another process already listens on the port." in str(post.body["blocks"])
+
+
+async def test_a_retried_mention_is_answered_once(slack: Slack) -> None:
+    event = app_mention("render twice")
+    assert await slack.event(event, "EvSAME") == 200
+    await slack.fake.wait_for("chat.postMessage")
+    assert await slack.event(event, "EvSAME", retry=1) == 200
+    assert await slack.event(event, "EvSAME", retry=2) == 200
+    # A later, different event is answered: by then the retries were handled (ignored).
+    later = app_mention("eaddrinuse", ts="1700000000.000900")
+    assert await slack.event(later, "EvLATER") == 200
+    posts = await slack.fake.wait_for("chat.postMessage", 2)
+    await asyncio.sleep(0.2)
+    posts = slack.fake.calls_to("chat.postMessage")
+    assert [p.body["thread_ts"] for p in posts] == ["1700000000.000400", "1700000000.000900"]
+
+
+async def test_a_retry_whose_first_delivery_was_lost_is_answered(slack: Slack) -> None:
+    assert await slack.event(app_mention("render twice"), "EvLOST", retry=1) == 200
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000000.000400"
+
+
+async def test_rate_limited_answer_is_retried_after_retry_after(slack: Slack) -> None:
+    slack.fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "1"})
+    assert await slack.event(app_mention("render twice"), "Ev429") == 200
+    first, second = await slack.fake.wait_for("chat.postMessage", 2)
+    assert second.at - first.at >= 1.0
+    assert second.body["thread_ts"] == first.body["thread_ts"]
+
+
+async def test_find_a_fix_answers_in_the_message_thread(slack: Slack) -> None:
+    payload = message_shortcut(EADDRINUSE, slack.fake.response_url("sc"))
+    assert await slack.interact(payload) == 200
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000000.000300"
+    assert "Another process already listens on the port." in str(post.body["blocks"])
+    assert slack.fake.calls_to("response_url") == []
+
+
+async def test_find_a_fix_outside_the_bots_channels_answers_privately(slack: Slack) -> None:
+    slack.fake.fail("chat.postMessage", "not_in_channel")
+    payload = message_shortcut(EADDRINUSE, slack.fake.response_url("sc"), thread_ts="17.0")
+    assert await slack.interact(payload) == 200
+    [answer] = await slack.fake.wait_for("response_url")
+    assert answer.body["response_type"] == "ephemeral"
+    text = str(answer.body["blocks"])
+    assert "/invite @HubBot" in text and "Another process already listens" in text
+    assert slack.fake.calls_to("chat.postMessage")[0].body["thread_ts"] == "17.0"
+
+
+async def test_find_a_fix_on_a_message_without_text(slack: Slack) -> None:
+    payload = message_shortcut("", slack.fake.response_url("sc"))
+    assert await slack.interact(payload) == 200
+    [answer] = await slack.fake.wait_for("response_url")
+    assert "no text" in str(answer.body["blocks"])
+    assert slack.fake.calls_to("chat.postMessage") == []
+
+
+async def test_app_home_shows_what_hubbot_can_do(slack: Slack) -> None:
+    event = {"type": "app_home_opened", "user": "U0ALICE", "channel": "D1", "tab": "home"}
+    assert await slack.event(event, "EvHOME") == 200
+    [publish] = await slack.fake.wait_for("views.publish")
+    assert publish.body["user_id"] == "U0ALICE"
+    view = publish.body["view"]
+    assert view["type"] == "home"
+    assert "/hub search" in str(view["blocks"]) and len(view["blocks"]) <= 100
+
+
+async def test_health_check(slack: Slack) -> None:
+    async with slack.session.get(slack.url.replace("/slack/events", "/healthz")) as response:
+        assert response.status == 200
+        assert await response.json() == {"ok": True}

@@ -1,0 +1,112 @@
+"""The Outbound port on the real AsyncWebClient against the fake Web API, and channel managers."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.slack.app import ChannelManagers
+from adapters.slack.outbound import SlackOutbound, web_client
+from bot.ports import DeliveryError, MessageRef
+from bot.replies import Card, Reply, Section
+from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+
+REPLY = Reply(text="Today's question", cards=(Card(title="What is a race condition?"),))
+
+
+@pytest.fixture
+def outbound(fake: FakeSlack) -> SlackOutbound:
+    return SlackOutbound(web_client(BOT_TOKEN, fake.api_url.rstrip("/")))
+
+
+async def test_post_and_thread(outbound: SlackOutbound, fake: FakeSlack) -> None:
+    ref = await outbound.post("C1", REPLY)
+    assert ref.platform == "slack" and ref.channel_id == "C1" and ref.thread_id is None
+    thread = await outbound.start_thread("C1", REPLY, name="Mock interview")
+    assert thread.thread_id == thread.message_id
+    reply_ref = await outbound.post("C1", REPLY, thread_id=thread.thread_id)
+    assert reply_ref.thread_id == thread.message_id
+    posts = fake.calls_to("chat.postMessage")
+    assert [p.body.get("thread_ts") for p in posts] == [None, None, thread.message_id]
+    assert posts[0].headers["Authorization"] == f"Bearer {BOT_TOKEN}"
+    assert "What is a race condition?" in str(posts[0].body["blocks"])
+
+
+async def test_update_replaces_the_message(outbound: SlackOutbound, fake: FakeSlack) -> None:
+    await outbound.update(MessageRef("slack", "C1", "1700000000.000001"), REPLY)
+    [update] = fake.calls_to("chat.update")
+    assert update.body["ts"] == "1700000000.000001" and update.body["channel"] == "C1"
+
+
+async def test_a_long_update_continues_in_the_thread(
+    outbound: SlackOutbound, fake: FakeSlack
+) -> None:
+    long = Reply(cards=(Card(title="Long", sections=(Section("Deep dive", "word " * 6000),)),))
+    await outbound.update(MessageRef("slack", "C1", "1700000000.000001"), long)
+    assert len(fake.calls_to("chat.update")) == 1
+    follow_ups = fake.calls_to("chat.postMessage")
+    assert follow_ups and all(p.body["thread_ts"] == "1700000000.000001" for p in follow_ups)
+
+
+async def test_private_is_ephemeral_in_a_channel_or_a_dm(
+    outbound: SlackOutbound, fake: FakeSlack
+) -> None:
+    await outbound.send_private("U0ALICE", REPLY, channel_id="C1")
+    [ephemeral] = fake.calls_to("chat.postEphemeral")
+    assert ephemeral.body["user"] == "U0ALICE" and ephemeral.body["channel"] == "C1"
+    await outbound.send_private("U0ALICE", REPLY)
+    [opened] = fake.calls_to("conversations.open")
+    assert opened.body["users"] == "U0ALICE"
+    [dm] = fake.calls_to("chat.postMessage")
+    assert dm.body["channel"] == "D0ALICE"
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
+async def test_undeliverable_is_permanent(
+    outbound: SlackOutbound, fake: FakeSlack, error: str
+) -> None:
+    fake.fail("chat.postMessage", error)
+    with pytest.raises(DeliveryError) as caught:
+        await outbound.post("C1", REPLY)
+    assert caught.value.permanent
+    assert error in str(caught.value)
+
+
+async def test_a_server_error_is_worth_retrying(outbound: SlackOutbound, fake: FakeSlack) -> None:
+    fake.fail("chat.postMessage", "internal_error", status=500)
+    with pytest.raises(DeliveryError) as caught:
+        await outbound.post("C1", REPLY)
+    assert not caught.value.permanent
+
+
+async def test_rate_limited_past_the_retries_says_when(
+    outbound: SlackOutbound, fake: FakeSlack
+) -> None:
+    fake.fail("chat.postMessage", status=429, headers={"Retry-After": "0"}, times=3)
+    with pytest.raises(DeliveryError) as caught:
+        await outbound.post("C1", REPLY)
+    assert not caught.value.permanent
+    assert caught.value.retry_after == 0.0
+    assert len(fake.calls_to("chat.postMessage")) == 3  # the first try and two retries
+
+
+async def test_channel_managers(fake: FakeSlack) -> None:
+    fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": True}
+    fake.users["U0OWNER"] = {"id": "U0OWNER", "is_admin": False, "is_owner": True}
+    managers = ChannelManagers(web_client(BOT_TOKEN, fake.api_url), admins="U0BOSS, U0LEAD")
+    assert await managers.can_manage("U0BOSS")
+    assert fake.calls_to("users.info") == []
+    assert await managers.can_manage("U0ADMIN")
+    assert await managers.can_manage("U0OWNER")
+    assert not await managers.can_manage("U0ALICE")
+    assert not await managers.can_manage("U0ALICE")  # cached
+    assert [c.body["user"] for c in fake.calls_to("users.info")] == [
+        "U0ADMIN",
+        "U0OWNER",
+        "U0ALICE",
+    ]
+
+
+async def test_users_info_failing_means_no_rights(fake: FakeSlack) -> None:
+    fake.fail("users.info", "user_not_found")
+    managers = ChannelManagers(web_client(BOT_TOKEN, fake.api_url), admins="")
+    assert not await managers.can_manage("U0GHOST")
