@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -17,7 +18,13 @@ from bot.search import Searcher
 log = logging.getLogger(__name__)
 
 # Modules that register commands and actions when imported.
-FEATURES = ("bot.lookup", "bot.paths", "bot.mock.commands", "bot.review.commands")
+FEATURES = (
+    "bot.lookup",
+    "bot.paths",
+    "bot.daily.commands",
+    "bot.mock.commands",
+    "bot.review.commands",
+)
 
 for _feature in FEATURES:
     importlib.import_module(_feature)
@@ -32,6 +39,12 @@ class Hub:
         )
         # Outbound ports by platform name, set by the adapters that run (see bot.ports).
         self.outbound: dict[str, Any] = {}
+        # Called with a feature name after a command changed scheduled work (jobs/ rebuilds).
+        self.listeners: list[Callable[[str], None]] = []
+
+    def changed(self, feature: str) -> None:
+        for listener in list(self.listeners):
+            listener(feature)
 
     def handle(self, ctx: ChatContext, text: str) -> Reply:
         parsed = parse(text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import bot.daily.models
 import bot.mock.models
 import bot.models  # (these imports register the tables)
 import bot.review.models  # noqa: F401

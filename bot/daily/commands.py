@@ -1,0 +1,362 @@
+"""`/hub daily …`: set up, inspect and trigger a channel's daily question; its two buttons."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, func, select
+
+from bot.commands import ChatContext, action, command
+from bot.daily.models import DailyPost, DailySubscription, PostStatus
+from bot.daily.participation import leaderboard, record_answer, streak
+from bot.daily.posting import answer_card, new_post, today
+from bot.daily.schedule import (
+    ALL_DAYS,
+    BadSchedule,
+    days_label,
+    next_occurrence,
+    parse_days,
+    parse_duration,
+    parse_time,
+    parse_zone,
+    zone,
+)
+from bot.daily.selection import pool, pool_state
+from bot.db import session_scope
+from bot.models import Entry, Level, utcnow
+from bot.replies import Reply, Visibility, usage
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+DAILY_USAGE = (
+    "/hub daily on [#channel] at HH:MM [time zone] [days mon-fri] [topic …] [level …] "
+    "[reveal after 4h | reveal at HH:MM] · off · status · preview · now · leaderboard"
+)
+CHANNEL = re.compile(r"^(?:<#([A-Za-z0-9_-]{1,64})(?:\|[^>]*)?>|#([A-Za-z0-9_.-]{1,64}))$")
+KEYWORDS = {"at", "days", "topic", "topics", "level", "levels", "reveal", "tz"}
+DEFAULT_REVEAL_MINUTES = 240
+REFUSAL = "Only people who can manage this channel can change its daily question."
+
+
+@dataclass
+class Plan:
+    """What `/hub daily on …` asked for."""
+
+    channel_id: str
+    post_time: str | None = None
+    timezone: str | None = None
+    days: str | None = None
+    topics: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    reveal_after: int | None = None
+    reveal_time: str | None = None
+
+
+def split_channel(ctx: ChatContext, words: list[str]) -> tuple[str, list[str]]:
+    """An optional leading `#channel` (or the platform's mention form); else the current one."""
+    if words and words[0].startswith(("#", "<#")):
+        match = CHANNEL.match(words[0])
+        if not match:
+            raise BadSchedule(f"`{words[0][:40]}` is not a channel: use #channel.")
+        return match.group(1) or match.group(2), words[1:]
+    if not ctx.channel_id:
+        raise BadSchedule("Run this in a channel, or name one: #channel.")
+    return ctx.channel_id, words
+
+
+def parse_plan(ctx: ChatContext, args: str, known_topics: set[str]) -> Plan:
+    channel, words = split_channel(ctx, args.split())
+    plan = Plan(channel)
+    i = 0
+    while i < len(words):
+        word = words[i].lower()
+        rest = words[i + 1 :]
+        if word == "at" and rest:
+            plan.post_time = parse_time(rest[0])
+            i += 2
+            if i < len(words) and words[i].lower() not in KEYWORDS:
+                plan.timezone = parse_zone(words[i])
+                i += 1
+        elif word == "tz" and rest:
+            plan.timezone = parse_zone(rest[0])
+            i += 2
+        elif word == "days" and rest:
+            plan.days = parse_days(rest[0])
+            i += 2
+        elif word in ("topic", "topics", "level", "levels"):
+            values: list[str] = []
+            i += 1
+            while i < len(words) and words[i].lower() not in KEYWORDS:
+                values.extend(v for v in words[i].lower().split(",") if v)
+                i += 1
+            if not values:
+                raise BadSchedule(f"`{word}` needs at least one value.")
+            if word.startswith("topic"):
+                unknown = [v for v in values if v not in known_topics]
+                if unknown:
+                    raise BadSchedule(
+                        f"Unknown topic `{unknown[0][:30]}`. "
+                        f"Topics: {', '.join(sorted(known_topics))}."
+                    )
+                plan.topics = sorted(set(values))
+            else:
+                unknown = [v for v in values if v not in Level.__members__]
+                if unknown:
+                    raise BadSchedule(
+                        f"Unknown level `{unknown[0][:30]}`: use {', '.join(Level.__members__)}."
+                    )
+                plan.levels = sorted(set(values))
+        elif word == "reveal" and len(rest) >= 2 and rest[0].lower() in ("after", "at"):
+            if rest[0].lower() == "after":
+                plan.reveal_after, plan.reveal_time = parse_duration(rest[1]), None
+            else:
+                plan.reveal_time, plan.reveal_after = parse_time(rest[1]), None
+            i += 3
+        else:
+            raise BadSchedule(f"I don't understand `{words[i][:30]}` here.")
+    return plan
+
+
+def find_sub(session: Session, platform: str, channel_id: str) -> DailySubscription | None:
+    return session.exec(
+        select(DailySubscription).where(
+            DailySubscription.platform == platform, DailySubscription.channel_id == channel_id
+        )
+    ).first()
+
+
+def describe(sub: DailySubscription) -> str:
+    parts = [f"<#{sub.channel_id}> at {sub.post_time} {sub.timezone}, {days_label(sub.days)}"]
+    if sub.topics:
+        parts.append("topics " + ", ".join(sub.topics))
+    if sub.levels:
+        parts.append("levels " + ", ".join(sub.levels))
+    if sub.reveal_time:
+        parts.append(f"answer revealed at {sub.reveal_time}")
+    elif sub.reveal_after_minutes:
+        hours, minutes = divmod(sub.reveal_after_minutes, 60)
+        parts.append(f"answer revealed after {hours}h{minutes:02d}" if minutes else
+                     f"answer revealed after {hours}h")  # fmt: skip
+    return ", ".join(parts)
+
+
+def next_label(sub: DailySubscription, now: datetime) -> str:
+    found = next_occurrence(sub.post_time, sub.timezone, sub.days, now)
+    if found is None:
+        return "not scheduled"
+    local = found[1].astimezone(zone(sub.timezone))
+    return f"{local:%a %d %b %H:%M} {sub.timezone}"
+
+
+@command("daily", DAILY_USAGE, "a daily interview question in this channel")
+def daily_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    verb, _, rest = args.strip().partition(" ")
+    verb = verb.lower() or "status"
+    handlers = {
+        "on": turn_on,
+        "off": turn_off,
+        "status": status,
+        "preview": preview,
+        "now": post_now,
+        "leaderboard": show_leaderboard,
+    }
+    handler = handlers.get(verb)
+    if handler is None:
+        return usage(f"`{verb[:20]}` is not a daily command.", DAILY_USAGE)
+    if verb in ("on", "off", "now") and not ctx.can_manage_channel:
+        return Reply(text=REFUSAL, error=True)
+    try:
+        return handler(hub, ctx, rest)
+    except BadSchedule as exc:
+        return usage(str(exc), DAILY_USAGE)
+
+
+def _topics(hub: Hub) -> set[str]:
+    with Session(hub.engine) as session:
+        return set(
+            session.exec(
+                select(Entry.topic).where(Entry.kind == "question", col(Entry.retired).is_(False))
+            ).all()
+        )
+
+
+def turn_on(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    plan = parse_plan(ctx, args, _topics(hub))
+    now = utcnow()
+    with session_scope(hub.engine) as session:
+        sub = find_sub(session, ctx.platform, plan.channel_id)
+        if sub is None:
+            if plan.post_time is None:
+                raise BadSchedule(
+                    "When? Add `at HH:MM`, e.g. `/hub daily on at 09:30 Europe/Berlin`."
+                )
+            sub = DailySubscription(
+                platform=ctx.platform,
+                channel_id=plan.channel_id,
+                post_time=plan.post_time,
+                reveal_after_minutes=DEFAULT_REVEAL_MINUTES,
+            )
+        sub.post_time = plan.post_time or sub.post_time
+        sub.timezone = plan.timezone or sub.timezone
+        sub.days = plan.days or sub.days or ALL_DAYS
+        if plan.topics:
+            sub.topics = plan.topics
+        if plan.levels:
+            sub.levels = plan.levels
+        if plan.reveal_after or plan.reveal_time:
+            sub.reveal_after_minutes, sub.reveal_time = plan.reveal_after, plan.reveal_time
+        size = len(pool(session, sub))
+        if size == 0:
+            session.rollback()
+            return Reply(text="No questions match those topics and levels; nothing changed.",
+                         error=True)  # fmt: skip
+        sub.workspace_id = ctx.workspace_id
+        sub.active, sub.paused_reason = True, None
+        sub.created_by, sub.created_by_name = ctx.user_id, ctx.user_name
+        sub.updated_at = now
+        session.add(sub)
+        text = (
+            f"Daily question on: {describe(sub)}. Next: {next_label(sub, now)}. "
+            f"{size} question{'s' if size != 1 else ''} in the pool."
+        )
+    hub.changed("daily")
+    return Reply(text=text)
+
+
+def turn_off(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    channel, _ = split_channel(ctx, args.split())
+    with session_scope(hub.engine) as session:
+        sub = find_sub(session, ctx.platform, channel)
+        if sub is None or not sub.active:
+            return Reply(text=f"There is no daily question running in <#{channel}>.")
+        sub.active, sub.updated_at = False, utcnow()
+        sub.paused_reason = f"turned off by {ctx.user_name or ctx.user_id}"
+    hub.changed("daily")
+    return Reply(text=f"Daily question off in <#{channel}>. `/hub daily on` turns it back on.")
+
+
+def status(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    channel, _ = split_channel(ctx, args.split())
+    now = utcnow()
+    with Session(hub.engine) as session:
+        sub = find_sub(session, ctx.platform, channel)
+        if sub is None:
+            return Reply(
+                text=f"No daily question in <#{channel}>. Start one: `/hub daily on at 09:30`."
+            )
+        last = session.exec(
+            select(DailyPost)
+            .where(DailyPost.platform == sub.platform, DailyPost.channel_id == sub.channel_id)
+            .order_by(col(DailyPost.day).desc(), col(DailyPost.seq).desc())
+        ).first()
+    lines = [f"Daily question: {describe(sub)}."]
+    if sub.active:
+        lines.append(f"Next: {next_label(sub, now)}.")
+    else:
+        lines.append(f"Paused — {sub.paused_reason or 'turned off'}.")
+    if last is not None:
+        note = f" ({last.error})" if last.error and last.status != PostStatus.posted else ""
+        lines.append(f"Last post: {last.day.isoformat()}, {last.status}{note}.")
+    return Reply(text="\n".join(lines))
+
+
+def preview(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    channel, _ = split_channel(ctx, args.split())
+    now = utcnow()
+    with Session(hub.engine) as session:
+        sub = find_sub(session, ctx.platform, channel)
+        if sub is None:
+            return Reply(
+                text=f"No daily question in <#{channel}>. Start one: `/hub daily on at 09:30`."
+            )
+        state = pool_state(session, sub)
+        ids = pool(session, sub)
+        rows = session.exec(select(Entry.topic, Entry.level).where(col(Entry.id).in_(ids))).all()
+    mix = Counter(f"{topic}/{level or '-'}" for topic, level in rows)
+    round_note = (
+        f"{state.left} of {state.size} questions not yet asked in this round"
+        if state.left
+        else f"all {state.size} questions asked: the next post starts a new round"
+    )
+    lines = [
+        f"Next post: {next_label(sub, now) if sub.active else 'paused'}.",
+        f"Pool: {round_note}.",
+        "Mix: " + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())[:20]),
+    ]
+    return Reply(text="\n".join(lines))
+
+
+def post_now(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    channel, _ = split_channel(ctx, args.split())
+    now = utcnow()
+    with session_scope(hub.engine) as session:
+        sub = find_sub(session, ctx.platform, channel)
+        if sub is None:
+            return Reply(text=f"Set up <#{channel}> first: `/hub daily on at 09:30`.", error=True)
+        day = today(sub, now)
+        seq = session.exec(
+            select(func.max(DailyPost.seq)).where(
+                DailyPost.platform == sub.platform,
+                DailyPost.channel_id == sub.channel_id,
+                DailyPost.day == day,
+            )
+        ).first()
+        post = new_post(session, sub, day, 0 if seq is None else seq + 1, now)
+        if post is None:
+            return Reply(text="No questions match this channel's topics and levels.", error=True)
+        session.add(post)
+    hub.changed("daily")
+    return Reply(text=f"Posting a question in <#{channel}> now.")
+
+
+def show_leaderboard(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    channel, _ = split_channel(ctx, args.split())
+    with Session(hub.engine) as session:
+        sub = find_sub(session, ctx.platform, channel)
+    tz = sub.timezone if sub else "UTC"
+    standings = leaderboard(hub.engine, ctx.platform, channel, today_in(tz))
+    if not standings:
+        return Reply(text="Nobody has answered a daily question here yet.")
+    lines = [f"*Daily question leaderboard* — <#{channel}> (this week · all time · streak)"]
+    for rank, s in enumerate(standings[:10], 1):
+        lines.append(f"{rank}. {s.name or s.user_id}: {s.week} · {s.total} · {s.streak}")
+    return Reply(text="\n".join(lines), visibility=Visibility.channel)
+
+
+def today_in(tz: str) -> date:
+    return utcnow().astimezone(zone(tz)).date()
+
+
+def _post(hub: Hub, value: str) -> tuple[DailyPost, Entry] | None:
+    if not value.isdigit():
+        return None
+    with Session(hub.engine) as session:
+        post = session.get(DailyPost, int(value))
+        entry = session.get(Entry, post.entry_id) if post and post.entry_id else None
+    return (post, entry) if post is not None and entry is not None else None
+
+
+@action("daily-answered")
+def answered_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    found = _post(hub, value)
+    if found is None:
+        return Reply(text="That daily question is no longer available.", error=True)
+    post, _ = found
+    assert post.id is not None
+    counted = record_answer(hub.engine, post.id, ctx.user_id, ctx.user_name)
+    days = streak(hub.engine, post.platform, post.channel_id, ctx.user_id)
+    head = "Counted — thanks for answering!" if counted else "You're already counted for this one."
+    return Reply(text=f"{head} Your streak here: {days}.")
+
+
+@action("daily-reveal")
+def reveal_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    found = _post(hub, value)
+    if found is None:
+        return Reply(text="That daily question is no longer available.", error=True)
+    return Reply(cards=(answer_card(found[1]),))

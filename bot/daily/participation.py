@@ -1,0 +1,120 @@
+"""Who took part: "I answered" presses and thread answers, counted once; streaks; leaderboards."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.daily.models import DailyAnswer, DailyPost, PostStatus, RevealStatus
+from bot.db import session_scope
+
+
+def record_answer(
+    engine: Engine, post_id: int, user_id: str, user_name: str = "", via: str = "button"
+) -> bool:
+    """Count one person once per post; False when they were already counted."""
+    try:
+        with session_scope(engine) as session:
+            session.add(DailyAnswer(post_id=post_id, user_id=user_id, user_name=user_name, via=via))
+    except IntegrityError:
+        return False
+    return True
+
+
+def record_thread_answer(
+    engine: Engine, platform: str, channel_id: str, thread_id: str, user_id: str,
+    user_name: str = "",
+) -> bool:  # fmt: skip
+    """Adapters call this for a message in a thread; True when it counted as a daily answer."""
+    with Session(engine) as session:
+        post_id = session.exec(
+            select(DailyPost.id).where(
+                DailyPost.platform == platform,
+                DailyPost.channel_id == channel_id,
+                DailyPost.thread_id == thread_id,
+            )
+        ).first()
+    if post_id is None:
+        return False
+    return record_answer(engine, post_id, user_id, user_name, via="thread")
+
+
+def _channel_posts(session: Session, platform: str, channel_id: str) -> list[DailyPost]:
+    return list(
+        session.exec(
+            select(DailyPost)
+            .where(
+                DailyPost.platform == platform,
+                DailyPost.channel_id == channel_id,
+                DailyPost.status == PostStatus.posted,
+            )
+            .order_by(col(DailyPost.day), col(DailyPost.seq))
+        ).all()
+    )
+
+
+def _streak(posts: list[DailyPost], answered: set[int]) -> int:
+    """Consecutive answered posts, newest first; a post still open does not break it."""
+    count = 0
+    for index, post in enumerate(reversed(posts)):
+        if post.id in answered:
+            count += 1
+        elif index == 0 and post.reveal_status in (RevealStatus.pending, RevealStatus.sending):
+            continue
+        else:
+            break
+    return count
+
+
+def streak(engine: Engine, platform: str, channel_id: str, user_id: str) -> int:
+    with Session(engine) as session:
+        posts = _channel_posts(session, platform, channel_id)
+        ids = [p.id for p in posts]
+        answered = set(
+            session.exec(
+                select(DailyAnswer.post_id).where(
+                    DailyAnswer.user_id == user_id, col(DailyAnswer.post_id).in_(ids)
+                )
+            ).all()
+        )
+    return _streak(posts, answered)
+
+
+@dataclass(frozen=True)
+class Standing:
+    user_id: str
+    name: str
+    week: int
+    total: int
+    streak: int
+
+
+def leaderboard(engine: Engine, platform: str, channel_id: str, today: date) -> list[Standing]:
+    """Everyone who answered in the channel, by answers this (ISO) week, then all time."""
+    week_start = today - timedelta(days=today.weekday())
+    with Session(engine) as session:
+        posts = _channel_posts(session, platform, channel_id)
+        by_id = {p.id: p for p in posts}
+        answers = session.exec(
+            select(DailyAnswer).where(col(DailyAnswer.post_id).in_(list(by_id)))
+        ).all()
+    total: Counter[str] = Counter()
+    week: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    answered: dict[str, set[int]] = {}
+    for answer in answers:
+        total[answer.user_id] += 1
+        names[answer.user_id] = answer.user_name or names.get(answer.user_id, "")
+        answered.setdefault(answer.user_id, set()).add(answer.post_id)
+        if by_id[answer.post_id].day >= week_start:
+            week[answer.user_id] += 1
+    standings = [
+        Standing(user, names.get(user, ""), week[user], total[user], _streak(posts, answered[user]))
+        for user in total
+    ]
+    return sorted(standings, key=lambda s: (-s.week, -s.total, -s.streak, s.user_id))

@@ -1,0 +1,71 @@
+"""The process's scheduler: the job registry with every feature's source, wired to the hub."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from jobs.daily import DailyJobs
+from jobs.delivery import Pacer
+from jobs.registry import JobRegistry
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+log = logging.getLogger(__name__)
+
+
+def build_scheduler(
+    hub: Hub,
+    pacer: Pacer | None = None,
+    resync_seconds: float = 30.0,
+    lease: timedelta = timedelta(seconds=60),
+    retry_after: timedelta = timedelta(seconds=30),
+) -> JobRegistry:
+    """A registry with the daily question's jobs; commands that change them trigger a rebuild."""
+    registry = JobRegistry(resync_seconds=resync_seconds)
+    registry.add_source(
+        DailyJobs(hub, registry.owner, pacer or Pacer(), lease=lease, retry_after=retry_after)
+    )
+    hub.listeners.append(registry.request_sync)
+    return registry
+
+
+async def run_scheduler(hub: Hub, stop: asyncio.Event) -> None:
+    """Run the jobs until `stop` is set (the bot process calls this beside its adapters)."""
+    registry = build_scheduler(hub)
+    await registry.start()
+    try:
+        await stop.wait()
+    finally:
+        hub.listeners.remove(registry.request_sync)
+        registry.stop()
+
+
+def start_in_thread(hub: Hub) -> Callable[[], None]:
+    """Run the scheduler on its own event loop in a thread (the console chat); returns stop."""
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    def main() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(run_scheduler(hub, stop))
+        except Exception:
+            log.exception("the scheduler stopped")
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=main, name="hub-jobs", daemon=True)
+    thread.start()
+
+    def stop_thread() -> None:
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=5)
+
+    return stop_thread

@@ -1,0 +1,184 @@
+"""`/hub daily …`: grammar, permissions, bad input, status, preview, now, buttons, selection."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.daily.models import DailyPost, DailySubscription
+from bot.daily.participation import leaderboard, record_thread_answer
+from bot.daily.posting import new_post
+from bot.daily.selection import choose
+from bot.db import session_scope
+from bot.hub import Hub
+from bot.models import Entry
+from tests.daily.conftest import ADMIN, MEMBER, add_questions
+
+
+def subs(hub: Hub) -> list[DailySubscription]:
+    with Session(hub.engine) as session:
+        return list(session.exec(select(DailySubscription)).all())
+
+
+def test_on_with_every_option(hub: Hub) -> None:
+    add_questions(hub.engine, "python", 3, "senior")
+    reply = hub.handle(
+        ADMIN,
+        "/hub daily on <#C9|general> at 9:05 europe/berlin days mon-fri topic python react "
+        "level senior junior reveal at 17:00",
+    )
+    assert not reply.error, reply.text
+    (sub,) = subs(hub)
+    assert (sub.channel_id, sub.post_time, sub.timezone, sub.days) == (
+        "C9", "09:05", "Europe/Berlin", "01234",
+    )  # fmt: skip
+    assert sub.topics == ["python", "react"] and sub.levels == ["junior", "senior"]
+    assert sub.reveal_time == "17:00" and sub.reveal_after_minutes is None
+    assert sub.created_by == "U1"
+    assert "questions in the pool" in reply.text and "Europe/Berlin" in reply.text
+
+
+def test_on_again_changes_only_what_is_given(hub: Hub) -> None:
+    assert not hub.handle(ADMIN, "/hub daily on at 08:00 UTC reveal after 90m").error
+    assert not hub.handle(ADMIN, "/hub daily on at 10:30").error
+    (sub,) = subs(hub)
+    assert (sub.post_time, sub.timezone, sub.reveal_after_minutes) == ("10:30", "UTC", 90)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ("on at 25:00", "not a time"),
+        ("on at 9", "not a time"),
+        ("on at 09:00 Mars/Olympus", "time zone"),
+        ("on at 09:00 days funday", "not a day"),
+        ("on at 09:00 topic cobol", "Unknown topic"),
+        ("on at 09:00 level guru", "Unknown level"),
+        ("on at 09:00 reveal after 30h", "between 1 minute and 23 hours"),
+        ("on at 09:00 reveal soon", "understand"),
+        ("on #bad!channel at 09:00", "not a channel"),
+        ("on", "When?"),
+        ("dance", "not a daily command"),
+    ],
+)
+def test_bad_input_gets_a_short_message_and_changes_nothing(
+    hub: Hub, args: str, message: str
+) -> None:
+    reply = hub.handle(ADMIN, f"/hub daily {args}")
+    assert reply.error and message in reply.text
+    assert "Traceback" not in reply.text and len(reply.text) < 400
+    assert subs(hub) == []
+
+
+def test_filters_matching_nothing_are_refused(hub: Hub) -> None:
+    reply = hub.handle(ADMIN, "/hub daily on at 09:00 topic react level architect")
+    assert reply.error and "No questions match" in reply.text
+    assert subs(hub) == []
+
+
+@pytest.mark.parametrize("verb", ["on at 09:00", "off", "now"])
+def test_people_who_cannot_manage_the_channel_are_refused(hub: Hub, verb: str) -> None:
+    assert not hub.handle(ADMIN, "/hub daily on at 07:00").error
+    reply = hub.handle(MEMBER, f"/hub daily {verb}")
+    assert reply.error and "Only people who can manage" in reply.text
+    (sub,) = subs(hub)
+    assert sub.active and sub.post_time == "07:00"
+    with Session(hub.engine) as session:
+        assert session.exec(select(DailyPost)).all() == []
+
+
+def test_status_preview_off(hub: Hub) -> None:
+    assert "No daily question" in hub.handle(MEMBER, "/hub daily status").text
+    hub.handle(ADMIN, "/hub daily on at 09:00 America/New_York days weekdays")
+    status = hub.handle(MEMBER, "/hub daily").text
+    assert "09:00 America/New_York, mon-fri" in status and "Next:" in status
+    preview = hub.handle(MEMBER, "/hub daily preview").text
+    assert "2 of 2 questions not yet asked" in preview and "react/junior 1" in preview
+    assert "off in" in hub.handle(ADMIN, "/hub daily off").text
+    assert "Paused" in hub.handle(MEMBER, "/hub daily status").text
+    assert "no daily question running" in hub.handle(ADMIN, "/hub daily off").text
+
+
+def test_now_claims_the_next_post_of_today(hub: Hub) -> None:
+    changes: list[str] = []
+    hub.listeners.append(changes.append)
+    assert "Set up" in hub.handle(ADMIN, "/hub daily now").text
+    hub.handle(ADMIN, "/hub daily on at 09:00")
+    assert "Posting" in hub.handle(ADMIN, "/hub daily now").text
+    assert "Posting" in hub.handle(ADMIN, "/hub daily now").text
+    with Session(hub.engine) as session:
+        posts = session.exec(select(DailyPost).order_by(DailyPost.seq)).all()
+    assert [p.seq for p in posts] == [0, 1] and [p.status for p in posts] == ["claimed"] * 2
+    assert posts[0].entry_id != posts[1].entry_id  # the pool of two is used up, no repeat
+    assert changes == ["daily"] * 3
+
+
+def test_buttons_count_once_and_reveal_privately(hub: Hub) -> None:
+    hub.handle(ADMIN, "/hub daily on at 09:00")
+    hub.handle(ADMIN, "/hub daily now")
+    with session_scope(hub.engine) as session:
+        post = session.exec(select(DailyPost)).one()
+        post.status, post.thread_id = "posted", "1700.1"
+    first = hub.handle_action(MEMBER, "daily-answered", str(post.id))
+    again = hub.handle_action(MEMBER, "daily-answered", str(post.id))
+    assert "Counted" in first.text and "streak here: 1" in first.text
+    assert "already counted" in again.text
+    assert record_thread_answer(hub.engine, "slack", "C1", "1700.1", "U3", "Cy")
+    assert not record_thread_answer(hub.engine, "slack", "C1", "1700.1", "U3", "Cy")
+    assert not record_thread_answer(hub.engine, "slack", "C1", "nope", "U3")
+    reveal = hub.handle_action(MEMBER, "daily-reveal", str(post.id))
+    assert reveal.private and all(s.spoiler for s in reveal.cards[0].sections)
+    assert reveal.cards[0].sections[0].heading == "Model answer"
+    board = hub.handle(MEMBER, "/hub daily leaderboard")
+    assert "Bob: 1 · 1 · 1" in board.text and "Cy: 1 · 1 · 1" in board.text
+    assert hub.handle_action(MEMBER, "daily-answered", "999").error
+
+
+def test_streaks_and_weeks(hub: Hub) -> None:
+    add_questions(hub.engine, "sql", 10)
+    hub.handle(ADMIN, "/hub daily on at 09:00")
+    with session_scope(hub.engine) as session:
+        sub = session.exec(select(DailySubscription)).one()
+        for day in range(2, 8):  # Wed 2 Dec … Mon 7 Dec 2026
+            post = new_post(session, sub, date(2026, 12, day), 0, sub.created_at)
+            assert post is not None
+            post.status, post.thread_id = "posted", f"t{day}"
+            session.add(post)
+    for day in (2, 3, 4, 6, 7):  # Bob misses Saturday the 5th
+        record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U2", "Bob")
+    for day in (5, 6, 7):
+        record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U3", "Cy")
+    standings = leaderboard(hub.engine, "slack", "C1", date(2026, 12, 7))
+    assert [(s.name, s.week, s.total, s.streak) for s in standings] == [
+        ("Bob", 1, 5, 2),  # this week first, then all time
+        ("Cy", 1, 3, 3),
+    ]
+
+
+def test_selection_uses_the_pool_up_then_starts_again_and_skips_retired(hub: Hub) -> None:
+    ids = add_questions(hub.engine, "go", 5)
+    hub.handle(ADMIN, "/hub daily on at 09:00 topic go")
+    with session_scope(hub.engine) as session:
+        retired = session.get(Entry, ids[0])
+        assert retired is not None
+        retired.retired = True
+    chosen = []
+    with session_scope(hub.engine) as session:
+        sub = session.exec(select(DailySubscription)).one()
+        again = choose(session, sub, date(2026, 12, 1))
+        for day in range(1, 10):
+            post = new_post(session, sub, date(2026, 12, day), 0, sub.created_at)
+            assert post is not None and post.entry_id is not None
+            if day == 1:
+                assert again is not None and post.entry_id == again.entry_id  # deterministic
+            post.status = "posted"
+            session.add(post)
+            session.flush()
+            chosen.append((post.cycle, post.entry_id))
+    assert ids[0] not in {e for _, e in chosen}
+    assert sorted(e for c, e in chosen[:4]) == ids[1:]  # four live questions, no repeat
+    assert [c for c, _ in chosen] == [0] * 4 + [1] * 4 + [2]  # pool exhausted: a new round
+    assert chosen[4][1] != chosen[3][1]  # never the same question twice in a row
+    assert len({e for _, e in chosen[4:8]}) == 4
