@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,6 +31,12 @@ content_app = typer.Typer(help="Check and count content files.", no_args_is_help
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 app.add_typer(db_app, name="db")
+stats_app = typer.Typer(help="What people do with the hub.", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks (from a checkout: they live in bench/).", no_args_is_help=True
+)
+app.add_typer(stats_app, name="stats")
+app.add_typer(bench_app, name="bench")
 
 PROGRESS_THRESHOLD = 300
 MAX_PASTE = 20_000
@@ -263,12 +270,65 @@ def db_upgrade() -> None:
     typer.echo("database is up to date")
 
 
+@stats_app.command("searches")
+def stats_searches(
+    days: Annotated[int, typer.Option(min=1, max=3650, help="Look this many days back.")] = 30,
+    top: Annotated[int, typer.Option(min=1, max=100, help="How many queries to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The most frequent searches, and the most frequent with no good result (content gaps)."""
+    from bot.search.stats import search_stats
+
+    stats = search_stats(open_store(), days=days, top=top)
+    if as_json:
+        typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        return
+    typer.echo(
+        f"{stats['searches']} searches by {stats['people']} people in {days} days,"
+        f" {stats['no_good_result']} without a good result"
+    )
+    for title, key in (("Top queries", "top_queries"), ("Top content gaps", "top_gaps")):
+        typer.echo(f"\n{title}:")
+        for row in stats[key] or [{"count": 0, "command": "-", "query": "(none)"}]:
+            typer.echo(f"{row['count']:6}  {row['command']:<8} {row['query']}")
+
+
+BENCH_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+def run_bench(script: str, args: list[str]) -> None:
+    from bot.config import REPO_ROOT
+
+    path = REPO_ROOT / "bench" / script
+    if not path.is_file():
+        raise Fail(f"{path} not found: benchmarks run from a checkout of the repository")
+    raise typer.Exit(subprocess.run([sys.executable, str(path), *args], check=False).returncode)
+
+
+@bench_app.command("relevance", context_settings=BENCH_ARGS)
+def bench_relevance(ctx: typer.Context) -> None:
+    """Search quality against FTS5 (arguments as for bench/relevance.py)."""
+    run_bench("relevance.py", ctx.args)
+
+
+@bench_app.command("search", context_settings=BENCH_ARGS)
+def bench_search(ctx: typer.Context) -> None:
+    """Search speed and memory against FTS5 (arguments as for bench/search.py)."""
+    run_bench("search.py", ctx.args)
+
+
 @app.command()
 def console() -> None:
     """Chat with HubBot in the terminal (reads commands from stdin when piped)."""
     from adapters.console import ConsoleChat
+    from jobs.scheduler import start_in_thread
 
-    ConsoleChat(Hub(settings(), open_store(seed=True))).run()
+    chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
+    stop_jobs = start_in_thread(chat.hub)  # daily questions post into the console too
+    try:
+        chat.run()
+    finally:
+        stop_jobs()
 
 
 @app.command()

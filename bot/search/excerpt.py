@@ -7,7 +7,7 @@ from collections.abc import Set
 
 from bot.search.text import WORD, fold, stem
 
-MARKUP = re.compile(r"<[^>]{0,200}>|!?\[([^\]]{0,200})\]\([^)]{0,500}\)|[*_`#>|]+|&nbsp;")
+MARKUP = re.compile(r"<[^>]{0,200}>|!?\[([^\]]{0,200})\]\([^)]{0,500}\)|[*`#>|]+|&nbsp;")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_SCAN = 6000
 WIDTH = 200

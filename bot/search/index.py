@@ -17,13 +17,15 @@ from rapidfuzz.distance import OSA
 from bot.search.excerpt import excerpt
 from bot.search.paste import normalise
 from bot.search.query import Query, Slot, parse_query
-from bot.search.text import stem, terms, words
+from bot.search.text import STOP_WORDS, stem, terms, words
 
 TITLE_WEIGHT, TAG_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
 K1, B = 1.2, 0.75
 # How much covering every word of the query counts, against how often the words occur.
 COVERAGE_FLOOR = 0.25
 TITLE_BONUS = 0.5
+# Rewards titles made of the query's words alone ("What are fragments?" over "Keyed fragments").
+TITLE_PRECISION_BONUS = 0.3
 # A hit is "good" (not a content gap) when it covers at least this share of the query.
 GOOD_COVERAGE = 0.5
 PREFIX_EXPANSIONS = 8
@@ -98,7 +100,7 @@ class SearchIndex:
         self.error_signatures: list[frozenset[str]] = []
         posting_terms, posting_docs, posting_tf = array("i"), array("i"), array("f")
         title_terms_arr, title_docs_arr = array("i"), array("i")
-        lengths = array("f")
+        lengths, title_lengths = array("f"), array("f")
         for number, doc in enumerate(self.docs):
             counts: dict[int, float] = {}
             title = self._add_words(words(doc.title), counts, TITLE_WEIGHT)
@@ -112,6 +114,7 @@ class SearchIndex:
             title_ids = sorted(set(title))
             title_terms_arr.extend(title_ids)
             title_docs_arr.extend([number] * len(title_ids))
+            title_lengths.append(len({stem(w) for w in words(doc.title) if w not in STOP_WORDS}))
             self.error_signatures.append(
                 frozenset(terms(normalise(doc.title))) if doc.kind == "error" else frozenset()
             )
@@ -134,6 +137,7 @@ class SearchIndex:
         title_df = np.bincount(title_of, minlength=vocabulary)
         self.title_offsets = np.concatenate(([0], np.cumsum(title_df))).astype(np.int64)
         self.title_docs: IntArray = np.frombuffer(title_docs_arr, np.int32)[title_order].copy()
+        self.title_lengths = np.maximum(np.frombuffer(title_lengths, np.float32), 1.0)
         self.kinds = Codes([d.kind for d in self.docs])
         self.topics = Codes([d.topic for d in self.docs])
         self.levels = Codes([d.level for d in self.docs])
@@ -233,6 +237,7 @@ class SearchIndex:
         bm25 = np.zeros(self.size, np.float32)
         covered = np.zeros(self.size, np.float32)
         titled = np.zeros(self.size, np.float32)
+        titled_slots = np.zeros(self.size, np.float32)
         for slot in query.slots:
             best = np.zeros(self.size, np.float32)
             title_hit = np.zeros(self.size, np.bool_)
@@ -243,6 +248,7 @@ class SearchIndex:
             bm25 += best
             covered += (best > 0) * slot.weight
             titled += title_hit * slot.weight
+            titled_slots += title_hit
         candidates = np.flatnonzero(bm25 > 0).astype(np.int32)
         if mask is not None:
             candidates = candidates[mask[candidates]]
@@ -250,6 +256,8 @@ class SearchIndex:
         title_share = titled[candidates] / total_weight
         final = bm25[candidates] * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage**2)
         final *= 1 + TITLE_BONUS * title_share
+        precision = np.minimum(titled_slots[candidates] / self.title_lengths[candidates], 1.0)
+        final *= 1 + TITLE_PRECISION_BONUS * precision
         return Scored(candidates, final.astype(np.float32), coverage.astype(np.float32))
 
     def top(self, scored: Scored, limit: int) -> list[int]:

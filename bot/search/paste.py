@@ -8,7 +8,8 @@ PLACEHOLDER = re.compile(r"<[^<>\n]{1,40}>")
 NOISE = [
     re.compile(r"\b[a-z][\w+.-]*://\S+", re.IGNORECASE),  # URLs and sockets
     re.compile(r"(?<=\w)['’](?=\w)"),  # apostrophes inside words: can't
-    re.compile(r"\"[^\"\n]{0,300}\"|'[^'\n]{0,300}'|`[^`\n]{0,300}`"),  # quoted names
+    # Quoted names and values; a quoted text with spaces is a message and stays.
+    re.compile(r"\"[^\"\s]{0,300}\"|'[^'\s]{0,300}'|`[^`\s]{0,300}`"),
     re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+){2,}(?::\d+)*"),  # paths, with line:col
     re.compile(r"\b[\w-]+\.(?:py|js|ts|tsx|jsx|php|java|cs|go|rb|rs|vb)(?::\d+)*\b"),  # files
     re.compile(r"\b0x[0-9a-f]+\b|\b[0-9a-f]{8}(?:-?[0-9a-f]{4,}){2,}\b", re.IGNORECASE),

@@ -1,0 +1,302 @@
+"""Search speed and memory: HubBot against SQLite FTS5 on synthetic stores of N entries.
+
+    .venv/bin/python bench/search.py --entries 1000 10000 100000
+
+For each size it writes a synthetic store (a SQLite file in a temporary folder), then in fresh
+child processes measures, for HubBot and for FTS5: index build time, p50/p95 query latency in a
+long-running process, and peak memory (max RSS of the process, Python included). For HubBot it
+also times a one-shot `hub search` (process start included), cold (builds and caches the index)
+and warm (loads the cached index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.content.store import bump_version  # noqa: E402
+from bot.db import make_engine, session_scope, upgrade  # noqa: E402
+from bot.models import Entry, utcnow  # noqa: E402
+
+TOPICS = ["php", "python", "django", "javascript", "react", "sql", "postgresql", "go", "docker"]
+TECH = [
+    "react",
+    "hook",
+    "state",
+    "props",
+    "render",
+    "component",
+    "effect",
+    "context",
+    "reducer",
+    "memo",
+    "callback",
+    "ref",
+    "query",
+    "index",
+    "join",
+    "transaction",
+    "lock",
+    "cache",
+    "session",
+    "cookie",
+    "token",
+    "jwt",
+    "csrf",
+    "cors",
+    "middleware",
+    "router",
+    "docker",
+    "container",
+    "image",
+    "volume",
+    "network",
+    "compose",
+    "kubernetes",
+    "pod",
+    "deploy",
+    "rollback",
+    "migration",
+    "schema",
+    "python",
+    "django",
+    "orm",
+    "queryset",
+    "model",
+    "view",
+    "template",
+    "serializer",
+    "celery",
+    "async",
+    "await",
+    "promise",
+    "closure",
+    "goroutine",
+    "channel",
+    "mutex",
+    "deadlock",
+    "interface",
+    "pointer",
+    "slice",
+    "map",
+    "struct",
+    "error",
+    "exception",
+    "traceback",
+    "php",
+    "laravel",
+    "eloquent",
+    "composer",
+    "namespace",
+    "trait",
+    "closure",
+    "generator",
+    "iterator",
+    "stream",
+    "buffer",
+    "socket",
+    "postgres",
+    "vacuum",
+    "analyze",
+    "explain",
+    "plan",
+    "partition",
+    "replica",
+    "primary",
+    "foreign",
+    "constraint",
+    "trigger",
+]
+QUERIES = 300
+
+
+def vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    made = {"".join(rng.choices(letters, k=rng.randint(3, 10))) for _ in range(size)}
+    return TECH + sorted(made)
+
+
+def zipf_words(rng: random.Random, words: list[str], count: int) -> list[str]:
+    # Rank r is drawn with probability about 1/r, as in natural text.
+    return [words[min(len(words) - 1, int(rng.paretovariate(1.0)) - 1)] for _ in range(count)]
+
+
+def make_store(path: Path, entries: int, seed: int = 7) -> list[str]:
+    """A store of synthetic entries; returns chat-style queries (some typos, some half-typed)."""
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    rng.shuffle(words)
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    now = utcnow()
+    titles: list[list[str]] = []
+    with session_scope(engine) as session:
+        batch: list[dict[str, Any]] = []
+        for number in range(entries):
+            title = zipf_words(rng, words, rng.randint(5, 10))
+            titles.append(title)
+            batch.append(
+                {
+                    "id": f"q-syn-{number:06d}",
+                    "kind": "question",
+                    "title": " ".join(title).capitalize() + "?",
+                    "topic": rng.choice(TOPICS),
+                    "tags": [],
+                    "level": rng.choice(["junior", "mid", "senior", "architect"]),
+                    "source": "bench",
+                    "answer": " ".join(zipf_words(rng, words, rng.randint(60, 160))) + ".",
+                    "retired": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            if len(batch) == 5000:
+                session.execute(insert(Entry), batch)
+                batch = []
+        if batch:
+            session.execute(insert(Entry), batch)
+        bump_version(session)
+    engine.dispose()
+    queries = []
+    for _ in range(QUERIES):
+        picked = rng.sample(rng.choice(titles), 3)
+        style = rng.random()
+        if style < 0.2 and len(picked[0]) > 4:  # a typo: two letters swapped
+            word = picked[0]
+            at = rng.randrange(1, len(word) - 1)
+            picked[0] = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        elif style < 0.4 and len(picked[-1]) > 4:  # the last word half-typed
+            picked[-1] = picked[-1][: len(picked[-1]) // 2 + 1]
+        queries.append(" ".join(picked))
+    return queries
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def measure_hubbot(db: Path, queries: list[str]) -> dict[str, float]:
+    from bot.search import Searcher
+
+    searcher = Searcher(make_engine(f"sqlite:///{db}"), freshness_interval=2.0)
+    started = time.perf_counter()
+    searcher.index()
+    build = time.perf_counter() - started
+    samples = []
+    for query in queries * 2:
+        started = time.perf_counter()
+        searcher.search(query, limit=10)
+        samples.append(time.perf_counter() - started)
+    p50, p95 = percentiles(samples)
+    return {"build": build, "p50": p50, "p95": p95}
+
+
+def measure_fts5(db: Path, queries: list[str]) -> dict[str, float]:
+    conn = sqlite3.connect(":memory:")
+    source = sqlite3.connect(db)
+    started = time.perf_counter()
+    conn.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body,"
+        " tokenize='porter unicode61')"
+    )
+    conn.executemany(
+        "INSERT INTO docs VALUES (?, ?, ?)", source.execute("SELECT id, title, answer FROM entry")
+    )
+    build = time.perf_counter() - started
+    samples = []
+    for query in queries * 2:
+        match = " OR ".join(f'"{w}"' for w in query.split())
+        started = time.perf_counter()
+        conn.execute(
+            "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, 3.0, 1.0) LIMIT 10",
+            (match,),
+        ).fetchall()
+        samples.append(time.perf_counter() - started)
+    p50, p95 = percentiles(samples)
+    return {"build": build, "p50": p50, "p95": p95}
+
+
+def child(engine_name: str, db: Path, queries_file: Path) -> None:
+    queries = json.loads(queries_file.read_text())
+    measure = measure_hubbot if engine_name == "hubbot" else measure_fts5
+    result = measure(db, queries)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def one_shot(db: Path, cache: Path, query: str) -> float:
+    env = {
+        **os.environ,
+        "HUB_DATABASE_URL": f"sqlite:///{db}",
+        "HUB_SEARCH_CACHE_DIR": str(cache),
+        "HUB_CONTENT_DIR": str(db.parent / "no-content"),
+    }
+    hub = Path(sys.executable).with_name("hub")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(hub), "search", query], env=env, capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"hub search failed: {done.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    print(
+        "| entries | engine | build s | p50 ms | p95 ms | one-shot cold s | one-shot warm s"
+        " | peak MB |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for entries in args.entries:
+        with tempfile.TemporaryDirectory() as folder:
+            db = Path(folder) / "bench.db"
+            queries = make_store(db, entries)
+            queries_file = Path(folder) / "queries.json"
+            queries_file.write_text(json.dumps(queries))
+            for name in ("hubbot", "fts5"):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", name, str(db), str(queries_file)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                found = json.loads(out.stdout)
+                cold = warm = "—"
+                if name == "hubbot":
+                    cache = Path(folder) / "cache"
+                    cold = f"{one_shot(db, cache, queries[0]):.2f}"
+                    warm = f"{min(one_shot(db, cache, q) for q in queries[1:4]):.2f}"
+                print(
+                    f"| {entries:,} | {name} | {found['build']:.2f} | {found['p50'] * 1000:.2f}"
+                    f" | {found['p95'] * 1000:.2f} | {cold} | {warm} | {found['peak_mb']:.0f} |",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The searcher on the real stores: freshness across processes, the index cache, the search log."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from bot.commands import ChatContext
+from bot.content import import_content
+from bot.hub import Hub
+from bot.search import Searcher
+from bot.search.stats import search_stats
+
+from .conftest import FIXTURES
+
+NEW_ENTRY = """---
+id: q-react-portals
+kind: question
+title: What are portals in React?
+topic: react
+level: mid
+---
+Portals render children into a DOM node outside the parent hierarchy.
+"""
+
+
+def write_entry(folder: Path) -> Path:
+    target = folder / "questions" / "react"
+    target.mkdir(parents=True)
+    (target / "q-react-portals.md").write_text(NEW_ENTRY, encoding="utf-8")
+    return folder
+
+
+def test_another_process_import_is_seen(engine: Engine, tmp_path: Path) -> None:
+    assert import_content(engine, [FIXTURES / "content"]).ok
+    searcher = Searcher(engine, freshness_interval=0)
+    assert searcher.search("portals").hits == []
+    # A second searcher stands for another process sharing the database.
+    other = Searcher(engine, freshness_interval=0)
+    assert import_content(engine, [write_entry(tmp_path / "more")]).ok
+    assert searcher.search("portals").hits[0].id == "q-react-portals"
+    assert other.search("portal").hits[0].id == "q-react-portals"
+
+
+def test_cache_file_is_written_loaded_and_replaced(sqlite_engine: Engine, tmp_path: Path) -> None:
+    assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
+    cache = tmp_path / "cache"
+    first = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
+    expected = first.search("django orm n+1").hits
+    files = list(cache.glob("*.index"))
+    assert len(files) == 1
+    second = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
+    assert second.search("django orm n+1").hits == expected
+    assert import_content(sqlite_engine, [write_entry(tmp_path / "more")]).ok
+    assert second.search("portals").hits[0].id == "q-react-portals"
+    assert [f.name for f in cache.glob("*.index")] != [files[0].name]
+    assert len(list(cache.glob("*.index"))) == 1
+
+
+def test_damaged_cache_is_rebuilt(sqlite_engine: Engine, tmp_path: Path) -> None:
+    assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
+    cache = tmp_path / "cache"
+    Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0).index()
+    for file in cache.glob("*.index"):
+        file.write_bytes(b"not a pickle")
+    searcher = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
+    assert searcher.search("django orm").hits[0].id == "q-django-n-plus-one"
+
+
+def test_search_log_hashes_users_and_finds_gaps(hub: Hub) -> None:
+    ada = ChatContext("slack", "U-ADA", "Ada", workspace_id="T1")
+    bob = ChatContext("discord", "U-BOB", "Bob")
+    for ctx in (ada, bob, ada):
+        hub.handle(ctx, "/hub search Django ORM n+1")
+    hub.handle(bob, "/hub search kubernetes helm charts")
+    hub.handle(ada, "/hub error ZeroDivisionError: division by zero")
+    stats = search_stats(hub.engine)
+    assert stats["searches"] == 5 and stats["people"] == 2
+    assert stats["top_queries"][0] == {"command": "search", "query": "django orm n+1", "count": 3}
+    gaps = {(g["command"], g["query"]) for g in stats["top_gaps"]}
+    assert gaps == {
+        ("search", "kubernetes helm charts"),
+        ("error", "zerodivisionerror: division by zero"),
+    }
+    with hub.engine.connect() as conn:
+        logged = conn.exec_driver_sql("SELECT user_hash FROM searchlog").scalars().all()
+    assert "U-ADA" not in json.dumps(logged) and len(set(logged)) == 2
+
+
+def test_stats_searches_cli(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "HUB_CONTENT_DIR": str(FIXTURES / "content"),
+        "HUB_SEARCH_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    console = [sys.executable, "-c", "from bot.cli import main; main()"]
+    piped = "/hub search n+1 django\n/hub search zzzz qqqq\n"
+    subprocess.run([*console, "console"], input=piped, env=env, text=True, check=True, cwd=tmp_path,
+                   capture_output=True, timeout=60)  # fmt: skip
+    out = subprocess.run([*console, "stats", "searches", "--json"], env=env, text=True,
+                         capture_output=True, timeout=60, cwd=tmp_path)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    stats = json.loads(out.stdout)
+    assert stats["searches"] == 2
+    assert stats["top_gaps"] == [{"command": "search", "query": "zzzz qqqq", "count": 1}]
