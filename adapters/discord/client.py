@@ -28,6 +28,7 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 DOUBLE_CLICK_SECONDS = 5.0
+MAX_RATE_LIMIT_WAIT = 30.0  # seconds; discord.py's smallest allowed value
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -63,6 +64,9 @@ class HubClientMixin(_ClientBase):
         self, hub: Hub, settings: Settings, ack_after: float = ACK_AFTER, **options: Any
     ) -> None:
         options.setdefault("intents", intents())
+        # Longer rate limits raise (the outbound port turns them into retry_after) instead of
+        # holding a job for minutes; shorter ones discord.py waits out and retries itself.
+        options.setdefault("max_ratelimit_timeout", MAX_RATE_LIMIT_WAIT)
         super().__init__(allowed_mentions=NO_MENTIONS, **options)
         self.hub = hub
         self.settings = settings

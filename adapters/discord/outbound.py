@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import discord
@@ -23,6 +23,7 @@ from bot.replies import Reply
 log = logging.getLogger(__name__)
 
 THREAD_NAME_CHARS = 100
+THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day
 
 
 @asynccontextmanager
@@ -79,14 +80,22 @@ class DiscordOutbound:
         messages = render_reply(reply)
         async with delivery(f"thread in {channel_id}"):
             first = await self._channel(channel_id).send(**send_kwargs(messages[0]))
-            thread = await first.create_thread(name=name[:THREAD_NAME_CHARS] or "HubBot")
-            for message in messages[1:]:
-                await thread.send(**send_kwargs(message))
-        return MessageRef("discord", channel_id, str(first.id), str(thread.id))
+            # The port knows only ids (no guild), so the thread is created through the REST route.
+            thread = await self.client.http.start_thread_with_message(
+                channel_id,
+                first.id,
+                name=name[:THREAD_NAME_CHARS] or "HubBot",
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            )
+            if messages[1:]:
+                await self._send_all(self._channel(str(thread["id"])), messages[1:])
+        return MessageRef("discord", channel_id, str(first.id), str(thread["id"]))
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         messages = render_reply(reply)
-        channel = self._channel(ref.thread_id or ref.channel_id)
+        # A thread's starter message lives in the parent channel (and shares the thread's id).
+        in_thread = ref.thread_id is not None and ref.thread_id != ref.message_id
+        channel = self._channel(ref.thread_id if in_thread and ref.thread_id else ref.channel_id)
         kwargs = message_kwargs(messages[0])
         kwargs.setdefault("view", None)  # an update without buttons removes the old ones
         async with delivery(f"update {ref.message_id}"):

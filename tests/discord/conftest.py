@@ -1,0 +1,77 @@
+"""Fixtures for the Discord adapter: the fake Discord, a hub on SQLite, and running clients."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from sqlalchemy.engine import Engine
+
+from adapters.discord import HubClient, configure_endpoints, run_client
+from bot.config import Settings
+from bot.content import import_content
+from bot.hub import Hub
+from tests.conftest import FIXTURES
+from tests.discord.fake import FakeDiscord
+
+StartClient = Callable[..., Awaitable[HubClient]]
+
+
+@pytest.fixture(autouse=True)
+def restore_endpoints() -> Iterator[None]:
+    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def discord_settings(settings: Settings, fake: FakeDiscord) -> Settings:
+    return settings.model_copy(
+        update={
+            "discord_token": "fake-token",
+            "discord_api_url": fake.api_url,
+            "discord_gateway_url": fake.gateway_url,
+        }
+    )
+
+
+@pytest.fixture
+def sqlite_hub(sqlite_engine: Engine, settings: Settings) -> Hub:
+    result = import_content(sqlite_engine, [FIXTURES / "content"])
+    assert result.ok, result.problems
+    return Hub(settings, sqlite_engine)
+
+
+@pytest.fixture
+async def start_client(sqlite_hub: Hub, discord_settings: Settings) -> AsyncIterator[StartClient]:
+    """Start a real discord.py client against the fake; each call starts another (a restart)."""
+    running: list[tuple[HubClient, asyncio.Task[None]]] = []
+
+    async def start(settings: Settings = discord_settings, ack_after: float = 2.0) -> HubClient:
+        configure_endpoints(settings)
+        client = HubClient(sqlite_hub, settings, ack_after=ack_after, guild_ready_timeout=0.05)
+        task = asyncio.create_task(run_client(client, "fake-token"))
+        running.append((client, task))
+        ready = asyncio.create_task(client.wait_until_ready())
+        await asyncio.wait({ready, task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            ready.cancel()
+            task.result()
+        assert client.is_ready()
+        return client
+
+    yield start
+    for client, task in running:
+        await client.close()
+        await asyncio.wait({task}, timeout=5)

@@ -1,0 +1,253 @@
+"""End to end: the real discord.py client against the fake Discord, every call recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.content import import_content
+from bot.hub import Hub
+from tests.discord.conftest import StartClient
+from tests.discord.fake import BOT_ID, CHANNEL_ID, FakeDiscord
+
+EPHEMERAL = 64
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message["components"] for c in row["components"]]
+
+
+def text_of(message: dict[str, Any]) -> str:
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title", ""), embed.get("description", "")]
+        parts += [f["value"] for f in embed.get("fields", [])]
+    return "\n".join(parts)
+
+
+async def answer_of(fake: FakeDiscord, interaction_id: str) -> dict[str, Any]:
+    """The interaction's callback body, once the bot has sent it."""
+    calls = await fake.wait_for(lambda: fake.callbacks(interaction_id))
+    assert len(calls) == 1
+    body: dict[str, Any] = calls[0].body
+    return body
+
+
+async def test_slash_search_answers_privately_with_embeds(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    interaction = await fake.slash("search", query="render twice", topic="react")
+    body = await answer_of(fake, interaction)
+    assert body["type"] == 4  # answered within 3 s, not deferred
+    data = body["data"]
+    assert data["flags"] & EPHEMERAL
+    assert data["allowed_mentions"] == {"parse": []}
+    assert "Why does my React component render twice" in text_of(data)
+    assert "hub:show:q-react-render-twice" in custom_ids(data)
+
+
+async def test_commands_sync_once_and_not_again_when_unchanged(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    client = await start_client()
+    puts = fake.calls_to("PUT", rf"/applications/{BOT_ID}/commands")
+    assert len(puts) == 1
+    names = {c["name"] for c in puts[0].body}
+    assert names == {"hub", "Find a fix for this error"}
+    hub = next(c for c in puts[0].body if c["name"] == "hub")
+    assert {o["name"] for o in hub["options"]} >= {
+        "help",
+        "search",
+        "error",
+        "snippet",
+        "show",
+        "topics",
+        "path",
+    }
+    await client.close()
+    await start_client()
+    assert len(fake.calls_to("PUT", rf"/applications/{BOT_ID}/commands")) == 1
+
+
+async def test_guild_id_syncs_to_the_guild(
+    fake: FakeDiscord, start_client: StartClient, discord_settings: Any
+) -> None:
+    await start_client(discord_settings.model_copy(update={"discord_guild_id": 4242}))
+    assert fake.calls_to("PUT", rf"/applications/{BOT_ID}/guilds/4242/commands")
+    assert not fake.calls_to("PUT", rf"/applications/{BOT_ID}/commands")
+
+
+async def test_autocomplete_suggests_topics_levels_and_ids(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    topic = await answer_of(
+        fake, await fake.slash("search", focused="topic", query="x", topic="re")
+    )
+    assert topic["type"] == 8
+    assert {"name": "react", "value": "react"} in topic["data"]["choices"]
+    level = await answer_of(
+        fake, await fake.slash("search", focused="level", query="x", level="se")
+    )
+    assert [c["value"] for c in level["data"]["choices"]] == ["senior"]
+    ids = await answer_of(fake, await fake.slash("show", focused="id", id="twice"))
+    assert [c["value"] for c in ids["data"]["choices"]] == ["q-react-render-twice"]
+
+
+async def test_buttons_work_before_and_after_a_restart(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    client = await start_client()
+    shown = await answer_of(fake, await fake.slash("show", id="q-react-render-twice"))
+    message = fake.messages[fake.sent_messages()[-1]["id"]]
+    assert "hub:section:q-react-render-twice:deep_dive" in custom_ids(message)
+
+    expanded = await answer_of(
+        fake, await fake.click(message, "hub:section:q-react-render-twice:deep_dive")
+    )
+    assert expanded["type"] == 7  # the ephemeral card is edited in place
+    assert "discards one result" in text_of(expanded["data"])
+    assert "hub:section:q-react-render-twice:deep_dive" not in custom_ids(expanded["data"])
+    assert shown["data"]["flags"] & EPHEMERAL
+
+    await client.close()
+    await start_client()  # a new process: it never saw the message it is clicked on
+    shared = await answer_of(fake, await fake.click(message, "hub:share:q-react-render-twice"))
+    assert shared["type"] == 4
+    assert not shared["data"].get("flags", 0) & EPHEMERAL  # shared publicly
+    assert "Shared by ada" in str(shared["data"]["embeds"])
+
+
+async def test_a_double_click_shares_once(fake: FakeDiscord, start_client: StartClient) -> None:
+    await start_client()
+    await answer_of(fake, await fake.slash("show", id="q-react-render-twice"))
+    message = fake.sent_messages()[-1]
+    first = await fake.click(message, "hub:share:q-react-render-twice")
+    second = await fake.click(message, "hub:share:q-react-render-twice")
+    answers = [await answer_of(fake, first), await answer_of(fake, second)]
+    assert sorted(a["type"] for a in answers) == [4, 6]  # one share; the other acknowledged
+    public = [m for m in fake.sent_messages() if not m["flags"] & EPHEMERAL]
+    assert len(public) == 1
+
+
+async def test_unknown_button_says_so(fake: FakeDiscord, start_client: StartClient) -> None:
+    await start_client()
+    await answer_of(fake, await fake.slash("show", id="q-react-render-twice"))
+    old = {**fake.sent_messages()[-1]}  # a message whose button's action no longer exists
+    button = {"type": 2, "style": 2, "label": "Old", "custom_id": "hub:retired:x"}
+    old["components"] = [{"type": 1, "components": [button]}]
+    body = await answer_of(fake, await fake.click(old, "hub:retired:x"))
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "no longer does anything" in body["data"]["content"]
+
+
+async def test_context_menu_finds_a_fix(fake: FakeDiscord, start_client: StartClient) -> None:
+    await start_client()
+    pasted = await fake.user_message(
+        "help! Error: listen EADDRINUSE: address already in use :::3000", mention_bot=False
+    )
+    body = await answer_of(fake, await fake.message_menu("Find a fix for this error", pasted))
+    assert body["type"] == 4
+    text = text_of(body["data"])
+    assert "Another process already listens on the port" in text
+
+
+async def test_a_mention_is_answered_in_a_reply(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    asked = await fake.user_message(f"<@{BOT_ID}> render twice @everyone")
+    calls = await fake.wait_for(lambda: fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/messages"))
+    body = calls[0].body
+    assert str(body["message_reference"]["message_id"]) == asked["id"]
+    assert body["allowed_mentions"]["parse"] == []
+    assert "render twice" in text_of(body).lower()
+
+
+async def test_messages_without_a_mention_are_ignored(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    await fake.user_message("just chatting about render twice", mention_bot=False)
+    await asyncio.sleep(0.3)
+    assert not fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/messages")
+
+
+async def test_slow_answers_are_deferred_then_followed_up(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client(ack_after=0)
+    interaction = await fake.slash("search", query="render twice")
+    body = await answer_of(fake, interaction)
+    assert body["type"] == 5 and body["data"]["flags"] & EPHEMERAL
+    edits = await fake.wait_for(
+        lambda: fake.calls_to("PATCH", rf"/webhooks/{BOT_ID}/[^/]+/messages/@original")
+    )
+    assert "Why does my React component render twice" in text_of(edits[0].body)
+
+
+async def test_bad_input_gets_a_short_message(fake: FakeDiscord, start_client: StartClient) -> None:
+    await start_client()
+    body = await answer_of(fake, await fake.slash("show", id="no-such-entry"))
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "No entry with id" in body["data"]["content"]
+    assert "Traceback" not in body["data"]["content"]
+
+
+@pytest.mark.parametrize(("chars", "messages"), [(5000, 1), (13000, 4)])
+async def test_a_long_answer_renders_in_full(
+    fake: FakeDiscord,
+    start_client: StartClient,
+    sqlite_hub: Hub,
+    tmp_path: Path,
+    chars: int,
+    messages: int,
+) -> None:
+    answer = long_answer(chars)
+    folder = tmp_path / "long" / "questions" / "react"
+    folder.mkdir(parents=True)
+    (folder / "q-react-long.md").write_text(
+        "---\nid: q-react-long\nkind: question\ntitle: The longest answer\ntopic: react\n"
+        f"level: senior\n---\n{answer}\n\n## Deep dive\n\nMore.\n"
+    )
+    assert import_content(sqlite_hub.engine, [tmp_path / "long"]).ok
+    await start_client()
+    body = await answer_of(fake, await fake.slash("show", id="q-react-long"))
+
+    def all_parts() -> list[dict[str, Any]]:
+        followups = [c.body for c in fake.calls_to("POST", rf"/webhooks/{BOT_ID}/[^/]+")]
+        parts = [body["data"], *followups]
+        return parts if parts[-1].get("components") else []  # the buttons come last
+
+    bodies = await fake.wait_for(all_parts)
+    assert len(bodies) == messages
+    embeds = [e for b in bodies for e in b.get("embeds", [])]
+    for b in bodies:
+        assert sum(embed_size(e) for e in b.get("embeds", [])) <= 6000
+        assert len(b.get("embeds", [])) <= 10
+        assert len(b.get("content") or "") <= 2000
+        assert b["flags"] & EPHEMERAL
+    assert all(len(e.get("description", "")) <= 4096 for e in embeds)
+    shown = "\n\n".join(e.get("description", "") for e in embeds)
+    for paragraph in answer.split("\n\n"):
+        assert paragraph in shown
+
+
+def long_answer(chars: int) -> str:
+    paragraph = ("StrictMode double-invokes render to expose side effects. " * 8).strip()
+    paragraphs: list[str] = []
+    while sum(len(p) + 2 for p in paragraphs) < chars:
+        paragraphs.append(f"{len(paragraphs) + 1}. {paragraph}")
+    answer = "\n\n".join(paragraphs)
+    assert len(answer) >= chars
+    return answer
+
+
+def embed_size(embed: dict[str, Any]) -> int:
+    size = len(embed.get("title", "")) + len(embed.get("description", ""))
+    size += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    return size + len(embed.get("footer", {}).get("text", ""))
