@@ -11,6 +11,8 @@ import logging
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 FIND_FIX_CALLBACK = "find_fix"
+CORE_THREADS = 1
 MAX_RESPONSES = 5  # a response_url takes at most five messages
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 LOOKS_LIKE_ERROR = re.compile(
@@ -117,6 +120,9 @@ class SlackBot:
         self.outbound = SlackOutbound(client)
         self.managers = ChannelManagers(client, admins)
         self.events = RecentEvents()
+        # One thread: the core is mostly CPU-bound Python, and every thread running it competes
+        # with the event loop for the GIL, delaying acks (see docs/benchmarks.md).
+        self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
 
     # ------------------------------------------------------------ the core
 
@@ -134,7 +140,11 @@ class SlackBot:
         )
 
     async def run(self, ctx: ChatContext, text: str) -> Reply:
-        return await asyncio.to_thread(self.hub.handle, ctx, text)
+        return await self.in_core(self.hub.handle, ctx, text)
+
+    async def in_core(self, call: Callable[..., Reply], *args: Any) -> Reply:
+        """Run the synchronous core off the event loop, in the few threads kept for it."""
+        return await asyncio.get_running_loop().run_in_executor(self.core, call, *args)
 
     async def respond(self, url: str, reply: Reply, replace: bool = False) -> bool:
         messages = render(reply)
@@ -178,7 +188,7 @@ class SlackBot:
             reply = Reply(text="That button no longer does anything.", error=True)
         else:
             value = str(action.get("value", ""))
-            reply = await asyncio.to_thread(self.hub.handle_action, ctx, name, value)
+            reply = await self.in_core(self.hub.handle_action, ctx, name, value)
         url = body.get("response_url")
         if not url:  # a button on the Home tab: answer in a direct message
             await self.deliver_privately(ctx, reply)
@@ -240,7 +250,7 @@ class SlackBot:
         user = event.get("user", "")
         ctx = await self.context(user, "", "", body.get("team_id", ""))
         try:
-            await self.client.views_publish(user_id=user, view=await home_view(self.hub, ctx))
+            await self.client.views_publish(user_id=user, view=await home_view(self.run, ctx))
         except SlackApiError as exc:
             log.warning("views.publish for %s failed: %s", user, exc.response.get("error"))
 

@@ -8,12 +8,11 @@ are left out, so the tab grows as features land, with no change to this adapter'
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from adapters.slack.blocks import MAX_HOME_BLOCKS, reply_blocks
 from bot.commands import COMMANDS, ChatContext
-from bot.hub import Hub
 from bot.replies import Reply
 
 # (heading, core command run for the viewer)
@@ -33,19 +32,21 @@ INTRO = (
 )
 
 
-async def home_view(hub: Hub, ctx: ChatContext) -> dict[str, Any]:
-    """The Home tab for one person (a `home` view for views.publish)."""
+async def home_view(
+    run: Callable[[ChatContext, str], Awaitable[Reply]], ctx: ChatContext
+) -> dict[str, Any]:
+    """The Home tab for one person (a `home` view for views.publish); `run` calls the core."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "HubBot"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": INTRO, "verbatim": True}},
         {"type": "divider"},
     ]
-    help_reply = await asyncio.to_thread(hub.handle, ctx, "help")
+    help_reply = await run(ctx, "help")
     blocks.extend(reply_blocks(help_reply))
     for heading, command in HOME_PANELS:
         if command.split()[0] not in COMMANDS:
             continue
-        panel = await asyncio.to_thread(hub.handle, ctx, command)
+        panel = await run(ctx, command)
         if panel.error:
             continue
         blocks.append({"type": "divider"})

@@ -9,11 +9,14 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy.engine import Engine
 
 from adapters.slack import SlackBot, build_app, start_http
 from adapters.slack.server import EVENTS_PATH, bound_port
+from bot.config import Settings
 from bot.content import import_content
 from bot.hub import Hub
+from tests.conftest import FIXTURES
 from tests.slack.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -58,6 +61,14 @@ class Slack:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         status, _ = await self.post(event_callback(event, event_id), "application/json", **headers)
         return status
+
+
+@pytest.fixture
+def hub(sqlite_engine: Engine, settings: Settings) -> Hub:
+    """The adapter's tests run on SQLite: the core's own tests cover both stores."""
+    result = import_content(sqlite_engine, [FIXTURES / "content"])
+    assert result.ok, result.problems
+    return Hub(settings, sqlite_engine)
 
 
 @pytest.fixture

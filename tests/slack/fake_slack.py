@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -24,6 +25,15 @@ BOT_TOKEN = "xoxb-test-token"
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0HUB"
 BOT_USER = "UHUBBOT"
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default, 5, drops bursts of connections for a second
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client went away: fine
+            super().handle_error(request, client_address)
 
 
 @dataclass
@@ -51,8 +61,7 @@ class FakeSlack:
         self.scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self.changed = threading.Condition()
         self._ts = itertools.count(1)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
