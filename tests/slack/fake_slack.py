@@ -58,6 +58,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.socket_url = ""  # what apps.connections.open hands out (Socket Mode)
         self.scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self.changed = threading.Condition()
         self._ts = itertools.count(1)
@@ -131,6 +132,8 @@ class FakeSlack:
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(body.get("users", "")).lstrip("U")}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url}
         if method == "users.info":
             user = body.get("user", "")
             return {"ok": True, "user": self.users.get(user, {"id": user, "is_admin": False})}
@@ -170,7 +173,7 @@ class FakeSlack:
                 status, headers, answer = 200, {}, fake.answer(method, body)
                 if method != "response_url" and not str(
                     self.headers.get("Authorization")
-                ).startswith("Bearer xox"):
+                ).startswith(("Bearer xoxb-", "Bearer xapp-")):
                     answer = {"ok": False, "error": "not_authed"}
                 with fake.changed:
                     queue = fake.scripted.get(method)

@@ -1,0 +1,26 @@
+"""The app manifest names exactly what the adapter listens for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from adapters.slack.app import FIND_FIX_CALLBACK
+
+MANIFEST = Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifest.yml"
+
+
+def test_manifest_matches_the_listeners() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    features = manifest["features"]
+    assert [c["command"] for c in features["slash_commands"]] == ["/hub"]
+    [shortcut] = features["shortcuts"]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == FIND_FIX_CALLBACK
+    assert features["app_home"]["home_tab_enabled"] is True
+    settings = manifest["settings"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "app_mention"}
+    assert settings["interactivity"]["is_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "chat:write", "commands", "im:write", "users:read"} <= scopes
+    assert len(manifest["display_information"]["long_description"]) >= 174
