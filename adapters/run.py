@@ -29,6 +29,10 @@ async def serve_platforms(
             from adapters.slack import serve_slack
 
             runs.append(serve_slack(hub, hub.settings, http=http, port=port))
+        elif platform == "discord":
+            from adapters.discord import serve as serve_discord
+
+            runs.append(serve_discord(hub, hub.settings, shards=shards))
         else:
             for run in runs:
                 run.close()

@@ -37,6 +37,8 @@ bench_app = typer.Typer(
 )
 app.add_typer(stats_app, name="stats")
 app.add_typer(bench_app, name="bench")
+discord_app = typer.Typer(help="The Discord adapter.", no_args_is_help=True)
+app.add_typer(discord_app, name="discord")
 
 PROGRESS_THRESHOLD = 300
 MAX_PASTE = 20_000
@@ -315,6 +317,25 @@ def bench_relevance(ctx: typer.Context) -> None:
 def bench_search(ctx: typer.Context) -> None:
     """Search speed and memory against FTS5 (arguments as for bench/search.py)."""
     run_bench("search.py", ctx.args)
+
+
+@discord_app.command("sync")
+def discord_sync(
+    guild: Annotated[
+        int | None, typer.Option("--guild", help="Sync to this guild only (instant).")
+    ] = None,
+) -> None:
+    """Register the /hub commands with Discord now: globally, or in one guild."""
+    import asyncio
+
+    from adapters.discord import DiscordStopped, sync_now
+
+    config = settings()
+    try:
+        count = asyncio.run(sync_now(Hub(config, open_store()), config, guild))
+    except DiscordStopped as exc:
+        raise Fail(str(exc)) from exc
+    typer.echo(f"synced {count} commands " + (f"to guild {guild}" if guild else "globally"))
 
 
 @app.command()

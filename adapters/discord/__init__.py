@@ -7,6 +7,7 @@ from adapters.discord.connection import (
     make_client,
     run_client,
     serve,
+    sync_now,
 )
 from adapters.discord.outbound import DiscordOutbound
 
@@ -19,4 +20,5 @@ __all__ = [
     "make_client",
     "run_client",
     "serve",
+    "sync_now",
 ]

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 DOUBLE_CLICK_SECONDS = 5.0
 MAX_RATE_LIMIT_WAIT = 30.0  # seconds; discord.py's smallest allowed value
 
+# HubBot never joins voice: no warnings about the voice libraries it does not need.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 if TYPE_CHECKING:
     from bot.hub import Hub
 
@@ -61,7 +65,12 @@ class HubClientMixin(_ClientBase):
     """Everything HubBot adds to a discord.py client; mixed into Client and AutoShardedClient."""
 
     def __init__(
-        self, hub: Hub, settings: Settings, ack_after: float = ACK_AFTER, **options: Any
+        self,
+        hub: Hub,
+        settings: Settings,
+        ack_after: float = ACK_AFTER,
+        sync_on_start: bool = True,
+        **options: Any,
     ) -> None:
         options.setdefault("intents", intents())
         # Longer rate limits raise (the outbound port turns them into retry_after) instead of
@@ -71,6 +80,7 @@ class HubClientMixin(_ClientBase):
         self.hub = hub
         self.settings = settings
         self.ack_after = ack_after
+        self.sync_on_start = sync_on_start
         self.tree = build_tree(self)
         self.outbound = DiscordOutbound(self)
         self._clicks: dict[tuple[int, int, str, str], float] = {}
@@ -79,7 +89,8 @@ class HubClientMixin(_ClientBase):
     async def setup_hook(self) -> None:
         # Registered here, once per process, so buttons sent before a restart keep working.
         self.add_dynamic_items(HubButton)
-        await sync_if_changed(self.tree, self.hub.engine, self.settings.discord_guild_id)
+        if self.sync_on_start:
+            await sync_if_changed(self.tree, self.hub.engine, self.settings.discord_guild_id)
 
     async def run_command(self, interaction: discord.Interaction[Any], text: str) -> None:
         ctx = chat_context(interaction)

@@ -7,6 +7,7 @@ and hands it to the client; adding a subcommand is one short method here.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import discord
@@ -16,6 +17,8 @@ from bot import suggest
 
 if TYPE_CHECKING:
     from bot.hub import Hub
+
+log = logging.getLogger(__name__)
 
 FIND_FIX = "Find a fix for this error"
 Kind = Literal["question", "error", "snippet", "article"]
@@ -149,8 +152,24 @@ async def find_fix(interaction: discord.Interaction[Any], message: discord.Messa
     await runner(interaction).run_command(interaction, f"error {text}")
 
 
+async def command_failed(
+    interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+) -> None:
+    """Any command that fails still gets a short answer, never silence or a traceback."""
+    if isinstance(error, app_commands.CommandNotFound):
+        text = "That command is out of date; Discord will offer the current ones shortly."
+    else:
+        log.error("command failed: %s", error, exc_info=error)
+        text = "Something went wrong on our side; it has been logged."
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
 def build_tree(client: discord.Client) -> app_commands.CommandTree[Any]:
     tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
     tree.add_command(HubCommands())
     tree.add_command(app_commands.ContextMenu(name=FIND_FIX, callback=find_fix))
+    tree.error(command_failed)
     return tree

@@ -11,6 +11,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.client import HubClient, HubClientMixin, ShardedHubClient
+from adapters.discord.sync import sync_commands
 from bot.config import Settings
 
 if TYPE_CHECKING:
@@ -67,6 +68,22 @@ async def run_client(client: HubClientMixin, token: str) -> None:
         if reason is None:
             raise
         raise DiscordStopped(f"Discord: {reason}") from exc
+
+
+async def sync_now(hub: Hub, settings: Settings, guild_id: int | None) -> int:
+    """`hub discord sync`: log in over REST only (no gateway), sync, log out."""
+    if not settings.discord_token:
+        raise DiscordStopped("DISCORD_TOKEN is not set")
+    configure_endpoints(settings)
+    client = HubClient(hub, settings, sync_on_start=False)
+    try:
+        async with client:
+            await client.login(settings.discord_token)
+            return await sync_commands(client.tree, hub.engine, guild_id)
+    except discord.LoginFailure as exc:
+        raise DiscordStopped(f"Discord: {FATAL_CLOSE_CODES[4004]}") from exc
+    except discord.HTTPException as exc:
+        raise DiscordStopped(f"Discord refused the sync: {exc.status} {exc.text[:200]}") from exc
 
 
 async def serve(hub: Hub, settings: Settings, shards: int | None = None) -> None:

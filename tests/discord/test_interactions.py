@@ -251,3 +251,12 @@ def embed_size(embed: dict[str, Any]) -> int:
     size = len(embed.get("title", "")) + len(embed.get("description", ""))
     size += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
     return size + len(embed.get("footer", {}).get("text", ""))
+
+
+async def test_an_unknown_subcommand_gets_a_short_answer(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    body = await answer_of(fake, await fake.slash("retired"))
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "out of date" in body["data"]["content"]

@@ -1,0 +1,93 @@
+"""Rendering replies within Discord's limits; custom_ids; mention defusing."""
+
+from __future__ import annotations
+
+import discord
+
+from adapters.discord.embeds import (
+    DESCRIPTION_CHARS,
+    EMBED_TOTAL_CHARS,
+    MESSAGE_CHARS,
+    render_reply,
+    split_text,
+)
+from adapters.discord.views import HubButton, build_view, custom_id
+from bot.replies import Button, Card, Code, Reply, Section
+
+
+def descriptions(reply: Reply) -> list[str]:
+    return [e.description or "" for m in render_reply(reply) for e in m.embeds]
+
+
+def test_split_text_keeps_code_fences_balanced() -> None:
+    code = "\n".join(f"line_{n} = {n}" for n in range(900))
+    pieces = split_text(f"Intro\n\n```python\n{code}\n```\nAfter", 2000)
+    assert len(pieces) > 3
+    for piece in pieces:
+        assert len(piece) <= 2000
+        assert piece.count("```") % 2 == 0
+    assert all(f"line_{n} = {n}" in "\n".join(pieces) for n in range(900))
+
+
+def test_a_long_line_without_spaces_is_cut_hard() -> None:
+    pieces = split_text("x" * 5000, 2000)
+    assert "".join(pieces) == "x" * 5000
+    assert all(len(p) <= 2000 for p in pieces)
+
+
+def test_long_text_content_splits_into_messages() -> None:
+    messages = render_reply(Reply(text="word " * 1000))
+    assert len(messages) == 3
+    assert all(len(m.content) <= MESSAGE_CHARS for m in messages)
+
+
+def test_spoiler_sections_hide_every_piece() -> None:
+    secret = "The answer is 42. " * 400  # longer than one embed
+    card = Card(title="Quiz", sections=(Section("Answer", secret, spoiler=True),))
+    hidden = [d for d in descriptions(Reply(cards=(card,))) if "||" in d]
+    assert len(hidden) >= 2
+    for text in hidden:
+        body = text.split("**Answer**")[-1].strip()
+        assert body.startswith("||") and body.endswith("||")
+
+
+def test_every_message_stays_within_embed_limits() -> None:
+    cards = tuple(
+        Card(
+            title=f"Card {n}",
+            text="text " * 900,
+            code=Code("python", "print('hi')\n" * 300),
+            buttons=(Button("Open", "show", f"q-{n}"),),
+        )
+        for n in range(8)
+    )
+    messages = render_reply(Reply(text="Results", cards=cards))
+    for message in messages:
+        assert sum(len(e) for e in message.embeds) <= EMBED_TOTAL_CHARS
+        assert len(message.embeds) <= 10
+        assert all(len(e.description or "") <= DESCRIPTION_CHARS for e in message.embeds)
+    assert [b.value for b in messages[-1].buttons] == [f"q-{n}" for n in range(8)]
+    assert all(not m.buttons for m in messages[:-1])
+
+
+def test_at_most_25_buttons_and_only_valid_custom_ids() -> None:
+    buttons = [Button(f"B{n}", "show", f"q-{n}") for n in range(30)]
+    view = build_view([Button("Bad", "show", "x" * 120), *buttons])
+    assert view is not None
+    items = [item for item in view.children if isinstance(item, HubButton)]
+    assert len(items) == 25
+    assert all(len(item.custom_id) <= 100 for item in items)
+    assert items[0].custom_id == "hub:show:q-0"
+    assert view.timeout is None
+    assert custom_id(Button("x", "section", "q-react-render-twice:deep_dive")) is not None
+    assert custom_id(Button("x", "show", "has space")) is None
+
+
+def test_mentions_are_defused_and_titles_fit() -> None:
+    card = Card(title="@here " + "t" * 300, text="ping <@123> and @everyone")
+    [message] = render_reply(Reply(text="hi @everyone", cards=(card,)))
+    assert "@everyone" not in message.content
+    embed: discord.Embed = message.embeds[0]
+    assert embed.title is not None and len(embed.title) <= 256
+    assert "@here" not in embed.title
+    assert "<@123>" not in (embed.description or "")
