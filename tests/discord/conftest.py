@@ -10,7 +10,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from sqlalchemy.engine import Engine
 
-from adapters.discord import HubClient, configure_endpoints, run_client
+from adapters.discord import HubClient, ShardedHubClient, configure_endpoints, run_client
 from bot.config import Settings
 from bot.content import import_content
 from bot.hub import Hub
@@ -58,13 +58,23 @@ async def start_client(sqlite_hub: Hub, discord_settings: Settings) -> AsyncIter
     """Start a real discord.py client against the fake; each call starts another (a restart)."""
     running: list[tuple[HubClient, asyncio.Task[None]]] = []
 
-    async def start(settings: Settings = discord_settings, ack_after: float = 2.0) -> HubClient:
+    async def start(
+        settings: Settings = discord_settings, ack_after: float = 2.0, shards: int | None = None
+    ) -> HubClient:
         configure_endpoints(settings)
-        client = HubClient(sqlite_hub, settings, ack_after=ack_after, guild_ready_timeout=0.05)
+        client: HubClient = HubClient(
+            sqlite_hub, settings, ack_after=ack_after, guild_ready_timeout=0.05
+        )
+        if shards:
+            client = ShardedHubClient(  # type: ignore[assignment]
+                sqlite_hub, settings, shard_count=shards, guild_ready_timeout=0.05
+            )
         task = asyncio.create_task(run_client(client, "fake-token"))
         running.append((client, task))
         ready = asyncio.create_task(client.wait_until_ready())
-        await asyncio.wait({ready, task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        # A second shard identifies 5 s after the first, as Discord requires.
+        timeout = 5 + 5 * (shards or 1)
+        await asyncio.wait({ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if task.done():
             ready.cancel()
             task.result()

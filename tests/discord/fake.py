@@ -187,20 +187,22 @@ class FakeDiscord:
             await ws.close(code=self.close_on_identify, message=b"fake close")
             return
         shard = identify.get("shard", [0, 1])
+        ours = (int(GUILD_ID) >> 22) % shard[1] == shard[0]  # the guild lives on one shard
         await self._send(
             ws,
             "READY",
             {
                 "v": 10,
                 "user": BOT_USER,
-                "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                "guilds": [{"id": GUILD_ID, "unavailable": True}] if ours else [],
                 "session_id": "fake-session",
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": APP_ID, "flags": 0},
                 "shard": shard,
             },
         )
-        await self._send(ws, "GUILD_CREATE", guild())
+        if ours:
+            await self._send(ws, "GUILD_CREATE", guild())
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
         await ws.send_json({"op": 0, "s": next(self._sequence), "t": event, "d": data})

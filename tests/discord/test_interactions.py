@@ -121,6 +121,15 @@ async def test_buttons_work_before_and_after_a_restart(
     assert not shared["data"].get("flags", 0) & EPHEMERAL  # shared publicly
     assert "Shared by ada" in str(shared["data"]["embeds"])
 
+    # On the public card a section opens for the clicker alone; the card stays as it is.
+    public = fake.sent_messages()[-1]
+    assert "hub:section:q-react-render-twice:real_world" in custom_ids(public)
+    opened = await answer_of(
+        fake, await fake.click(public, "hub:section:q-react-render-twice:real_world")
+    )
+    assert opened["type"] == 4 and opened["data"]["flags"] & EPHEMERAL
+    assert "A counter incremented in render" in text_of(opened["data"])
+
 
 async def test_a_double_click_shares_once(fake: FakeDiscord, start_client: StartClient) -> None:
     await start_client()
@@ -260,3 +269,11 @@ async def test_an_unknown_subcommand_gets_a_short_answer(
     body = await answer_of(fake, await fake.slash("retired"))
     assert body["data"]["flags"] & EPHEMERAL
     assert "out of date" in body["data"]["content"]
+
+
+async def test_shards_connect_and_answer(fake: FakeDiscord, start_client: StartClient) -> None:
+    client = await start_client(shards=2)
+    assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
+    assert type(client).__name__ == "ShardedHubClient"
+    body = await answer_of(fake, await fake.slash("topics"))
+    assert "topics" in body["data"]["content"]
