@@ -193,8 +193,10 @@ class SlackBot:
         if not url:  # a button on the Home tab: answer in a direct message
             await self.deliver_privately(ctx, reply)
             return
-        # Expand in place only on the asker's own (ephemeral) card, never on a shared one.
-        replace = reply.replace and not reply.error and bool(container.get("is_ephemeral"))
+        # Replace in place only what the clicker alone sees (ephemeral, or in a DM with HubBot),
+        # never a message the channel shares.
+        own = bool(container.get("is_ephemeral")) or channel.startswith("D")
+        replace = reply.replace and not reply.error and own
         await self.respond(url, reply, replace=replace)
 
     async def on_find_fix(self, ack: Any, body: dict[str, Any]) -> None:

@@ -1,9 +1,9 @@
 """The App Home tab: what HubBot can do, and panels that features add when they exist.
 
-Hook: a feature that wants a panel on the Home tab registers a core command (for example the
-daily-question feature's `daily`, `streak` or `review`) and adds its name to HOME_PANELS. A
-panel shows that command's reply for the person looking; panels whose command is not registered
-are left out, so the tab grows as features land, with no change to this adapter's code.
+Hook: a panel is a heading and a core command run for the person looking at the tab, and it is
+shown only when that command is registered, so the tab grows as features land. The Home tab has
+no channel, so only person-scoped commands fit: the review queue today; a personal streak or
+"my channels' daily questions" command, once the core has one, is one line in HOME_PANELS.
 """
 
 from __future__ import annotations
@@ -16,11 +16,7 @@ from bot.commands import COMMANDS, ChatContext
 from bot.replies import Reply
 
 # (heading, core command run for the viewer)
-HOME_PANELS: tuple[tuple[str, str], ...] = (
-    ("Daily question", "daily status"),
-    ("Your streak", "streak"),
-    ("Your review queue", "review"),
-)
+HOME_PANELS: tuple[tuple[str, str], ...] = (("Your review queue", "review"),)
 
 INTRO = (
     "*HubBot* is the developer knowledge hub in Slack: interview questions with model answers "

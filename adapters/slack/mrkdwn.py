@@ -23,6 +23,7 @@ ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+", re.MULTILINE)
 BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{2,20})(?:\|[^&<>|]{0,80})?&gt;")
 SLACK_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 BOLD_MARK = "\x00"  # stands for `*` while single-star italics are converted
 WORD_JOINER = "\u2060"
@@ -34,20 +35,26 @@ def escape(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """Text for a message's notification fallback: escaped, and no `@here` that could ping."""
-    return BROADCAST.sub(lambda m: "@" + WORD_JOINER + m.group(1), escape(text))
+    """Text as typed, escaped: nothing in it can ping. Channel links (`<#C123>`) stay links:
+    they notify no one, and the core names channels that way (both Slack and Discord read it)."""
+    text = BROADCAST.sub(lambda m: "@" + WORD_JOINER + m.group(1), escape(text))
+    return CHANNEL_LINK.sub(r"<#\1>", text)
 
 
 def from_slack(text: str) -> str:
-    """What a person typed, from Slack's markup: `<url|label>` → label, `<@U1>` → @U1, entities."""
+    """What a person typed, from Slack's markup: links as typed, `<!here>` as @here, no entities.
+
+    User and channel references (`<@U1>`, `<#C1|general>`) stay as they are: they carry the ids
+    the core needs (`/hub daily on #channel`), and replies escape them, so they cannot ping.
+    """
 
     def unwrap(match: re.Match[str]) -> str:
         target, label = match.group(1), match.group(2)
-        if label:
-            return label
+        if target.startswith(("@", "#")):
+            return match.group(0)
         if target.startswith("!"):
-            return "@" + target[1:].split("^")[0]
-        return target
+            return "@" + (label or target[1:].split("^")[0])
+        return label or target
 
     text = SLACK_MARKUP.sub(unwrap, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

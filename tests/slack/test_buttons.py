@@ -26,9 +26,12 @@ async def shown(slack: Slack, text: str) -> dict[str, Any]:
     return (await slack.fake.wait_for("response_url", before + 1))[-1].body
 
 
-async def click(slack: Slack, action: tuple[str, str], ephemeral: bool = True) -> dict[str, Any]:
+async def click(
+    slack: Slack, action: tuple[str, str], ephemeral: bool = True, channel: str = "C0GENERAL"
+) -> dict[str, Any]:
     before = len(slack.fake.calls_to("response_url"))
-    payload = block_actions(*action, slack.fake.response_url("click"), ephemeral=ephemeral)
+    url = slack.fake.response_url("click")
+    payload = block_actions(*action, url, ephemeral=ephemeral, channel=channel)
     assert await slack.interact(payload) == 200
     return (await slack.fake.wait_for("response_url", before + 1))[-1].body
 
@@ -54,6 +57,13 @@ async def test_expanding_a_shared_card_answers_only_the_clicker(slack: Slack) ->
     assert expanded["replace_original"] is False
     assert expanded["response_type"] == "ephemeral"
     assert "A counter incremented in render" in str(expanded["blocks"])
+
+
+async def test_expanding_in_a_direct_message_replaces_it(slack: Slack) -> None:
+    card = await shown(slack, "show q-react-render-twice")
+    action = buttons(card["blocks"])["Deep dive"]
+    expanded = await click(slack, action, ephemeral=False, channel="D0ALICE")
+    assert expanded["replace_original"] is True
 
 
 async def test_share_posts_publicly_with_who_shared(slack: Slack) -> None:

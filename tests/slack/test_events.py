@@ -91,6 +91,7 @@ async def test_app_home_shows_what_hubbot_can_do(slack: Slack) -> None:
     view = publish.body["view"]
     assert view["type"] == "home"
     assert "/hub search" in str(view["blocks"]) and len(view["blocks"]) <= 100
+    assert "Your review queue" in str(view["blocks"])  # a panel whose command exists
 
 
 async def test_health_check(slack: Slack) -> None:

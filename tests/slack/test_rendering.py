@@ -143,8 +143,10 @@ async def test_what_users_type_cannot_ping(slack: Slack) -> None:
 
 
 def test_slack_markup_becomes_plain_text() -> None:
-    assert from_slack("see <https://x.io|x.io> &lt;module&gt; &amp; <@U1> <!here>") == (
-        "see x.io <module> & @U1 @here"
+    typed = "see <https://x.io|x.io> <http://a.b> &lt;module&gt; &amp;lt; <!here> <!subteam^S1>"
+    assert from_slack(typed) == "see x.io http://a.b <module> &lt; @here @subteam"
+    assert from_slack("daily on <#C0DEV|dev> for <@U1|alice>") == (
+        "daily on <#C0DEV|dev> for <@U1|alice>"
     )
 
 

@@ -36,3 +36,13 @@ async def test_six_minute_old_request_is_refused(slack: Slack) -> None:
     )
     assert status == 401
     assert slack.fake.calls_to("response_url") == []
+
+
+async def test_channel_settings_need_a_channel_manager(slack: Slack) -> None:
+    await slack.command("daily on <#C0DEV|dev> at 09:30 Europe/Berlin", user="U0ALICE")
+    [refused] = await slack.fake.wait_for("response_url")
+    slack.fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": True}
+    await slack.command("daily on <#C0DEV|dev> at 09:30 Europe/Berlin", user="U0ADMIN")
+    [_, allowed] = await slack.fake.wait_for("response_url", 2)
+    assert "Only people who can manage this channel" in str(refused.body["blocks"])
+    assert "Daily question on: <#C0DEV> at 09:30" in str(allowed.body["blocks"])
