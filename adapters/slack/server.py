@@ -57,7 +57,10 @@ def check_settings(settings: Settings, http: bool) -> None:
     if not settings.slack_bot_token:
         raise SlackNotConfigured("SLACK_BOT_TOKEN is not set")
     if http and not settings.slack_signing_secret:
-        raise SlackNotConfigured("HTTP mode needs SLACK_SIGNING_SECRET (Basic Information page)")
+        raise SlackNotConfigured(
+            "set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode "
+            "(both on the app's Basic Information page)"
+        )
 
 
 async def serve_slack(

@@ -104,3 +104,14 @@ async def test_a_stale_section_button_changes_nothing(slack: Slack) -> None:
     answer = await click(slack, ("hub:section:1", "q-gone:deep_dive"))
     assert "no longer available" in str(answer["blocks"])
     assert answer["replace_original"] is False
+
+
+async def test_a_home_tab_button_answers_in_a_direct_message(slack: Slack) -> None:
+    payload = block_actions("hub:show:1", "q-react-render-twice", "")
+    del payload["response_url"], payload["channel"]
+    payload["container"] = {"type": "view", "view_id": "V0HOME"}
+    assert await slack.interact(payload) == 200
+    [dm] = await slack.fake.wait_for("chat.postMessage")
+    assert [c.body["users"] for c in slack.fake.calls_to("conversations.open")] == ["U0ALICE"]
+    assert dm.body["channel"] == "D0ALICE"
+    assert "Why does my React component render twice" in str(dm.body["blocks"])

@@ -1,4 +1,4 @@
-"""Socket Mode: the app opens a connection with the app token and acks envelopes over it."""
+"""Serving: Socket Mode opens a connection with the app token and acks envelopes over it."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import contextlib
 import json
 from typing import Any
 
+import pytest
 from aiohttp import WSMsgType, web
 
-from adapters.slack import serve_slack
+from adapters.slack import SlackNotConfigured, serve_slack
 from bot.hub import Hub
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
 
@@ -73,3 +74,9 @@ async def test_socket_mode_acks_over_the_socket_and_answers(hub: Hub, fake: Fake
         with contextlib.suppress(asyncio.CancelledError):
             await serving
         await runner.cleanup()
+
+
+async def test_http_mode_without_a_signing_secret_says_what_to_set(hub: Hub) -> None:
+    settings = hub.settings.model_copy(update={"slack_bot_token": BOT_TOKEN})
+    with pytest.raises(SlackNotConfigured, match=r"SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET"):
+        await serve_slack(hub, settings, http=True)
