@@ -37,4 +37,7 @@ async def serve_platforms(
             for run in runs:
                 run.close()
             raise PlatformUnavailable(f"the {platform} adapter is not built yet")
-    await asyncio.gather(*runs)
+    from jobs.scheduler import scheduler_running  # daily posts, reveals and other timers
+
+    async with scheduler_running(hub):
+        await asyncio.gather(*runs)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -64,9 +65,15 @@ class JobRegistry:
             # A one-shot job that is late still runs: the job itself knows its grace period.
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
+        # Jobs submitted to the executor and not yet finished: a rebuild leaves them alone.
         self.running: set[str] = set()
+        self.scheduler.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: asyncio.TimerHandle | None = None
+
+    def _submitted(self, event: JobSubmissionEvent) -> None:
+        if event.job_id != RESYNC:
+            self.running.add(event.job_id)
 
     def add_source(self, source: JobSource) -> None:
         self.sources.append(source)
@@ -137,7 +144,6 @@ class JobRegistry:
 
     def _wrap(self, job_id: str, func: JobFunc) -> JobFunc:
         async def run(*args: int | str) -> None:
-            self.running.add(job_id)
             try:
                 await func(*args)
             except Exception:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobs.daily import DailyJobs
 from jobs.delivery import Pacer
+from jobs.mock import MockJobs
 from jobs.registry import JobRegistry
 
 if TYPE_CHECKING:
@@ -23,27 +25,36 @@ def build_scheduler(
     hub: Hub,
     pacer: Pacer | None = None,
     resync_seconds: float = 30.0,
+    debounce_seconds: float = 0.2,
     lease: timedelta = timedelta(seconds=60),
     retry_after: timedelta = timedelta(seconds=30),
 ) -> JobRegistry:
     """A registry with the daily question's jobs; commands that change them trigger a rebuild."""
-    registry = JobRegistry(resync_seconds=resync_seconds)
+    registry = JobRegistry(resync_seconds, debounce_seconds)
     registry.add_source(
         DailyJobs(hub, registry.owner, pacer or Pacer(), lease=lease, retry_after=retry_after)
     )
+    registry.add_source(MockJobs(hub))
     hub.listeners.append(registry.request_sync)
     return registry
 
 
-async def run_scheduler(hub: Hub, stop: asyncio.Event) -> None:
-    """Run the jobs until `stop` is set (the bot process calls this beside its adapters)."""
-    registry = build_scheduler(hub)
+@asynccontextmanager
+async def scheduler_running(hub: Hub, **options: Any) -> AsyncIterator[JobRegistry]:
+    """The jobs run while the block runs (the bot process wraps its adapters in this)."""
+    registry = build_scheduler(hub, **options)
     await registry.start()
     try:
-        await stop.wait()
+        yield registry
     finally:
         hub.listeners.remove(registry.request_sync)
         registry.stop()
+
+
+async def run_scheduler(hub: Hub, stop: asyncio.Event) -> None:
+    """Run the jobs until `stop` is set."""
+    async with scheduler_running(hub):
+        await stop.wait()
 
 
 def start_in_thread(hub: Hub) -> Callable[[], None]:

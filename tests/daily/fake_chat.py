@@ -84,9 +84,13 @@ class FakeChat:
         self._thread.join(10)
 
     def by_channel(self) -> Counter[str]:
-        """Top-level posts (not thread replies) per channel."""
+        """Top-level posts per channel (not thread replies, not direct messages)."""
         with self._lock:
-            return Counter(p.channel for p in self.posts if p.thread_ts is None)
+            return Counter(
+                p.channel
+                for p in self.posts
+                if p.thread_ts is None and not p.channel.startswith("D")
+            )
 
     def thread_replies(self) -> list[Posted]:
         with self._lock:
@@ -107,7 +111,8 @@ class FakeChat:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         raw = await request.text()
-        body: dict[str, Any] = json.loads(raw) if raw.startswith("{") else dict(parse_qsl(raw))
+        body: dict[str, Any] = dict(request.query)
+        body.update(json.loads(raw) if raw.startswith("{") else dict(parse_qsl(raw)))
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return web.json_response({"ok": False, "error": "not_authed"})
         channel = str(body.get("channel", ""))
