@@ -133,8 +133,6 @@ class HubClientMixin(_ClientBase):
         try:
             for number, rendered in enumerate(render_reply(reply)):
                 kwargs = message_kwargs(rendered)
-                if kwargs["content"] is None:
-                    kwargs.pop("content")
                 if number == 0:
                     await message.reply(mention_author=False, **kwargs)
                 else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Literal
 
 import aiohttp
 import discord
@@ -47,13 +47,6 @@ async def delivery(what: str) -> AsyncIterator[None]:
         raise DeliveryError(f"{what}: {type(exc).__name__}") from exc
 
 
-def send_kwargs(message: Message) -> dict[str, Any]:
-    kwargs = message_kwargs(message)
-    if kwargs["content"] is None:
-        kwargs.pop("content")
-    return kwargs
-
-
 class DiscordOutbound:
     platform = "discord"
 
@@ -66,9 +59,9 @@ class DiscordOutbound:
     async def _send_all(
         self, channel: discord.abc.Messageable, messages: list[Message]
     ) -> discord.Message:
-        first = await channel.send(**send_kwargs(messages[0]))
+        first = await channel.send(**message_kwargs(messages[0]))
         for message in messages[1:]:
-            await channel.send(**send_kwargs(message))
+            await channel.send(**message_kwargs(message))
         return first
 
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> MessageRef:
@@ -79,7 +72,7 @@ class DiscordOutbound:
     async def start_thread(self, channel_id: str, reply: Reply, name: str) -> MessageRef:
         messages = render_reply(reply)
         async with delivery(f"thread in {channel_id}"):
-            first = await self._channel(channel_id).send(**send_kwargs(messages[0]))
+            first = await self._channel(channel_id).send(**message_kwargs(messages[0]))
             # The port knows only ids (no guild), so the thread is created through the REST route.
             thread = await self.client.http.start_thread_with_message(
                 channel_id,
@@ -96,12 +89,11 @@ class DiscordOutbound:
         # A thread's starter message lives in the parent channel (and shares the thread's id).
         in_thread = ref.thread_id is not None and ref.thread_id != ref.message_id
         channel = self._channel(ref.thread_id if in_thread and ref.thread_id else ref.channel_id)
-        kwargs = message_kwargs(messages[0])
-        kwargs.setdefault("view", None)  # an update without buttons removes the old ones
+        kwargs = message_kwargs(messages[0], edit=True)
         async with delivery(f"update {ref.message_id}"):
             await channel.get_partial_message(int(ref.message_id)).edit(**kwargs)
             for message in messages[1:]:  # the rest of a long entry follows the edited one
-                await channel.send(**send_kwargs(message))
+                await channel.send(**message_kwargs(message))
 
     async def send_private(self, user_id: str, reply: Reply, channel_id: str | None = None) -> None:
         """A direct message: bots can only show ephemeral messages as interaction answers."""

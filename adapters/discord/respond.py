@@ -47,14 +47,14 @@ def chat_context(interaction: discord.Interaction[Any]) -> ChatContext:
     )
 
 
-def message_kwargs(message: Message) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {
-        "content": message.content or None,
-        "embeds": message.embeds,
-        "allowed_mentions": NO_MENTIONS,
-    }
+def message_kwargs(message: Message, edit: bool = False) -> dict[str, Any]:
+    """Keyword arguments to send `message`; with `edit`, to replace a message's content,
+    embeds and buttons (an edit without buttons removes the old ones)."""
+    kwargs: dict[str, Any] = {"embeds": message.embeds, "allowed_mentions": NO_MENTIONS}
+    if message.content or edit:
+        kwargs["content"] = message.content or None
     view = build_view(message.buttons)
-    if view is not None:
+    if view is not None or edit:
         kwargs["view"] = view
     return kwargs
 
@@ -100,35 +100,18 @@ async def deliver(interaction: discord.Interaction[Any], reply: Reply, clicked: 
         and clicked_message.flags.ephemeral
         and not reply.error
     )
-    kwargs = message_kwargs(first)
     if not interaction.response.is_done():
         if edit:
-            await interaction.response.edit_message(**_edit_kwargs(kwargs))
+            await interaction.response.edit_message(**message_kwargs(first, edit=True))
         else:
-            await interaction.response.send_message(ephemeral=ephemeral, **_send_kwargs(kwargs))
-    elif edit:
-        await interaction.edit_original_response(**_edit_kwargs(kwargs))
-    elif not clicked and ephemeral:
-        # The deferred "thinking…" message is ephemeral: the answer takes its place.
-        await interaction.edit_original_response(**_edit_kwargs(kwargs))
+            await interaction.response.send_message(ephemeral=ephemeral, **message_kwargs(first))
+    elif edit or (not clicked and ephemeral):
+        # The clicked card, or the deferred ephemeral "thinking…" message, becomes the answer.
+        await interaction.edit_original_response(**message_kwargs(first, edit=True))
     elif not clicked:
         await interaction.edit_original_response(content="Posted in the channel.")
-        await interaction.followup.send(ephemeral=False, **_send_kwargs(kwargs))
+        await interaction.followup.send(ephemeral=False, **message_kwargs(first))
     else:
-        await interaction.followup.send(ephemeral=ephemeral, **_send_kwargs(kwargs))
+        await interaction.followup.send(ephemeral=ephemeral, **message_kwargs(first))
     for message in rest:
-        await interaction.followup.send(
-            ephemeral=ephemeral, **_send_kwargs(message_kwargs(message))
-        )
-
-
-def _send_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    out = dict(kwargs)
-    if out.get("content") is None:
-        out.pop("content")
-    return out
-
-
-def _edit_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    # Editing replaces everything: no view means the old buttons go away.
-    return {**kwargs, "view": kwargs.get("view")}
+        await interaction.followup.send(ephemeral=ephemeral, **message_kwargs(message))

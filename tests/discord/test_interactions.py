@@ -40,6 +40,7 @@ async def test_slash_search_answers_privately_with_embeds(
     fake: FakeDiscord, start_client: StartClient
 ) -> None:
     await start_client()
+    assert not fake.identifies[0]["intents"] & (1 << 15)  # no privileged message-content intent
     interaction = await fake.slash("search", query="render twice", topic="react")
     body = await answer_of(fake, interaction)
     assert body["type"] == 4  # answered within 3 s, not deferred
@@ -246,6 +247,34 @@ async def test_a_long_answer_renders_in_full(
         assert paragraph in shown
 
 
+async def test_a_429_on_a_follow_up_is_waited_out(
+    fake: FakeDiscord, start_client: StartClient, sqlite_hub: Hub, tmp_path: Path
+) -> None:
+    folder = tmp_path / "long" / "questions" / "react"
+    folder.mkdir(parents=True)
+    (folder / "q-react-long.md").write_text(
+        "---\nid: q-react-long\nkind: question\ntitle: Long\ntopic: react\n---\n"
+        + long_answer(9000)
+        + "\n"
+    )
+    assert import_content(sqlite_hub.engine, [tmp_path / "long"]).ok
+    fake.fail(
+        "POST",
+        rf"/webhooks/{BOT_ID}/[^/]+",
+        429,
+        {"message": "You are being rate limited.", "retry_after": 0.05, "global": False},
+        {"Via": "1.1 google", "Retry-After": "1"},
+    )
+    await start_client()
+    await answer_of(fake, await fake.slash("show", id="q-react-long"))
+    followups = await fake.wait_for(
+        lambda: [c for c in fake.calls_to("POST", rf"/webhooks/{BOT_ID}/[^/]+")][1:]
+    )
+    first, retried = fake.calls_to("POST", rf"/webhooks/{BOT_ID}/[^/]+")[:2]
+    assert first.body == retried.body == followups[0].body  # the same part, sent again
+    assert "Share to channel" in str(retried.body["components"])
+
+
 def long_answer(chars: int) -> str:
     paragraph = ("StrictMode double-invokes render to expose side effects. " * 8).strip()
     paragraphs: list[str] = []
@@ -277,3 +306,23 @@ async def test_shards_connect_and_answer(fake: FakeDiscord, start_client: StartC
     assert type(client).__name__ == "ShardedHubClient"
     body = await answer_of(fake, await fake.slash("topics"))
     assert "topics" in body["data"]["content"]
+
+
+async def test_slow_clicks_are_deferred_then_answered(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client(ack_after=0)
+    await answer_of(fake, await fake.slash("show", id="q-react-render-twice"))
+    card = await fake.wait_for(lambda: [m for m in fake.sent_messages() if m.get("components")])
+    expand = await fake.click(card[-1], "hub:section:q-react-render-twice:common_mistakes")
+    assert (await answer_of(fake, expand))["type"] == 6  # deferred update
+    edits = await fake.wait_for(
+        lambda: fake.calls_to("PATCH", rf"/webhooks/{BOT_ID}/[^/]+/messages/@original")[1:]
+    )
+    assert "Disabling StrictMode" in text_of(edits[0].body)  # the card itself was expanded
+
+    share = await fake.click(card[-1], "hub:share:q-react-render-twice")
+    assert (await answer_of(fake, share))["type"] == 6
+    posted = await fake.wait_for(lambda: fake.calls_to("POST", rf"/webhooks/{BOT_ID}/[^/]+"))
+    assert not posted[0].body.get("flags", 0) & EPHEMERAL
+    assert "Shared by ada" in text_of(posted[0].body) + str(posted[0].body["embeds"])
