@@ -126,15 +126,15 @@ TECH = [
 QUERIES = 300
 
 
-def vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
+def vocabulary(rng: random.Random, size: int = 60_000) -> list[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
     made = {"".join(rng.choices(letters, k=rng.randint(3, 10))) for _ in range(size)}
     return TECH + sorted(made)
 
 
 def zipf_words(rng: random.Random, words: list[str], count: int) -> list[str]:
-    # Rank r is drawn with probability about 1/r, as in natural text.
-    return [words[min(len(words) - 1, int(rng.paretovariate(1.0)) - 1)] for _ in range(count)]
+    # Ranks follow a power law, as words do in natural text (a long tail of rare words).
+    return [words[min(len(words) - 1, int(rng.paretovariate(0.7)) - 1)] for _ in range(count)]
 
 
 def make_store(path: Path, entries: int, seed: int = 7) -> list[str]:

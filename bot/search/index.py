@@ -29,6 +29,14 @@ TITLE_PRECISION_BONUS = 0.3
 # A hit is "good" (not a content gap) when it covers at least this share of the query.
 GOOD_COVERAGE = 0.5
 PREFIX_EXPANSIONS = 8
+MAX_REMEMBERED = 50_000
+# Above this many postings in a query, only documents matching a selective word (one held by
+# at most this share of documents) are scored; the rest could not cover enough of the query.
+DENSE_POSTINGS = 20_000
+SELECTIVE_SHARE = 0.05
+# In a big enough index, a word in more than this share of documents acts as a stop word.
+COMMON_SHARE = 0.5
+COMMON_MIN_DOCS = 1000
 MAX_TEXT_CHARS = 200_000
 
 FloatArray = npt.NDArray[np.float32]
@@ -142,7 +150,8 @@ class SearchIndex:
         self.topics = Codes([d.topic for d in self.docs])
         self.levels = Codes([d.level for d in self.docs])
         self._sorted_terms: list[str] | None = None
-        self._terms_by_length: dict[int, list[str]] | None = None
+        self._neighbours: dict[tuple[int, str], list[str]] | None = None
+        self._corrections: dict[str, str | None] = {}
 
     def _add_words(self, found: list[str], counts: dict[int, float], weight: float) -> list[int]:
         ids = []
@@ -172,22 +181,31 @@ class SearchIndex:
         """The closest frequent term of the vocabulary within one or two edits."""
         if len(term) < 4 or not term.isalpha():
             return None
-        if self._terms_by_length is None:
-            by_length: dict[int, list[str]] = {}
+        if term in self._corrections:
+            return self._corrections[term]
+        if self._neighbours is None:
+            # Terms by length and by their first and by their second letter: one edit leaves
+            # at least one of those two letters in place, so two buckets hold every candidate.
+            neighbours: dict[tuple[int, str], list[str]] = {}
             for known in self.terms:
-                by_length.setdefault(len(known), []).append(known)
-            self._terms_by_length = by_length
+                for letter in dict.fromkeys(known[:2]):
+                    neighbours.setdefault((len(known), letter), []).append(known)
+            self._neighbours = neighbours
         limit = 1 if len(term) < 8 else 2
         best: tuple[int, int, str] | None = None
         for length in range(len(term) - limit, len(term) + limit + 1):
-            choices = self._terms_by_length.get(length, [])
-            for known, distance, _ in process.extract(
-                term, choices, scorer=OSA.distance, score_cutoff=limit, limit=None
-            ):
-                rank = (int(distance), -self.doc_frequency(known), known)
-                if best is None or rank < best:
-                    best = rank
-        return best[2] if best else None
+            for letter in dict.fromkeys(term[:2]):
+                choices = self._neighbours.get((length, letter), [])
+                for known, distance, _ in process.extract(
+                    term, choices, scorer=OSA.distance, score_cutoff=limit, limit=None
+                ):
+                    rank = (int(distance), -self.doc_frequency(known), known)
+                    if best is None or rank < best:
+                        best = rank
+        found = best[2] if best else None
+        if len(self._corrections) < MAX_REMEMBERED:
+            self._corrections[term] = found
+        return found
 
     def complete(self, prefix: str) -> list[str]:
         """The most frequent terms that start with `prefix` (the word being typed)."""
@@ -216,8 +234,11 @@ class SearchIndex:
         number = self.terms[term]
         return self.title_docs[self.title_offsets[number] : self.title_offsets[number + 1]]
 
-    def _phrase(self, phrase: tuple[str, ...]) -> tuple[IntArray, FloatArray, IntArray]:
-        """Docs holding every term of a phrase, their mean impact, and docs with all in title."""
+    def _phrase(
+        self, phrase: tuple[str, ...], weight: float
+    ) -> tuple[IntArray, FloatArray, IntArray]:
+        """Docs holding every term of a phrase, their weighted mean impact, docs with all in
+        the title."""
         docs, impacts = self.postings(phrase[0])
         title = self.in_title(phrase[0])
         for term in phrase[1:]:
@@ -227,36 +248,104 @@ class SearchIndex:
             )
             docs, impacts = common, impacts[left] + more_impacts[right]
             title = np.intersect1d(title, self.in_title(term), assume_unique=True)
-        return docs, (impacts / len(phrase)).astype(np.float32), title
+        scale = weight / len(phrase)
+        return docs, impacts * np.float32(scale) if scale != 1 else impacts, title
+
+    def _slot(self, slot: Slot, scratch: FloatArray) -> tuple[IntArray, FloatArray, IntArray]:
+        """The docs a slot matches, the best score each gets from any alternative, and the docs
+        that hold an alternative in the title. Uses `scratch` (zeros, left as zeros)."""
+        found = [self._phrase(phrase, weight) for phrase, weight in slot.alternatives]
+        if len(found) == 1:
+            return found[0]
+        for docs, impacts, _ in found:
+            scratch[docs] = np.maximum(scratch[docs], impacts)
+        docs = np.flatnonzero(scratch).astype(np.int32)
+        best = scratch[docs]
+        scratch[docs] = 0
+        for _, _, title in found:
+            scratch[title] = 1
+        titles = np.flatnonzero(scratch).astype(np.int32)
+        scratch[titles] = 0
+        return docs, best, titles
 
     def score(self, query: Query, mask: npt.NDArray[np.bool_] | None = None) -> Scored:
-        empty = Scored(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
         total_weight = sum(slot.weight for slot in query.slots)
         if not self.size or total_weight <= 0:
-            return empty
-        bm25 = np.zeros(self.size, np.float32)
-        covered = np.zeros(self.size, np.float32)
-        titled = np.zeros(self.size, np.float32)
-        titled_slots = np.zeros(self.size, np.float32)
-        for slot in query.slots:
-            best = np.zeros(self.size, np.float32)
-            title_hit = np.zeros(self.size, np.bool_)
-            for phrase, weight in slot.alternatives:
-                docs, impacts, title = self._phrase(phrase)
-                best[docs] = np.maximum(best[docs], impacts * weight)
-                title_hit[title] = True
-            bm25 += best
-            covered += (best > 0) * slot.weight
-            titled += title_hit * slot.weight
-            titled_slots += title_hit
-        candidates = np.flatnonzero(bm25 > 0).astype(np.int32)
-        if mask is not None:
-            candidates = candidates[mask[candidates]]
-        coverage = covered[candidates] / total_weight
-        title_share = titled[candidates] / total_weight
-        final = bm25[candidates] * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage**2)
-        final *= 1 + TITLE_BONUS * title_share
-        precision = np.minimum(titled_slots[candidates] / self.title_lengths[candidates], 1.0)
+            return Scored(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
+        slots = [s for s in query.slots if s.alternatives and not self.everywhere(s)]
+        if len(slots) < len([s for s in query.slots if s.alternatives]):
+            # Words found nearly everywhere say nothing, like stop words: leave them out.
+            query = Query(query.text, tuple(slots), query.corrected)
+            total_weight = sum(slot.weight for slot in slots)
+        scratch = np.zeros(self.size, np.float32)
+        matched = [(s, *self._slot(s, scratch)) for s in slots]
+        selective = [m for m in matched if len(m[1]) <= self.size * SELECTIVE_SHARE]
+        if selective and sum(len(m[1]) for m in matched) > DENSE_POSTINGS:
+            # Only documents that match a selective word can rank: score just those.
+            marks = np.zeros(self.size, np.bool_)
+            for _, docs, _, _ in selective:
+                marks[docs] = True
+            candidates = np.flatnonzero(marks).astype(np.int32)
+            if mask is not None:
+                candidates = candidates[mask[candidates]]
+            return self._combine(candidates, matched, total_weight, sparse=True)
+        everything = np.arange(self.size, dtype=np.int32)
+        return self._combine(everything, matched, total_weight, sparse=False, mask=mask)
+
+    def everywhere(self, slot: Slot) -> bool:
+        """Whether every alternative of a slot is in more than COMMON_SHARE of the documents."""
+        if self.size < COMMON_MIN_DOCS:
+            return False
+        limit = self.size * COMMON_SHARE
+        return all(self.doc_frequency(t) > limit for phrase, _ in slot.alternatives for t in phrase)
+
+    def _combine(
+        self,
+        candidates: IntArray,
+        matched: list[tuple[Slot, IntArray, FloatArray, IntArray]],
+        total_weight: float,
+        sparse: bool,
+        mask: npt.NDArray[np.bool_] | None = None,
+    ) -> Scored:
+        """BM25 summed over slots, times how much of the query and the title each doc covers."""
+        if sparse:
+            size = len(candidates)
+
+            def place(docs: IntArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+                """Positions in `candidates` of the candidates in (sorted) `docs`, and in docs."""
+                if not len(docs):
+                    return np.zeros(0, np.intp), np.zeros(0, np.intp)
+                at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+                ok = np.flatnonzero(docs[at] == candidates)
+                return ok, at[ok]
+        else:
+            size = self.size
+
+            def place(docs: IntArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+                return docs.astype(np.intp), np.arange(len(docs))
+
+        bm25 = np.zeros(size, np.float32)
+        covered = np.zeros(size, np.float32)
+        titled = np.zeros(size, np.float32)
+        titled_slots = np.zeros(size, np.float32)
+        for slot, docs, best, title in matched:
+            at, which = place(docs)
+            bm25[at] += best[which]
+            covered[at] += slot.weight
+            title_at, _ = place(title)
+            titled[title_at] += slot.weight
+            titled_slots[title_at] += 1
+        if mask is not None and not sparse:
+            bm25[~mask] = 0
+        keep = np.flatnonzero(bm25 > 0)
+        candidates = candidates[keep]
+        bm25, covered, titled, titled_slots = (
+            a[keep] for a in (bm25, covered, titled, titled_slots)
+        )
+        coverage = covered / total_weight
+        final = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage**2)
+        final *= 1 + TITLE_BONUS * titled / total_weight
+        precision = np.minimum(titled_slots / self.title_lengths[candidates], 1.0)
         final *= 1 + TITLE_PRECISION_BONUS * precision
         return Scored(candidates, final.astype(np.float32), coverage.astype(np.float32))
 

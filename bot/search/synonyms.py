@@ -29,6 +29,7 @@ def phrase_terms(phrase: str) -> Phrase:
     return tuple(terms(phrase.replace("-", " ")))
 
 
+@cache
 def synonyms_by_phrase() -> dict[Phrase, tuple[Phrase, ...]]:
     """Every phrase of the table, with the other phrases of its group."""
     found: dict[Phrase, list[Phrase]] = {}
