@@ -8,10 +8,16 @@ from adapters.discord.embeds import (
     DESCRIPTION_CHARS,
     EMBED_TOTAL_CHARS,
     MESSAGE_CHARS,
+    defuse_mentions,
     render_reply,
     split_text,
 )
 from adapters.discord.views import HubButton, build_view, custom_id
+from bot.cards import entry_card
+from bot.config import SHIPPED_CONTENT
+from bot.content import load_paths
+from bot.content.schema import EntryData
+from bot.models import QUESTION_SECTIONS, Entry
 from bot.replies import Button, Card, Code, Reply, Section
 
 
@@ -91,3 +97,24 @@ def test_mentions_are_defused_and_titles_fit() -> None:
     assert embed.title is not None and len(embed.title) <= 256
     assert "@here" not in embed.title
     assert "<@123>" not in (embed.description or "")
+
+
+def test_the_longest_shipped_entry_renders_in_full() -> None:
+    found = load_paths([SHIPPED_CONTENT])
+    assert found.entries
+
+    def size(data: EntryData) -> int:
+        return sum(len(v) for v in data.model_dump().values() if isinstance(v, str))
+
+    longest = max((data for data, _ in found.entries), key=size)
+    entry = Entry(**longest.model_dump())
+    card = entry_card(entry, expanded=QUESTION_SECTIONS)
+    messages = render_reply(Reply(cards=(card,)))
+    shown = "\n".join(e.description or "" for m in messages for e in m.embeds)
+    for message in messages:
+        assert sum(len(e) for e in message.embeds) <= EMBED_TOTAL_CHARS
+        assert all(len(e.description or "") <= DESCRIPTION_CHARS for e in message.embeds)
+    texts = [card.text, *(s.text for s in card.sections), card.code.text if card.code else ""]
+    for text in texts:
+        for line in defuse_mentions(text).splitlines():
+            assert line.strip() in shown, line
