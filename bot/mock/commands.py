@@ -12,7 +12,7 @@ from bot.commands import ChatContext, action, command
 from bot.mock import session as machine
 from bot.mock.models import MockSession, State
 from bot.mock.runtime import runtime_for
-from bot.mock.session import Actor, Options, Person, Refusal
+from bot.mock.session import Actor, Kind, Options, Person, Refusal
 from bot.models import Entry, Level
 from bot.replies import Reply, usage
 
@@ -27,6 +27,14 @@ MAX_QUESTIONS = 20
 MAX_CANDIDATES = 5
 MINUTES = (0.5, 60.0)
 MENTION = re.compile(r"^<@!?([\w.-]+)(?:\|([^>]*))?>$|^@([\w.-]+)$")
+# The clicker's short private acknowledgement; what happened is posted in the thread.
+DONE = {
+    Kind.revealed: "Revealed.",
+    Kind.asked: "Next question is up.",
+    Kind.paused: "Paused.",
+    Kind.resumed: "Resumed.",
+    Kind.ended: "Ended: the summary is in the thread.",
+}
 KEYS = ("level", "questions", "minutes", "interviewer")
 VERBS = ("next", "skip", "reveal", "pause", "resume", "end")
 
@@ -121,9 +129,10 @@ def start(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
         return usage(str(refusal), MOCK_USAGE)
     runtime.submit(step)
     ms = step.session
+    fewer = f" (only {ms.total} matched)" if ms.total < options.questions else ""
     return Reply(
         text=f"Mock interview {ms.id} is starting in a new thread: {ms.total} question"
-        f"{'s' if ms.total != 1 else ''}, {ms.mode} mode."
+        f"{'s' if ms.total != 1 else ''}{fewer}, {ms.mode} mode."
     )
 
 
@@ -164,7 +173,7 @@ def steer(hub: Hub, ctx: ChatContext, verb: str, session_id: int, index: int | N
     if step is None:
         return refused("Someone got there first: the session has moved on.")
     runtime.submit(step)
-    return Reply()
+    return Reply(text=DONE.get(step.kind, "Done."))
 
 
 def ids(value: str, count: int) -> list[int] | None:

@@ -191,13 +191,15 @@ def _transition(
     decide: Any,
     actor: Actor | None,
     now: datetime,
+    expect_step: int | None = None,
 ) -> Step | None:
-    """Read, decide and compare-and-set in one transaction; None when someone got there first."""
+    """Read, decide and compare-and-set in one transaction; None when someone got there first
+    (or, with `expect_step`, when the session is no longer at that step)."""
     with session_scope(engine) as db:
         ms = db.get(MockSession, session_id)
         if actor is not None:
             ms = mine(ms, actor)
-        if ms is None or ms.ended:
+        if ms is None or ms.ended or (expect_step is not None and ms.step != expect_step):
             return None
         decided: tuple[Kind, dict[str, Any], int | None] = decide(ms)
         kind, values, closed = decided
@@ -237,6 +239,7 @@ def act(
     index: int | None = None,
     now: datetime | None = None,
     reason: str = "idle",
+    expect_step: int | None = None,
 ) -> Step | None:
     """Reveal, next, skip, pause, resume or end, by a person (`actor`) or by a timer (None,
     ending with `reason`).
@@ -298,16 +301,19 @@ def act(
             return Kind.resumed, values, None
         raise Refusal(f"Unknown mock action `{verb[:20]}`.")
 
-    return _transition(engine, session_id, decide, actor, at)
+    return _transition(engine, session_id, decide, actor, at, expect_step)
 
 
 def time_up(engine: Engine, session_id: int, step: int, now: datetime | None = None) -> Step | None:
     """The timer of `step` fired: reveal, unless the session moved since (then nothing)."""
+    at = now or utcnow()
     ms = load(engine, session_id)
     if ms is None or ms.step != step or ms.state != State.asking:
         return None
+    if ms.deadline is None or ms.deadline > at:
+        return None
     try:
-        return act(engine, session_id, "reveal", None, ms.index, now)
+        return act(engine, session_id, "reveal", None, ms.index, at, expect_step=step)
     except Refusal:
         return None
 

@@ -33,6 +33,14 @@ def set_reminder(engine: Engine, who: Learner, enabled: bool) -> None:
             row.enabled = enabled
 
 
+def reminders_enabled(engine: Engine) -> bool:
+    with Session(engine) as db:
+        return (
+            db.exec(select(ReviewReminder.user_id).where(ReviewReminder.enabled)).first()
+            is not None
+        )
+
+
 def claim_reminders(engine: Engine, now: datetime | None = None) -> list[tuple[Learner, int]]:
     """Who to remind now, each claimed for today (so one process sends it, once)."""
     now = now or utcnow()

@@ -87,8 +87,8 @@ def chat(hub: Hub) -> Transcript:
 
 @pytest.fixture
 async def runtime(hub: Hub, chat: Transcript) -> AsyncIterator[MockRuntime]:
-    """Started without its sweep loop: tests call `sweep(now)` to be the clock."""
+    """Without the job scheduler: tests call `sweep(now)` to be the clock."""
     rt = MockRuntime(hub)
-    await rt.start(sweep=False)
+    await rt.start()
     yield rt
     await rt.stop()

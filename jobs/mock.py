@@ -1,0 +1,54 @@
+"""Mock-session timers and the review reminder as named jobs, rebuilt from the database.
+
+One job per live session, `mock:<id>`, at its next moment (time up, a new time-left figure, idle
+end: bot.mock.runtime.next_moment); it carries the session id only and the runtime claims the step
+by compare-and-set, so every process may hold the same job and the step still happens once.
+`review:remind` runs hourly; each person's DM is claimed once a day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.mock import session as machine
+from bot.mock.runtime import MockRuntime, next_moment
+from bot.models import utcnow
+from bot.review.remind import reminders_enabled
+from jobs.registry import JobSpec
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+REMIND = "review:remind"
+
+
+class MockJobs:
+    def __init__(self, hub: Hub, runtime: MockRuntime | None = None) -> None:
+        self.hub = hub
+        self.runtime = runtime or MockRuntime(hub)
+
+    def specs(self, now: datetime) -> list[JobSpec]:
+        if self.runtime.loop is None:
+            self.runtime.attach()  # the registry builds its jobs inside the running loop
+        platforms = set(self.hub.outbound)
+        if not platforms:
+            return []
+        idle = self.runtime.idle
+        specs = [
+            JobSpec(f"mock:{ms.id}", max(next_moment(ms, idle), now), self.check, (ms.id or 0,))
+            for ms in machine.active(self.hub.engine)
+            if ms.platform in platforms
+        ]
+        if reminders_enabled(self.hub.engine):
+            hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+            specs.append(JobSpec(REMIND, hour, self.remind))
+        return specs
+
+    async def check(self, session_id: int) -> None:
+        ms = machine.load(self.hub.engine, session_id)
+        if ms is not None and not ms.ended:
+            self.runtime.check(ms, utcnow())
+
+    async def remind(self) -> None:
+        await self.runtime.remind(utcnow())
