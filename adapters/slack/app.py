@@ -7,19 +7,20 @@ synchronous core in a worker thread; answers go back through the response_url or
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import ACTION_PREFIX, parse_action_id, render
+from adapters.slack.events import EventClaims
 from adapters.slack.home import home_view
 from adapters.slack.mrkdwn import from_slack
 from adapters.slack.outbound import SlackOutbound, send_to_response_url, web_client
@@ -30,6 +31,7 @@ from bot.ports import DeliveryError
 from bot.replies import Reply, Visibility
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PLATFORM = "slack"
 FIND_FIX_CALLBACK = "find_fix"
@@ -42,28 +44,6 @@ LOOKS_LIKE_ERROR = re.compile(
 )
 SORRY = "Something went wrong on our side; it has been logged."
 NOT_IN_CHANNEL = "Invite me to this channel (`/invite @HubBot`) and I will answer in its threads."
-
-
-class RecentEvents:
-    """Event ids already handled, so an Events API retry never answers twice.
-
-    A retry whose first delivery never reached us (or reached us before a restart) is new here,
-    and is handled.
-    """
-
-    def __init__(self, size: int = 10_000, ttl: float = 3600.0) -> None:
-        self.size = size
-        self.ttl = ttl
-        self.seen: OrderedDict[str, float] = OrderedDict()
-
-    def first_time(self, event_id: str) -> bool:
-        now = time.monotonic()
-        while self.seen and (len(self.seen) >= self.size or next(iter(self.seen.values())) < now):
-            self.seen.popitem(last=False)
-        if event_id in self.seen:
-            return False
-        self.seen[event_id] = now + self.ttl
-        return True
 
 
 class ChannelManagers:
@@ -102,13 +82,7 @@ def mention_command(text: str) -> str:
 
 
 def in_public(reply: Reply) -> Reply:
-    return Reply(
-        text=reply.text,
-        cards=reply.cards,
-        buttons=reply.buttons,
-        visibility=Visibility.channel,
-        error=reply.error,
-    )
+    return dataclasses.replace(reply, visibility=Visibility.channel)
 
 
 class SlackBot:
@@ -119,7 +93,7 @@ class SlackBot:
         self.client = client
         self.outbound = SlackOutbound(client)
         self.managers = ChannelManagers(client, admins)
-        self.events = RecentEvents()
+        self.events = EventClaims(hub.engine)
         # One thread: the core is mostly CPU-bound Python, and every thread running it competes
         # with the event loop for the GIL, delaying acks (see docs/benchmarks.md).
         self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
@@ -142,8 +116,8 @@ class SlackBot:
     async def run(self, ctx: ChatContext, text: str) -> Reply:
         return await self.in_core(self.hub.handle, ctx, text)
 
-    async def in_core(self, call: Callable[..., Reply], *args: Any) -> Reply:
-        """Run the synchronous core off the event loop, in the few threads kept for it."""
+    async def in_core(self, call: Callable[..., T], *args: Any) -> T:
+        """Run the synchronous core (or the store) off the event loop, in its own thread."""
         return await asyncio.get_running_loop().run_in_executor(self.core, call, *args)
 
     async def respond(self, url: str, reply: Reply, replace: bool = False) -> bool:
@@ -231,8 +205,8 @@ class SlackBot:
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         # Events are acknowledged by bolt before this runs.
         event_id = str(body.get("event_id") or "")
-        if event_id and not self.events.first_time(event_id):
-            log.info("event %s seen before (retry %s): ignored", event_id, body.get("retry"))
+        if event_id and not await self.in_core(self.events.first_time, event_id):
+            log.info("event %s answered before: this delivery is a retry, ignored", event_id)
             return
         channel = event.get("channel", "")
         thread = event.get("thread_ts") or event.get("ts")

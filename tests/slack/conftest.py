@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,9 @@ def fake() -> Iterator[FakeSlack]:
     server.close()
 
 
-@pytest.fixture
-async def slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
+@asynccontextmanager
+async def running_slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
+    """One HubBot process in HTTP mode on loopback (start two for two replicas)."""
     settings = hub.settings.model_copy(
         update={
             "slack_bot_token": BOT_TOKEN,
@@ -91,9 +93,17 @@ async def slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
     app, bot = build_app(hub, settings)
     runner = await start_http(app, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
-    async with aiohttp.ClientSession() as session:
-        yield Slack(fake, bot, url, session)
-    await runner.cleanup()
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield Slack(fake, bot, url, session)
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
+    async with running_slack(hub, fake) as running:
+        yield running
 
 
 def add_content(hub: Hub, folder: Path, files: dict[str, str]) -> None:

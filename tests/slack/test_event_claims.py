@@ -1,0 +1,50 @@
+"""Events API retries are claimed in the store, so no replica answers an event twice."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from adapters.slack.events import KEEP, PRUNE_EVERY, EventClaims, slack_event
+from bot.hub import Hub
+from bot.models import utcnow
+from tests.slack.conftest import running_slack
+from tests.slack.fake_slack import FakeSlack, app_mention
+
+
+def test_each_event_is_claimed_once_on_each_store(engine: Engine) -> None:
+    first, other_process = EventClaims(engine), EventClaims(engine)
+    assert first.first_time("Ev1")
+    assert not first.first_time("Ev1")
+    assert not other_process.first_time("Ev1")
+    assert other_process.first_time("Ev2")
+
+
+def test_old_claims_are_pruned(engine: Engine) -> None:
+    claims = EventClaims(engine)
+    long_ago = utcnow() - KEEP - timedelta(minutes=1)
+    assert claims.first_time("EvOLD", now=long_ago)
+    for n in range(PRUNE_EVERY - 1):
+        claims.first_time(f"Ev{n}")
+    with engine.connect() as conn:
+        ids = set(conn.execute(sa.select(slack_event.c.event_id)).scalars())
+    assert "EvOLD" not in ids and len(ids) == PRUNE_EVERY - 1
+
+
+async def test_a_retry_reaching_another_replica_is_not_answered_again(
+    hub: Hub, fake: FakeSlack
+) -> None:
+    async with running_slack(hub, fake) as first, running_slack(hub, fake) as second:
+        event = app_mention("render twice")
+        assert await first.event(event, "EvREPLICA") == 200
+        await fake.wait_for("chat.postMessage")
+        assert await second.event(event, "EvREPLICA", retry=1) == 200
+        later = app_mention("eaddrinuse", ts="1700000000.000900")
+        assert await second.event(later, "EvOTHER") == 200
+        await fake.wait_for("chat.postMessage", 2)
+        await asyncio.sleep(0.2)
+    posts = fake.calls_to("chat.postMessage")
+    assert [p.body["thread_ts"] for p in posts] == ["1700000000.000400", "1700000000.000900"]
