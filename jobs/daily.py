@@ -68,6 +68,8 @@ class DailyJobs:
         self.send_lease = send_lease  # a send still "sending" after this crashed mid-call
         self.retry_after = retry_after
         self.grace = timedelta(hours=hub.settings.daily_grace_hours)
+        # Claim only about two seconds of sends ahead, so other processes share a big fan-out.
+        self.claim_ahead = asyncio.Semaphore(max(1, round(2.0 / pacer.interval)))
 
     # The source: which jobs should exist now.
 
@@ -124,17 +126,20 @@ class DailyJobs:
     # The jobs.
 
     async def post_scheduled(self, sub_id: int) -> None:
-        claim = await asyncio.to_thread(
-            claim_scheduled, self.engine, sub_id, _now(), self.grace, self.owner, self.lease
-        )
-        if claim is not None:
-            await self._deliver(claim)
+        async with self.claim_ahead:
+            claim = await asyncio.to_thread(
+                claim_scheduled, self.engine, sub_id, _now(), self.grace, self.owner, self.lease
+            )
+            if claim is not None:
+                await self._deliver(claim)
 
     async def post_claimed(self, post_id: int) -> None:
-        claim = await asyncio.to_thread(take_over, self.engine, post_id, self.owner, _now(),
-                                        self.lease)  # fmt: skip
-        if claim is not None:
-            await self._deliver(claim)
+        async with self.claim_ahead:
+            claim = await asyncio.to_thread(
+                take_over, self.engine, post_id, self.owner, _now(), self.lease
+            )
+            if claim is not None:
+                await self._deliver(claim)
 
     async def _deliver(self, claim: Claim) -> None:
         outbound: Outbound | None = self.hub.outbound.get(claim.platform)

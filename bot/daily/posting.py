@@ -178,7 +178,7 @@ def mark_posted(engine: Engine, post_id: int, ref: MessageRef, now: datetime) ->
         post.message_id = ref.message_id
         post.thread_id = ref.thread_id or ref.message_id
         post.posted_at = now
-        post.owner = post.lease_until = post.error = None
+        post.lease_until = post.error = None  # the owner stays: who posted it
         post.reveal_at = reveal_instant(
             now, sub.timezone, sub.reveal_after_minutes, sub.reveal_time
         )

@@ -40,10 +40,10 @@ def test_on_with_every_option(hub: Hub) -> None:
     assert "questions in the pool" in reply.text and "Europe/Berlin" in reply.text
 
 
-def test_on_again_changes_only_what_is_given(hub: Hub) -> None:
-    assert not hub.handle(ADMIN, "/hub daily on at 08:00 UTC reveal after 90m").error
-    assert not hub.handle(ADMIN, "/hub daily on at 10:30").error
-    (sub,) = subs(hub)
+def test_on_again_changes_only_what_is_given(sqlite_hub: Hub) -> None:
+    assert not sqlite_hub.handle(ADMIN, "/hub daily on at 08:00 UTC reveal after 90m").error
+    assert not sqlite_hub.handle(ADMIN, "/hub daily on at 10:30").error
+    (sub,) = subs(sqlite_hub)
     assert (sub.post_time, sub.timezone, sub.reveal_after_minutes) == ("10:30", "UTC", 90)
 
 
@@ -64,41 +64,41 @@ def test_on_again_changes_only_what_is_given(hub: Hub) -> None:
     ],
 )
 def test_bad_input_gets_a_short_message_and_changes_nothing(
-    hub: Hub, args: str, message: str
+    sqlite_hub: Hub, args: str, message: str
 ) -> None:
-    reply = hub.handle(ADMIN, f"/hub daily {args}")
+    reply = sqlite_hub.handle(ADMIN, f"/hub daily {args}")
     assert reply.error and message in reply.text
     assert "Traceback" not in reply.text and len(reply.text) < 400
-    assert subs(hub) == []
+    assert subs(sqlite_hub) == []
 
 
-def test_filters_matching_nothing_are_refused(hub: Hub) -> None:
-    reply = hub.handle(ADMIN, "/hub daily on at 09:00 topic react level architect")
+def test_filters_matching_nothing_are_refused(sqlite_hub: Hub) -> None:
+    reply = sqlite_hub.handle(ADMIN, "/hub daily on at 09:00 topic react level architect")
     assert reply.error and "No questions match" in reply.text
-    assert subs(hub) == []
+    assert subs(sqlite_hub) == []
 
 
 @pytest.mark.parametrize("verb", ["on at 09:00", "off", "now"])
-def test_people_who_cannot_manage_the_channel_are_refused(hub: Hub, verb: str) -> None:
-    assert not hub.handle(ADMIN, "/hub daily on at 07:00").error
-    reply = hub.handle(MEMBER, f"/hub daily {verb}")
+def test_people_who_cannot_manage_the_channel_are_refused(sqlite_hub: Hub, verb: str) -> None:
+    assert not sqlite_hub.handle(ADMIN, "/hub daily on at 07:00").error
+    reply = sqlite_hub.handle(MEMBER, f"/hub daily {verb}")
     assert reply.error and "Only people who can manage" in reply.text
-    (sub,) = subs(hub)
+    (sub,) = subs(sqlite_hub)
     assert sub.active and sub.post_time == "07:00"
-    with Session(hub.engine) as session:
+    with Session(sqlite_hub.engine) as session:
         assert session.exec(select(DailyPost)).all() == []
 
 
-def test_status_preview_off(hub: Hub) -> None:
-    assert "No daily question" in hub.handle(MEMBER, "/hub daily status").text
-    hub.handle(ADMIN, "/hub daily on at 09:00 America/New_York days weekdays")
-    status = hub.handle(MEMBER, "/hub daily").text
+def test_status_preview_off(sqlite_hub: Hub) -> None:
+    assert "No daily question" in sqlite_hub.handle(MEMBER, "/hub daily status").text
+    sqlite_hub.handle(ADMIN, "/hub daily on at 09:00 America/New_York days weekdays")
+    status = sqlite_hub.handle(MEMBER, "/hub daily").text
     assert "09:00 America/New_York, mon-fri" in status and "Next:" in status
-    preview = hub.handle(MEMBER, "/hub daily preview").text
+    preview = sqlite_hub.handle(MEMBER, "/hub daily preview").text
     assert "2 of 2 questions not yet asked" in preview and "react/junior 1" in preview
-    assert "off in" in hub.handle(ADMIN, "/hub daily off").text
-    assert "Paused" in hub.handle(MEMBER, "/hub daily status").text
-    assert "no daily question running" in hub.handle(ADMIN, "/hub daily off").text
+    assert "off in" in sqlite_hub.handle(ADMIN, "/hub daily off").text
+    assert "Paused" in sqlite_hub.handle(MEMBER, "/hub daily status").text
+    assert "no daily question running" in sqlite_hub.handle(ADMIN, "/hub daily off").text
 
 
 def test_now_claims_the_next_post_of_today(hub: Hub) -> None:

@@ -1,0 +1,53 @@
+"""A bot process that runs only the jobs, posting to the fake chat API: for the tests that need
+several processes (two replicas, a crash and restart) and for bench/daily_fanout.py.
+
+    python -m tests.daily.scheduler_process DB_URL API_URL [--schema S] [--rate R] [--lease S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from adapters.slack.outbound import SlackOutbound, web_client
+from bot.config import Settings
+from bot.db import make_engine
+from bot.hub import Hub
+from jobs.delivery import Pacer
+from jobs.scheduler import scheduler_running
+from tests.daily.fake_chat import TOKEN
+
+
+async def run(args: argparse.Namespace) -> None:
+    options = {"connect_args": {"options": f"-csearch_path={args.schema}"}} if args.schema else {}
+    engine = make_engine(args.db, **options)
+    hub = Hub(Settings(HUB_DATABASE_URL=args.db), engine)
+    hub.outbound["slack"] = SlackOutbound(web_client(TOKEN, args.api))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    async with scheduler_running(
+        hub, pacer=Pacer(rate=args.rate), lease=timedelta(seconds=args.lease), resync_seconds=1.0
+    ) as registry:
+        print(f"started {registry.owner}", flush=True)
+        await stop.wait()
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db")
+    parser.add_argument("api")
+    parser.add_argument("--schema", default="")
+    parser.add_argument("--rate", type=float, default=40.0)
+    parser.add_argument("--lease", type=float, default=60.0)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(process)d %(levelname)s %(message)s")
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Several real bot processes: two replicas on PostgreSQL, and a crash in the middle of a fan-out.
+
+Each process is `tests.daily.scheduler_process`: the real scheduler and SlackOutbound posting to
+the fake chat API on loopback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.config import REPO_ROOT
+from bot.daily.models import DailyPost, DailySubscription
+from bot.db import make_engine, session_scope, upgrade
+from tests.conftest import POSTGRES_URL, drop_schema, postgres_engine
+from tests.daily.conftest import add_questions
+from tests.daily.fake_chat import FakeChat
+
+
+def due_now(engine: Engine, count: int) -> list[str]:
+    """`count` channels whose daily question was due this minute (set up yesterday)."""
+    now = datetime.now(UTC)
+    channels = [f"C{i:04d}" for i in range(count)]
+    with session_scope(engine) as session:
+        for channel in channels:
+            session.add(
+                DailySubscription(
+                    platform="slack",
+                    channel_id=channel,
+                    post_time=f"{now:%H:%M}",
+                    created_by="U1",
+                    updated_at=now - timedelta(days=1),
+                )
+            )
+    return channels
+
+
+def spawn(db: str, api: str, log: Path, *options: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "tests.daily.scheduler_process", db, api, *options]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, cwd=REPO_ROOT, stdout=out, stderr=out)
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def stop(*processes: subprocess.Popen[bytes]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        process.wait(10)
+
+
+def statuses(engine: Engine) -> dict[str, str]:
+    with Session(engine) as session:
+        return {p.channel_id: p.status for p in session.exec(select(DailyPost)).all()}
+
+
+@pytest.fixture
+def pg_schema(postgres_ok: bool) -> Iterator[tuple[str, Engine]]:
+    if not postgres_ok:
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (skipped outside CI only)")
+    schema = f"hubtest_{uuid.uuid4().hex[:12]}"
+    engine = postgres_engine(schema)
+    upgrade(engine)
+    yield schema, engine
+    engine.dispose()
+    drop_schema(schema)
+
+
+def test_two_processes_on_postgresql_never_double_post(
+    pg_schema: tuple[str, Engine], fake: FakeChat, tmp_path: Path
+) -> None:
+    schema, engine = pg_schema
+    add_questions(engine, "python", 50)
+    options = ("--schema", schema, "--rate", "10")
+    log = tmp_path / "procs.log"
+    first = spawn(POSTGRES_URL, fake.api_url, log, *options)
+    second = spawn(POSTGRES_URL, fake.api_url, log, *options)
+    try:
+        wait_until(lambda: log.read_text().count("started") == 2, 30, "both processes")
+        channels = due_now(engine, 30)  # both see them at their next resync (every second)
+        wait_until(lambda: len(fake.by_channel()) == len(channels), 40, "every channel posted")
+        time.sleep(1.5)  # room for a duplicate to show up
+    finally:
+        stop(first, second)
+    assert fake.by_channel() == {channel: 1 for channel in channels}, log.read_text()[-2000:]
+    assert set(statuses(engine).values()) == {"posted"}
+    with Session(engine) as session:
+        owners = {p.owner for p in session.exec(select(DailyPost)).all()}
+    assert len(owners) == 2, owners  # both processes did part of the fan-out
+
+
+def test_a_crash_in_the_middle_of_a_fan_out_loses_and_repeats_nothing(
+    fake: FakeChat, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    engine = make_engine(db)
+    upgrade(engine)
+    add_questions(engine, "python", 50)
+    channels = due_now(engine, 30)
+    log = tmp_path / "procs.log"
+    options = ("--rate", "10", "--lease", "2")
+    first = spawn(db, fake.api_url, log, *options)
+    try:
+        wait_until(lambda: sum(fake.by_channel().values()) >= 8, 30, "the fan-out to start")
+        first.kill()  # SIGKILL: no clean-up at all
+        first.wait(10)
+    finally:
+        stop(first)
+    at_crash = sum(fake.by_channel().values())
+    assert at_crash < len(channels)
+    second = spawn(db, fake.api_url, log, *options)
+    try:
+
+        def settled() -> bool:
+            found = statuses(engine)
+            return sum(1 for s in found.values() if s in ("posted", "sending")) == len(channels)
+
+        wait_until(settled, 40, "the restarted process to finish the fan-out")
+        time.sleep(1.0)
+    finally:
+        stop(second)
+    counts = fake.by_channel()
+    assert max(counts.values()) == 1, log.read_text()[-2000:]  # nothing posted twice
+    found = statuses(engine)
+    in_flight = [c for c, s in found.items() if s == "sending"]  # the crash hit mid-request
+    assert len(in_flight) <= 1
+    assert set(counts) | set(in_flight) == set(channels)  # nothing lost but an unknown send
+    engine.dispose()
