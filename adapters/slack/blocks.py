@@ -51,6 +51,7 @@ def context(markdown: str) -> Block:
 
 
 def title_block(title: str) -> Block:
+    title = title.strip() or "HubBot"  # Slack refuses an empty header
     if len(title) <= HEADER_LIMIT:
         return {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": False}}
     return {"type": "section", "text": mrkdwn(f"*{plain(title)[: 3000 - 2]}*")}

@@ -16,7 +16,7 @@ from bot.config import SHIPPED_CONTENT
 from bot.content import load_paths
 from bot.hub import Hub
 from bot.models import QUESTION_SECTIONS, Entry
-from bot.replies import Card, Reply, Section
+from bot.replies import Button, Card, Reply, Section
 from tests.slack.conftest import Slack, add_content, question
 
 WORD = re.compile(r"[A-Za-z0-9]+")
@@ -156,3 +156,15 @@ async def test_unknown_subcommand_gets_a_short_usage(slack: Slack) -> None:
     text = str(answer.body["blocks"])
     assert "I don't know `frobnicate`" in text and "Traceback" not in text
     assert answer.body["response_type"] == "ephemeral"
+
+
+def test_a_long_title_and_many_buttons_stay_valid() -> None:
+    buttons = tuple(Button(f"Option {n} " + "x" * 80, "show", f"id-{n}") for n in range(30))
+    card = Card(title="E" * 400, buttons=buttons)
+    [message] = render(Reply(cards=(card,)))
+    title, *actions = message.blocks
+    assert title["type"] == "section" and "E" * 400 in title["text"]["text"]
+    elements = [e for block in actions for e in block["elements"]]
+    assert [len(block["elements"]) for block in actions] == [25, 5]
+    assert all(len(e["text"]["text"]) <= 75 for e in elements)
+    assert len({e["action_id"] for e in elements}) == 30
