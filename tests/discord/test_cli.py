@@ -1,0 +1,69 @@
+"""`hub discord sync` and `hub serve discord`, each in a real process against the fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from tests.discord.fake import BOT_ID, FakeDiscord
+
+
+async def hub_cli(env: dict[str, str], *args: str) -> tuple[int, str]:
+    """Run `hub …` in a real process (the fake Discord keeps serving in this event loop)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        *args,
+        env={**os.environ, "HUB_CONTENT_DIR": env["HUB_DATABASE_URL"][10:] + ".none", **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def test_hub_discord_sync_registers_the_commands(fake: FakeDiscord, tmp_path: Path) -> None:
+    env = {
+        "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "DISCORD_TOKEN": "fake-token",
+        "DISCORD_API_URL": fake.api_url,
+    }
+    code, output = await hub_cli(env, "discord", "sync", "--guild", "77")
+    assert code == 0, output
+    assert "synced 2 commands to guild 77" in output
+    assert fake.calls_to("PUT", rf"/applications/{BOT_ID}/guilds/77/commands")
+    assert not fake.identifies  # REST only: no gateway connection
+
+
+async def test_hub_discord_sync_explains_a_bad_token(fake: FakeDiscord, tmp_path: Path) -> None:
+    fake.fail("GET", "/users/@me", 401, {"message": "401: Unauthorized", "code": 0})
+    env = {
+        "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "DISCORD_TOKEN": "wrong",
+        "DISCORD_API_URL": fake.api_url,
+    }
+    code, output = await hub_cli(env, "discord", "sync")
+    assert code == 1
+    assert output.startswith("error: Discord: the token was rejected"), output
+    assert "Traceback" not in output
+
+
+async def test_hub_serve_discord_stops_on_a_rejected_token(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    fake.close_on_identify = 4004
+    env = {
+        "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "DISCORD_TOKEN": "revoked",
+        "DISCORD_API_URL": fake.api_url,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+    }
+    code, output = await hub_cli(env, "serve", "discord")
+    assert code == 1
+    assert "(4004 Authentication failed): check DISCORD_TOKEN" in output
+    assert "Traceback" not in output
+    assert len(fake.identifies) == 1
