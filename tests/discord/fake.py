@@ -24,6 +24,7 @@ BOT_ID = APP_ID
 GUILD_ID = "900000000000000002"
 CHANNEL_ID = "900000000000000003"
 USER_ID = "900000000000000004"
+DM_CHANNEL_ID = "900000000000000005"
 TIMESTAMP = "2026-11-27T06:00:00.000000+00:00"
 ALL_PERMISSIONS = str((1 << 50) - 1)
 MEMBER_PERMISSIONS = str(1 << 10 | 1 << 11 | 1 << 31)  # view, send, use application commands
@@ -284,6 +285,12 @@ class FakeDiscord:
         message["guild_id"] = GUILD_ID
         message["member"] = member(ASKER)
         message["mentions"] = [BOT_USER] if mention_bot else []
+        await self.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    async def direct_message(self, content: str) -> dict[str, Any]:
+        """A DM to the bot: no guild, and the content arrives without any privileged intent."""
+        message = self._message(DM_CHANNEL_ID, {"content": content}, author=ASKER)
         await self.dispatch("MESSAGE_CREATE", message)
         return message
 

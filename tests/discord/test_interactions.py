@@ -11,7 +11,7 @@ import pytest
 from bot.content import import_content
 from bot.hub import Hub
 from tests.discord.conftest import StartClient
-from tests.discord.fake import BOT_ID, CHANNEL_ID, FakeDiscord
+from tests.discord.fake import BOT_ID, CHANNEL_ID, DM_CHANNEL_ID, FakeDiscord
 
 EPHEMERAL = 64
 
@@ -97,6 +97,10 @@ async def test_autocomplete_suggests_topics_levels_and_ids(
     assert [c["value"] for c in level["data"]["choices"]] == ["senior"]
     ids = await answer_of(fake, await fake.slash("show", focused="id", id="twice"))
     assert [c["value"] for c in ids["data"]["choices"]] == ["q-react-render-twice"]
+    paths = await answer_of(fake, await fake.slash("path", focused="id", id="zero"))
+    assert paths["data"]["choices"] == [
+        {"name": "Test path: zero to production (path-test)", "value": "path-test"}
+    ]
 
 
 async def test_buttons_work_before_and_after_a_restart(
@@ -176,6 +180,15 @@ async def test_a_mention_is_answered_in_a_reply(
     assert str(body["message_reference"]["message_id"]) == asked["id"]
     assert body["allowed_mentions"]["parse"] == []
     assert "render twice" in text_of(body).lower()
+
+
+async def test_a_direct_message_is_answered(fake: FakeDiscord, start_client: StartClient) -> None:
+    await start_client()
+    await fake.direct_message("show q-react-render-twice")
+    calls = await fake.wait_for(
+        lambda: fake.calls_to("POST", rf"/channels/{DM_CHANNEL_ID}/messages")
+    )
+    assert "Why does my React component render twice" in text_of(calls[0].body)
 
 
 async def test_messages_without_a_mention_are_ignored(
