@@ -139,6 +139,28 @@ class HubCommands(app_commands.Group):
         text = f"path show {word(id)}" if id and word(id) else "path list"
         await runner(interaction).run_command(interaction, text)
 
+    @app_commands.command(description="Run a mock interview in a thread, or steer the one here")
+    @app_commands.describe(
+        action="start one, or move the session of this channel on",
+        options="For start: topics, level <level>, questions N, minutes M, @candidates, "
+        "interviewer @someone",
+    )
+    async def mock(
+        self,
+        interaction: discord.Interaction[Any],
+        action: Literal["start", "next", "skip", "reveal", "pause", "resume", "end"],
+        options: app_commands.Range[str, 0, 500] | None = None,
+    ) -> None:
+        await runner(interaction).run_command(interaction, f"mock {action} {options or ''}")
+
+    @app_commands.command(description="Your questions due for review, one at a time")
+    @app_commands.describe(remind="Turn the daily reminder by direct message on or off")
+    async def review(
+        self, interaction: discord.Interaction[Any], remind: Literal["on", "off"] | None = None
+    ) -> None:
+        text = f"review remind {remind}" if remind else "review"
+        await runner(interaction).run_command(interaction, text)
+
 
 async def find_fix(interaction: discord.Interaction[Any], message: discord.Message) -> None:
     """The message menu: look the message's text up in the debug archive."""

@@ -76,16 +76,16 @@ async def answer(
     """Run `call` (the core) off the event loop and show its reply as the interaction's answer."""
     task = asyncio.ensure_future(run_core(call))
     done, _ = await asyncio.wait({task}, timeout=ack_after)
-    if not done:
-        if clicked:
-            await interaction.response.defer()  # a deferred update: nothing visible changes
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-    reply = await task
     try:
-        await deliver(interaction, reply, clicked)
+        if not done:
+            if clicked:
+                await interaction.response.defer()  # a deferred update: nothing visible changes
+            else:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+        await deliver(interaction, await task, clicked)
     except discord.HTTPException:
-        log.exception("could not deliver the answer to interaction %s", interaction.id)
+        # e.g. 10062 Unknown interaction: the 3 s (or, for follow-ups, 15 min) have passed.
+        log.exception("could not answer interaction %s", interaction.id)
 
 
 async def deliver(interaction: discord.Interaction[Any], reply: Reply, clicked: bool) -> None:
