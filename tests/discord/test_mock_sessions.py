@@ -59,9 +59,9 @@ async def test_group_session_on_discord(
     await press(fake, runtime, answer, button(answer, "mock_next"))
     summary = text_of(in_thread(fake)[-1])
     assert "Mock interview finished" in summary and "Hard" in summary
-    assert all(
-        m["allowed_mentions"] == {"parse": []} for m in in_thread(fake) if "allowed_mentions" in m
-    )
+    thread_id = question["channel_id"]
+    posted = fake.calls_to("POST", rf"/channels/{thread_id}/messages")
+    assert len(posted) == 3 and all(c.body["allowed_mentions"] == {"parse": []} for c in posted)
 
 
 def answer_id(message: dict[str, Any]) -> str:
