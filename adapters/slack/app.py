@@ -81,6 +81,24 @@ def mention_command(text: str) -> str:
     return ("error " if LOOKS_LIKE_ERROR.search(text) else "search ") + text
 
 
+def message_text(message: dict[str, Any]) -> str:
+    """All the text of a message: its text, its attachments' and its section blocks' (alerts
+    from CI and monitoring bots carry the error there; a person's rich_text repeats the text)."""
+    parts: list[str] = [str(message.get("text") or "")]
+    for attachment in message.get("attachments") or []:
+        parts += [str(attachment.get(k) or "") for k in ("pretext", "title", "text")]
+        parts += [str(f.get("value") or "") for f in attachment.get("fields") or []]
+        for block in attachment.get("blocks") or []:
+            parts.append(block_text(block))
+    parts += [block_text(block) for block in message.get("blocks") or []]
+    return "\n".join(p for p in parts if p.strip())
+
+
+def block_text(block: dict[str, Any]) -> str:
+    texts = [block.get("text"), *(block.get("fields") or []), *(block.get("elements") or [])]
+    return "\n".join(str(t.get("text") or "") for t in texts if isinstance(t, dict) and "text" in t)
+
+
 def in_public(reply: Reply) -> Reply:
     return dataclasses.replace(reply, visibility=Visibility.channel)
 
@@ -186,7 +204,7 @@ class SlackBot:
             (body.get("team") or {}).get("id", ""),
             thread,
         )
-        text = from_slack(message.get("text", "")).strip()
+        text = from_slack(message_text(message)).strip()
         if not text:
             reply = Reply(text="That message has no text for me to look up.", error=True)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from adapters.slack.app import message_text
 from tests.slack.conftest import Slack
 from tests.slack.fake_slack import app_mention, message_shortcut
 
@@ -98,3 +99,29 @@ async def test_health_check(slack: Slack) -> None:
     async with slack.session.get(slack.url.replace("/slack/events", "/healthz")) as response:
         assert response.status == 200
         assert await response.json() == {"ok": True}
+
+
+async def test_find_a_fix_reads_an_alert_from_its_attachments_and_blocks(slack: Slack) -> None:
+    payload = message_shortcut("", slack.fake.response_url("sc"))
+    payload["message"]["attachments"] = [
+        {"title": "deploy failed", "text": "Error: listen EADDRINUSE: address already in use"}
+    ]
+    payload["message"]["blocks"] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "port `:::3000`"}}
+    ]
+    assert await slack.interact(payload) == 200
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    assert "Another process already listens on the port." in str(post.body["blocks"])
+
+
+def test_message_text_takes_a_bots_summary_and_its_details() -> None:
+    message = {
+        "text": "Build 42 failed",
+        "blocks": [
+            {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": []}]},
+            {"type": "section", "text": {"type": "mrkdwn", "text": "ModuleNotFoundError: x"}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "job #7"}]},
+        ],
+        "attachments": [{"fields": [{"title": "log", "value": "exit code 1"}]}],
+    }
+    assert message_text(message) == "Build 42 failed\nexit code 1\nModuleNotFoundError: x\njob #7"
