@@ -116,6 +116,10 @@ class SlackBot:
         # with the event loop for the GIL, delaying acks (see docs/benchmarks.md).
         self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
 
+    def close(self) -> None:
+        """Stop the core's thread once its current call is done."""
+        self.core.shutdown(wait=False, cancel_futures=True)
+
     # ------------------------------------------------------------ the core
 
     async def context(

@@ -69,18 +69,21 @@ async def serve_slack(
     """Run until cancelled: Socket Mode when SLACK_APP_TOKEN is set and --http not given."""
     socket_mode = bool(settings.slack_app_token) and not http
     check_settings(settings, http=not socket_mode)
-    app, _ = build_app(hub, settings, socket_mode=socket_mode)
-    if socket_mode:
-        handler = AsyncSocketModeHandler(app, settings.slack_app_token)
-        log.warning("Slack: Socket Mode")
-        try:
-            await handler.start_async()  # type: ignore[no-untyped-call]
-        finally:
-            await handler.close_async()  # type: ignore[no-untyped-call]
-        return
-    runner = await start_http(app, host, port)
-    log.warning("Slack: HTTP mode on %s:%d%s", host, port, EVENTS_PATH)
+    app, bot = build_app(hub, settings, socket_mode=socket_mode)
     try:
-        await asyncio.Event().wait()
+        if socket_mode:
+            handler = AsyncSocketModeHandler(app, settings.slack_app_token)
+            log.warning("Slack: Socket Mode")
+            try:
+                await handler.start_async()  # type: ignore[no-untyped-call]
+            finally:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+            return
+        runner = await start_http(app, host, port)
+        log.warning("Slack: HTTP mode on %s:%d%s", host, port, EVENTS_PATH)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
     finally:
-        await runner.cleanup()
+        bot.close()

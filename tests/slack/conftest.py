@@ -98,6 +98,7 @@ async def running_slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
             yield Slack(fake, bot, url, session)
     finally:
         await runner.cleanup()
+        bot.close()
 
 
 @pytest.fixture
