@@ -89,6 +89,7 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.identifies: list[dict[str, Any]] = []
+        self.resumes: list[dict[str, Any]] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.failures: list[Failure] = []
@@ -129,8 +130,11 @@ class FakeDiscord:
 
     # ---------------------------------------------------------------- recording
     async def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        await self._notify()
+
+    async def _notify(self) -> None:
         async with self.changed:
-            self.calls.append(call)
             self.changed.notify_all()
 
     async def wait_for(self, found: Callable[[], Any], timeout: float = 5.0) -> Any:
@@ -178,12 +182,17 @@ class FakeDiscord:
                     await ws.send_json({"op": 11, "s": None, "t": None, "d": None})
                 elif payload["op"] == 2:
                     await self._identified(ws, payload["d"])
+                elif payload["op"] == 6:
+                    self.resumes.append(payload["d"])
+                    await self._send(ws, "RESUMED", {})
+                    await self._notify()
         finally:
             self._sockets.remove(ws)
         return ws
 
     async def _identified(self, ws: web.WebSocketResponse, identify: dict[str, Any]) -> None:
         self.identifies.append(identify)
+        await self._notify()
         if self.close_on_identify is not None:
             await ws.close(code=self.close_on_identify, message=b"fake close")
             return

@@ -114,3 +114,15 @@ async def test_fatal_close_codes_stop_instead_of_reconnecting(
         await asyncio.wait_for(run_client(client, "fake-token"), 10)
     assert f"({code} " in str(caught.value)
     assert len(fake.identifies) == 1  # no reconnect loop
+
+
+async def test_other_closes_resume_the_session(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    await fake.close_gateway(4000)  # Unknown error: Discord says reconnect
+    await fake.wait_for(lambda: fake.resumes)
+    assert fake.resumes[0]["session_id"] == "fake-session"
+    assert len(fake.identifies) == 1
+    answered = await fake.slash("topics")  # and it still answers
+    assert await fake.wait_for(lambda: fake.callbacks(answered))
