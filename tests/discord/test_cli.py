@@ -1,4 +1,4 @@
-"""`hub discord sync` and `hub serve discord`, each in a real process against the fake Discord."""
+"""`hub discord sync` and `hub serve discord` against the fake Discord."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import os
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from bot.cli import Fail, app
 from tests.discord.fake import BOT_ID, FakeDiscord
 
 
 async def hub_cli(env: dict[str, str], *args: str) -> tuple[int, str]:
-    """Run `hub …` in a real process (the fake Discord keeps serving in this event loop)."""
+    """Run `hub …` in a real process, as people do (the fake keeps serving in this loop)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -32,9 +35,11 @@ async def test_hub_discord_sync_registers_the_commands(fake: FakeDiscord, tmp_pa
         "DISCORD_TOKEN": "fake-token",
         "DISCORD_API_URL": fake.api_url,
     }
-    code, output = await hub_cli(env, "discord", "sync", "--guild", "77")
-    assert code == 0, output
-    assert "synced 2 commands to guild 77" in output
+    result = await asyncio.to_thread(
+        CliRunner().invoke, app, ["discord", "sync", "--guild", "77"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "synced 2 commands to guild 77" in result.output
     assert fake.calls_to("PUT", rf"/applications/{BOT_ID}/guilds/77/commands")
     assert not fake.identifies  # REST only: no gateway connection
 
@@ -46,10 +51,9 @@ async def test_hub_discord_sync_explains_a_bad_token(fake: FakeDiscord, tmp_path
         "DISCORD_TOKEN": "wrong",
         "DISCORD_API_URL": fake.api_url,
     }
-    code, output = await hub_cli(env, "discord", "sync")
-    assert code == 1
-    assert output.startswith("error: Discord: the token was rejected"), output
-    assert "Traceback" not in output
+    result = await asyncio.to_thread(CliRunner().invoke, app, ["discord", "sync"], env=env)
+    assert isinstance(result.exception, Fail)  # main() prints it as one line: error: …
+    assert str(result.exception).startswith("Discord: the token was rejected")
 
 
 async def test_hub_serve_discord_stops_on_a_rejected_token(
