@@ -8,6 +8,7 @@ by compare-and-set, so every process may hold the same job and the step still ha
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -46,9 +47,10 @@ class MockJobs:
         return specs
 
     async def check(self, session_id: int) -> None:
-        ms = machine.load(self.hub.engine, session_id)
+        """The session's moment came: claim and deliver what is due (database work off the loop)."""
+        ms = await asyncio.to_thread(machine.load, self.hub.engine, session_id)
         if ms is not None and not ms.ended:
-            self.runtime.check(ms, utcnow())
+            await asyncio.to_thread(self.runtime.check, ms)
 
     async def remind(self) -> None:
         await self.runtime.remind(utcnow())

@@ -70,44 +70,49 @@ class Delivery:
 
     async def _deliver(self, out: Any, step: Step) -> None:
         ms = step.session
-        fresh = machine.load(self.hub.engine, ms.id or 0) or ms
+        fresh = await asyncio.to_thread(machine.load, self.hub.engine, ms.id or 0) or ms
         if step.kind == Kind.started:
-            people = self._people(ms)
-            candidates = list(self._people(ms, role="candidate"))
-            topics = sorted({e.topic for e in self._entries(ms.entry_ids).values()})
+            people = await asyncio.to_thread(self._people, ms)
+            candidates = list(await asyncio.to_thread(self._people, ms, "candidate"))
+            entries = await asyncio.to_thread(self._entries, ms.entry_ids)
+            topics = sorted({e.topic for e in entries.values()})
             intro = intro_reply(ms, people, candidates, topics)
             ref: MessageRef = await with_retries(
                 lambda: out.start_thread(ms.channel_id, intro, f"Mock interview {ms.id}")
             )
-            machine.set_refs(self.hub.engine, ms.id or 0, thread_id=ref.thread_id)
+            await asyncio.to_thread(self._set_refs, ms.id or 0, "thread_id", ref.thread_id)
             ms.thread_id = ref.thread_id
             await self._ask(out, ms)
             return
+        # The thread is opened by the first step's delivery, which may come after this step's
+        # transition: take it from the database (steps of a session are delivered in order).
+        ms.thread_id = fresh.thread_id
+        if ms.thread_id is None:
+            raise DeliveryError("the session's thread was never opened", permanent=True)
         if step.closed is not None:
             how = "skipped" if step.closed in ms.skipped else step.kind.value
             await self._close(out, fresh, step.closed, CLOSED.get(how, CLOSED["ended"]))
         if step.kind == Kind.asked:
             await self._ask(out, ms)
         elif step.kind == Kind.revealed:
-            entry = self._entries([ms.entry_ids[ms.index]])[ms.entry_ids[ms.index]]
+            entry = await self._entry(ms.entry_ids[ms.index])
             await with_retries(
                 lambda: out.post(ms.channel_id, reveal_reply(ms, entry, ms.index), ms.thread_id)
             )
         elif step.kind in (Kind.paused, Kind.resumed, Kind.ticked):
             await self._update_question(out, fresh, ms)
         elif step.kind == Kind.ended:
-            summary = summary_reply(self.hub.engine, ms)
+            summary = await asyncio.to_thread(summary_reply, self.hub.engine, ms)
             await with_retries(lambda: out.post(ms.channel_id, summary, ms.thread_id))
 
     async def _ask(self, out: Any, ms: MockSession) -> None:
-        entry_id = ms.entry_ids[ms.index]
-        entry = self._entries([entry_id])[entry_id]
+        entry = await self._entry(ms.entry_ids[ms.index])
         ref: MessageRef = await with_retries(
             lambda: out.post(ms.channel_id, question_reply(ms, entry, ms.index), ms.thread_id)
         )
-        machine.set_refs(self.hub.engine, ms.id or 0, question_message_id=ref.message_id)
+        await asyncio.to_thread(self._set_refs, ms.id or 0, "question_message_id", ref.message_id)
         if ms.mode == Mode.pair and ms.interviewer_id:
-            people = self._people(ms, role="candidate")
+            people = await asyncio.to_thread(self._people, ms, "candidate")
             brief = brief_reply(ms, entry, ms.index, people)
             await with_retries(lambda: out.send_private(ms.interviewer_id, brief, ms.channel_id))
 
@@ -122,8 +127,7 @@ class Delivery:
         ref = self._ref(fresh)
         if ref is None:
             return
-        entry_id = fresh.entry_ids[index]
-        entry = self._entries([entry_id])[entry_id]
+        entry = await self._entry(fresh.entry_ids[index])
         reply = question_reply(fresh, entry, index, closed=line)
         await with_retries(lambda: out.update(ref, reply))
 
@@ -131,20 +135,27 @@ class Delivery:
         ref = self._ref(fresh)
         if ref is None or fresh.step != ms.step:
             return  # the session moved on since; that step updates the message
-        entry_id = ms.entry_ids[ms.index]
-        entry = self._entries([entry_id])[entry_id]
+        entry = await self._entry(ms.entry_ids[ms.index])
         await with_retries(lambda: out.update(ref, question_reply(ms, entry, ms.index)))
 
     async def _lost(self, out: Any, ms: MockSession, exc: DeliveryError) -> None:
         log.warning("mock session %s: the thread is gone (%s); ending it", ms.id, exc)
-        step = machine.act(self.hub.engine, ms.id or 0, "end", None, reason="ended: thread gone")
-        ended = step.session if step else machine.load(self.hub.engine, ms.id or 0)
-        if ended is None or step is None:
-            return
+        step = await asyncio.to_thread(
+            machine.act, self.hub.engine, ms.id or 0, "end", None, reason="ended: thread gone"
+        )
+        if step is None:
+            return  # someone ended it meanwhile
+        summary = await asyncio.to_thread(summary_reply, self.hub.engine, step.session)
         try:
-            await out.send_private(ms.starter_id, summary_reply(self.hub.engine, ended), None)
+            await out.send_private(ms.starter_id, summary, None)
         except DeliveryError:
             log.warning("mock session %s: could not send the summary to its starter", ms.id)
+
+    def _set_refs(self, session_id: int, name: str, value: str | None) -> None:
+        machine.set_refs(self.hub.engine, session_id, **{name: value})
+
+    async def _entry(self, entry_id: str) -> Entry:
+        return (await asyncio.to_thread(self._entries, [entry_id]))[entry_id]
 
     def _entries(self, ids: list[str]) -> dict[str, Entry]:
         with Session(self.hub.engine) as db:

@@ -13,7 +13,8 @@ import asyncio
 import logging
 import threading
 import weakref
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -61,9 +62,12 @@ def next_moment(ms: MockSession, idle: timedelta) -> datetime:
 
 @dataclass
 class TimerStats:
+    """How late time-up steps were claimed (seconds after the deadline); the latest samples."""
+
     fired: int = 0
     max_late: float = 0.0
     total_late: float = 0.0
+    samples: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
 
 
 class MockRuntime:
@@ -154,17 +158,17 @@ class MockRuntime:
 
     def check(self, ms: MockSession, now: datetime | None = None) -> Step | None:
         """Do what is due for one session now (time up, time left, idle end) and deliver it."""
-        now = now or utcnow()
+        at = now or utcnow()
         engine = self.hub.engine
         step: Step | None = None
-        if ms.last_activity + self.idle <= now:
-            step = machine.act(engine, ms.id or 0, "end", None, now=now, reason="idle")
+        if ms.last_activity + self.idle <= at:
+            step = machine.act(engine, ms.id or 0, "end", None, now=at, reason="idle")
         elif ms.state == State.asking and ms.deadline is not None:
-            left = (ms.deadline - now).total_seconds()
+            left = (ms.deadline - at).total_seconds()
             if left <= 0:
-                step = machine.time_up(engine, ms.id or 0, ms.step, now)
-                if step is not None:
-                    self._fired(-left)
+                step = machine.time_up(engine, ms.id or 0, ms.step, at)
+                if step is not None:  # how late, counted when the step was claimed
+                    self._fired(((now or utcnow()) - ms.deadline).total_seconds())
             elif left_bucket(left) != ms.shown_left:
                 step = machine.tick(engine, ms, left_bucket(left))
         if step is not None:
@@ -182,6 +186,7 @@ class MockRuntime:
         self.stats.fired += 1
         self.stats.total_late += late
         self.stats.max_late = max(self.stats.max_late, late)
+        self.stats.samples.append(late)
 
     async def remind(self, now: datetime | None = None) -> int:
         """DM today's review reminders (each claimed once); how many were sent."""
