@@ -7,19 +7,19 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.content import content_stats, export_content, import_content, load_paths
-from bot.content.store import count_entries
 from bot.db import has_schema, is_current, make_engine, upgrade
-from bot.hub import Hub
 from bot.models import Kind, Level
-from bot.search import SearchResult
+
+# Heavier modules load inside the commands that need them: `hub search` starts fast.
+if TYPE_CHECKING:
+    from bot.search import Searcher, SearchResult
 
 app = typer.Typer(
     help="HubBot: the developer knowledge hub in your chat.",
@@ -58,6 +58,9 @@ def settings() -> Settings:
 
 def open_store(seed: bool = False) -> Engine:
     """The engine, with the schema current (SQLite upgrades itself); seeded when asked and empty."""
+    from bot.content import import_content
+    from bot.content.store import count_entries
+
     config = settings()
     engine = make_engine(config.database_url)
     if config.database_url.startswith("sqlite"):
@@ -70,6 +73,18 @@ def open_store(seed: bool = False) -> Engine:
         if not result.ok:
             raise Fail(f"the shipped content has problems: {result.problems[0]}")
     return engine
+
+
+def open_searcher() -> Searcher:
+    """The searcher, quickly when content was imported before (no migration check: a search
+    only reads); otherwise the store is set up and seeded first, as for every command."""
+    from bot.search.service import Searcher, content_state
+
+    config = settings()
+    engine = make_engine(config.database_url)
+    if content_state(engine) is None:
+        engine = open_store(seed=True)
+    return Searcher(engine, config.freshness_interval, config.search_cache_dir)
 
 
 def hits_json(result: SearchResult) -> str:
@@ -122,8 +137,7 @@ def search(
 ) -> None:
     """Search the hub."""
     query = read_query(query)
-    hub = Hub(settings(), open_store(seed=True))
-    result = hub.searcher.search(
+    result = open_searcher().search(
         query,
         kind=kind.value if kind else None,
         topic=topic.lower() if topic else None,
@@ -150,8 +164,7 @@ def error(
             raise Fail("paste the error as an argument or on stdin", 2)
         text = sys.stdin.read(MAX_PASTE)
     paste = read_query(text)
-    hub = Hub(settings(), open_store(seed=True))
-    result = hub.searcher.match_error(paste, limit=limit)
+    result = open_searcher().match_error(paste, limit=limit)
     if as_json:
         typer.echo(hits_json(result))
     else:
@@ -166,6 +179,7 @@ def show(
     """Show one entry in full."""
     from adapters.console import render_reply
     from bot.content.store import entry_data
+    from bot.hub import Hub
     from bot.lookup import find_entry, show_command
 
     hub = Hub(settings(), open_store(seed=True))
@@ -193,6 +207,8 @@ def import_(
 ) -> None:
     """Import content (upsert by id; any problem imports nothing)."""
     from rich.progress import Progress
+
+    from bot.content import import_content
 
     engine = open_store()
     progress = Progress(transient=True, disable=not sys.stderr.isatty())
@@ -230,6 +246,8 @@ def export(target: Annotated[Path, typer.Argument(metavar="DIR")]) -> None:
     """Write the store's content as content files under DIR."""
     if target.exists() and not target.is_dir():
         raise Fail(f"{target} is not a directory")
+    from bot.content import export_content
+
     written = export_content(open_store(), target)
     typer.echo(f"exported {written} files to {target}")
 
@@ -237,6 +255,8 @@ def export(target: Annotated[Path, typer.Argument(metavar="DIR")]) -> None:
 @content_app.command("check")
 def content_check(path: Annotated[Path | None, typer.Argument()] = None) -> None:
     """Validate content files; every problem as file:line: message."""
+    from bot.content import load_paths
+
     target = path or settings().content_dir
     found = load_paths([target])
     for problem in sorted(found.problems):
@@ -252,6 +272,8 @@ def content_stats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Count entries by kind, topic and level, and learning paths."""
+    from bot.content import content_stats, load_paths
+
     found = load_paths([path or settings().content_dir])
     if found.problems:
         raise Fail(f"{found.problems[0]} (run `hub content check`)")
@@ -329,6 +351,7 @@ def discord_sync(
     import asyncio
 
     from adapters.discord import DiscordStopped, sync_now
+    from bot.hub import Hub
 
     config = settings()
     try:
@@ -342,6 +365,7 @@ def discord_sync(
 def console() -> None:
     """Chat with HubBot in the terminal (reads commands from stdin when piped)."""
     from adapters.console import ConsoleChat
+    from bot.hub import Hub
     from jobs.scheduler import start_in_thread
 
     chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
@@ -375,6 +399,7 @@ def serve(
         console()
         return
     from adapters.run import run_platforms  # the composition root: adapters, jobs, the hub
+    from bot.hub import Hub
 
     run_platforms(Hub(config, open_store(seed=True)), chosen, http=http, port=port, shards=shards)
 

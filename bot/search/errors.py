@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.search.index import Hit, SearchIndex, SearchResult
+from bot.search.index import SearchIndex, SearchResult
 from bot.search.paste import normalise
 from bot.search.query import parse_query
 from bot.search.text import terms
@@ -55,7 +55,7 @@ def message_of(paste: str) -> str:
 
 def title_share(index: SearchIndex, doc: int, paste_terms: set[str]) -> float:
     """How much of an entry's message (idf-weighted) appears in the paste."""
-    signature = index.error_signatures[doc]
+    signature = index.error_signatures.get(doc, frozenset())
     total = sum(index.term_idf(t) for t in signature)
     if total <= 0:
         return 0.0
@@ -83,12 +83,11 @@ def match_error(index: SearchIndex, paste: str, limit: int = 5) -> SearchResult:
         plausible = share >= TITLE_MATCH or (short and coverage >= PARAPHRASE_MATCH)
         if plausible:
             rank = 2 * share + coverage + 0.1 * float(scored.scores[position]) / top_bm25
-            ranked.append((-rank, index.docs[doc].id, doc, rank))
+            ranked.append((-rank, index.ids[doc], doc, rank))
     ranked.sort()
     result.hits = [
-        Hit(d.id, d.kind, d.title, d.topic, d.level, round(rank, 4), d.text[:200])
+        index.make_hit(number, rank, index.texts[number][:200])
         for _, _, number, rank in ranked[:limit]
-        for d in (index.docs[number],)
     ]
     result.good = bool(result.hits)
     return result

@@ -100,16 +100,20 @@ class Codes:
 
 class SearchIndex:
     def __init__(self, docs: Iterable[Doc]) -> None:
-        self.docs: list[Doc] = list(docs)
+        docs = list(docs)
+        # Columns rather than Doc objects: a cached index loads many times faster.
+        self.ids = [d.id for d in docs]
+        self.titles = [d.title for d in docs]
+        self.texts = [d.text for d in docs]
         self.terms: dict[str, int] = {}
         # The word people typed most often for each stem, to show in "did you mean".
         self.surface: dict[str, str] = {}
         # For errors: the terms of the message with its variable parts dropped.
-        self.error_signatures: list[frozenset[str]] = []
+        self.error_signatures: dict[int, frozenset[str]] = {}
         posting_terms, posting_docs, posting_tf = array("i"), array("i"), array("f")
         title_terms_arr, title_docs_arr = array("i"), array("i")
         lengths, title_lengths = array("f"), array("f")
-        for number, doc in enumerate(self.docs):
+        for number, doc in enumerate(docs):
             counts: dict[int, float] = {}
             title = self._add_words(words(doc.title), counts, TITLE_WEIGHT)
             for tag in doc.tags:
@@ -123,10 +127,9 @@ class SearchIndex:
             title_terms_arr.extend(title_ids)
             title_docs_arr.extend([number] * len(title_ids))
             title_lengths.append(len({stem(w) for w in words(doc.title) if w not in STOP_WORDS}))
-            self.error_signatures.append(
-                frozenset(terms(normalise(doc.title))) if doc.kind == "error" else frozenset()
-            )
-        self.size = len(self.docs)
+            if doc.kind == "error":
+                self.error_signatures[number] = frozenset(terms(normalise(doc.title)))
+        self.size = len(docs)
         vocabulary = len(self.terms)
         term_of = np.frombuffer(posting_terms, np.int32)
         order = np.argsort(term_of, kind="stable")
@@ -146,9 +149,9 @@ class SearchIndex:
         self.title_offsets = np.concatenate(([0], np.cumsum(title_df))).astype(np.int64)
         self.title_docs: IntArray = np.frombuffer(title_docs_arr, np.int32)[title_order].copy()
         self.title_lengths = np.maximum(np.frombuffer(title_lengths, np.float32), 1.0)
-        self.kinds = Codes([d.kind for d in self.docs])
-        self.topics = Codes([d.topic for d in self.docs])
-        self.levels = Codes([d.level for d in self.docs])
+        self.kinds = Codes([d.kind for d in docs])
+        self.topics = Codes([d.topic for d in docs])
+        self.levels = Codes([d.level for d in docs])
         self._sorted_terms: list[str] | None = None
         self._neighbours: dict[tuple[int, str], list[str]] | None = None
         self._corrections: dict[str, str | None] = {}
@@ -395,16 +398,18 @@ class SearchIndex:
         return result
 
     def hit(self, number: int, score: float, query: Query) -> Hit:
-        doc = self.docs[number]
-        marked = query.matched_terms()
+        text = excerpt(self.texts[number], query.matched_terms())
+        return self.make_hit(number, score, text)
+
+    def make_hit(self, number: int, score: float, text: str) -> Hit:
         return Hit(
-            doc.id,
-            doc.kind,
-            doc.title,
-            doc.topic,
-            doc.level,
+            self.ids[number],
+            self.kinds.names[self.kinds.codes[number]],
+            self.titles[number],
+            self.topics.names[self.topics.codes[number]],
+            self.levels.names[self.levels.codes[number]] or None,
             round(score, 4),
-            excerpt(doc.text or doc.title, marked),
+            text,
         )
 
     def suggest_topics(self, query: Query, count: int = 5) -> tuple[str, ...]:

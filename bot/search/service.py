@@ -16,13 +16,17 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import DBAPIError
 
-from bot.models import ContentVersion, Entry
 from bot.search.errors import match_error
 from bot.search.index import Doc, SearchIndex, SearchResult
+
+if TYPE_CHECKING:
+    from bot.models import Entry
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,10 @@ def entry_doc(row: Entry) -> Doc:
 
 
 def load_docs(engine: Engine) -> list[Doc]:
+    from sqlmodel import Session, col, select
+
+    from bot.models import Entry
+
     with Session(engine) as session:
         rows = session.exec(
             select(Entry)
@@ -61,11 +69,17 @@ def load_docs(engine: Engine) -> list[Doc]:
         return [entry_doc(row) for row in rows]
 
 
-def content_state(engine: Engine) -> str:
-    """The content's version and when it changed: different whenever the content differs."""
-    with Session(engine) as session:
-        state = session.get(ContentVersion, 1)
-        return f"{state.version}-{state.changed_at.timestamp():.6f}" if state else "0"
+def content_state(engine: Engine) -> str | None:
+    """The content's version and when it changed (different whenever the content differs);
+    None when nothing was ever imported or the store has no tables yet."""
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT version, changed_at FROM contentversion WHERE id = 1")
+            ).first()
+    except DBAPIError:
+        return None
+    return f"{row[0]}-{row[1]}" if row else None
 
 
 def code_fingerprint() -> str:
@@ -83,7 +97,8 @@ class IndexCache:
         self.prefix = hashlib.sha256(database_url.encode()).hexdigest()[:16]
 
     def file(self, state: str) -> Path:
-        return self.folder / f"{self.prefix}-{state}-{code_fingerprint()}.index"
+        version = hashlib.sha256(state.encode()).hexdigest()[:16]
+        return self.folder / f"{self.prefix}-{version}-{code_fingerprint()}.index"
 
     def load(self, state: str) -> SearchIndex | None:
         try:
@@ -135,7 +150,7 @@ class Searcher:
         with self._lock:
             if self._index is not None and now - self._checked < self.freshness_interval:
                 return self._index
-            state = content_state(self.engine)
+            state = content_state(self.engine) or "0"
             if self._index is None or state != self._state:
                 self._index = self._load(state)
                 self._state = state
