@@ -8,7 +8,6 @@ by compare-and-set, so every process may hold the same job and the step still ha
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -48,9 +47,10 @@ class MockJobs:
 
     async def check(self, session_id: int) -> None:
         """The session's moment came: claim and deliver what is due (database work off the loop)."""
-        ms = await asyncio.to_thread(machine.load, self.hub.engine, session_id)
+        db = self.runtime.delivery.db
+        ms = await db(machine.load, self.hub.engine, session_id)
         if ms is not None and not ms.ended:
-            await asyncio.to_thread(self.runtime.check, ms)
+            await db(self.runtime.check, ms)
 
     async def remind(self) -> None:
         await self.runtime.remind(utcnow())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, select
@@ -53,6 +54,12 @@ class Delivery:
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
+        # The database work of timers and deliveries runs here, off the event loop and apart
+        # from the threads that answer commands, so a burst of clicks doesn't delay a timer.
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mock-db")
+
+    async def db(self, call: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call, *args)
 
     async def deliver(self, step: Step) -> None:
         ms = step.session
@@ -70,17 +77,17 @@ class Delivery:
 
     async def _deliver(self, out: Any, step: Step) -> None:
         ms = step.session
-        fresh = await asyncio.to_thread(machine.load, self.hub.engine, ms.id or 0) or ms
+        fresh = await self.db(machine.load, self.hub.engine, ms.id or 0) or ms
         if step.kind == Kind.started:
-            people = await asyncio.to_thread(self._people, ms)
-            candidates = list(await asyncio.to_thread(self._people, ms, "candidate"))
-            entries = await asyncio.to_thread(self._entries, ms.entry_ids)
+            people = await self.db(self._people, ms)
+            candidates = list(await self.db(self._people, ms, "candidate"))
+            entries = await self.db(self._entries, ms.entry_ids)
             topics = sorted({e.topic for e in entries.values()})
             intro = intro_reply(ms, people, candidates, topics)
             ref: MessageRef = await with_retries(
                 lambda: out.start_thread(ms.channel_id, intro, f"Mock interview {ms.id}")
             )
-            await asyncio.to_thread(self._set_refs, ms.id or 0, "thread_id", ref.thread_id)
+            await self.db(self._set_refs, ms.id or 0, "thread_id", ref.thread_id)
             ms.thread_id = ref.thread_id
             await self._ask(out, ms)
             return
@@ -102,7 +109,7 @@ class Delivery:
         elif step.kind in (Kind.paused, Kind.resumed, Kind.ticked):
             await self._update_question(out, fresh, ms)
         elif step.kind == Kind.ended:
-            summary = await asyncio.to_thread(summary_reply, self.hub.engine, ms)
+            summary = await self.db(summary_reply, self.hub.engine, ms)
             await with_retries(lambda: out.post(ms.channel_id, summary, ms.thread_id))
 
     async def _ask(self, out: Any, ms: MockSession) -> None:
@@ -110,9 +117,9 @@ class Delivery:
         ref: MessageRef = await with_retries(
             lambda: out.post(ms.channel_id, question_reply(ms, entry, ms.index), ms.thread_id)
         )
-        await asyncio.to_thread(self._set_refs, ms.id or 0, "question_message_id", ref.message_id)
+        await self.db(self._set_refs, ms.id or 0, "question_message_id", ref.message_id)
         if ms.mode == Mode.pair and ms.interviewer_id:
-            people = await asyncio.to_thread(self._people, ms, "candidate")
+            people = await self.db(self._people, ms, "candidate")
             brief = brief_reply(ms, entry, ms.index, people)
             await with_retries(lambda: out.send_private(ms.interviewer_id, brief, ms.channel_id))
 
@@ -140,12 +147,14 @@ class Delivery:
 
     async def _lost(self, out: Any, ms: MockSession, exc: DeliveryError) -> None:
         log.warning("mock session %s: the thread is gone (%s); ending it", ms.id, exc)
-        step = await asyncio.to_thread(
-            machine.act, self.hub.engine, ms.id or 0, "end", None, reason="ended: thread gone"
+        step = await self.db(
+            lambda: machine.act(
+                self.hub.engine, ms.id or 0, "end", None, reason="ended: thread gone"
+            )
         )
         if step is None:
             return  # someone ended it meanwhile
-        summary = await asyncio.to_thread(summary_reply, self.hub.engine, step.session)
+        summary = await self.db(summary_reply, self.hub.engine, step.session)
         try:
             await out.send_private(ms.starter_id, summary, None)
         except DeliveryError:
@@ -155,7 +164,7 @@ class Delivery:
         machine.set_refs(self.hub.engine, session_id, **{name: value})
 
     async def _entry(self, entry_id: str) -> Entry:
-        return (await asyncio.to_thread(self._entries, [entry_id]))[entry_id]
+        return (await self.db(self._entries, [entry_id]))[entry_id]
 
     def _entries(self, ids: list[str]) -> dict[str, Entry]:
         with Session(self.hub.engine) as db:

@@ -97,6 +97,7 @@ class MockRuntime:
         if _RUNTIMES.get(self.hub) is self:
             del _RUNTIMES[self.hub]
         await self.drain()
+        self.delivery.executor.shutdown(wait=False)
 
     # --- steps --------------------------------------------------------------------------------
 
@@ -166,14 +167,22 @@ class MockRuntime:
         elif ms.state == State.asking and ms.deadline is not None:
             left = (ms.deadline - at).total_seconds()
             if left <= 0:
-                step = machine.time_up(engine, ms.id or 0, ms.step, at)
-                if step is not None:  # how late, counted when the step was claimed
-                    self._fired(((now or utcnow()) - ms.deadline).total_seconds())
+                self.reveal_due(at, now is None)
             elif left_bucket(left) != ms.shown_left:
                 step = machine.tick(engine, ms, left_bucket(left))
         if step is not None:
             self.submit(step)
         return step
+
+    def reveal_due(self, at: datetime, real_time: bool = True) -> int:
+        """Claim every question whose time is up (not only this session's) and deliver them."""
+        steps = machine.time_up(self.hub.engine, at)
+        claimed = utcnow() if real_time else at
+        for step in steps:
+            if step.session.deadline is not None:  # how late, counted when it was claimed
+                self._fired((claimed - step.session.deadline).total_seconds())
+            self.submit(step)
+        return len(steps)
 
     async def sweep(self, now: datetime | None = None) -> None:
         """Check every live session, then send due review reminders."""

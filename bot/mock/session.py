@@ -304,18 +304,30 @@ def act(
     return _transition(engine, session_id, decide, actor, at, expect_step)
 
 
-def time_up(engine: Engine, session_id: int, step: int, now: datetime | None = None) -> Step | None:
-    """The timer of `step` fired: reveal, unless the session moved since (then nothing)."""
+def time_up(engine: Engine, now: datetime | None = None) -> list[Step]:
+    """Reveal every question whose time is up, all in one statement.
+
+    Each row goes to the process whose UPDATE changed it (the `WHERE` re-checks state and
+    deadline under the row lock), so a burst of timers costs one write, and two processes, or a
+    timer and a Reveal button, never reveal the same question twice. The deadline stays on the
+    row: it says how late the reveal was.
+    """
     at = now or utcnow()
-    ms = load(engine, session_id)
-    if ms is None or ms.step != step or ms.state != State.asking:
-        return None
-    if ms.deadline is None or ms.deadline > at:
-        return None
-    try:
-        return act(engine, session_id, "reveal", None, ms.index, at, expect_step=step)
-    except Refusal:
-        return None
+    with session_scope(engine) as db:
+        claimed = (
+            db.execute(
+                update(MockSession)
+                .where(col(MockSession.state) == State.asking, col(MockSession.deadline) <= at)
+                .values(state=State.revealed, step=col(MockSession.step) + 1)
+                .returning(col(MockSession.id))
+            )
+            .scalars()
+            .all()
+        )
+        if not claimed:
+            return []
+        revealed = db.exec(select(MockSession).where(col(MockSession.id).in_(claimed))).all()
+    return [Step(Kind.revealed, ms, State.asking, ms.index) for ms in revealed]
 
 
 def tick(engine: Engine, ms: MockSession, shown: int) -> Step | None:
