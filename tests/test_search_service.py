@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -45,6 +46,18 @@ def test_another_process_import_is_seen(engine: Engine, tmp_path: Path) -> None:
     assert import_content(engine, [write_entry(tmp_path / "more")]).ok
     assert searcher.search("portals").hits[0].id == "q-react-portals"
     assert other.search("portal").hits[0].id == "q-react-portals"
+
+
+def test_big_index_is_rebuilt_in_the_background(sqlite_engine: Engine, tmp_path: Path) -> None:
+    assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
+    searcher = Searcher(sqlite_engine, 0, background_min_docs=0)
+    before = searcher.index()
+    assert import_content(sqlite_engine, [write_entry(tmp_path / "more")]).ok
+    assert searcher.index() is before  # still answering from the previous index
+    deadline = time.monotonic() + 10
+    while not searcher.search("portals").hits and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert searcher.search("portals").hits[0].id == "q-react-portals"
 
 
 def test_cache_file_is_written_loaded_and_replaced(sqlite_engine: Engine, tmp_path: Path) -> None:

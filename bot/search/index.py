@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import math
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -158,13 +159,13 @@ class SearchIndex:
 
     def _add_words(self, found: list[str], counts: dict[int, float], weight: float) -> list[int]:
         ids = []
-        for word in found:
+        for word, times in Counter(found).items():
             term = stem(word)
             number = self.terms.get(term)
             if number is None:
                 number = self.terms[term] = len(self.terms)
                 self.surface[term] = word
-            counts[number] = counts.get(number, 0.0) + weight
+            counts[number] = counts.get(number, 0.0) + weight * times
             ids.append(number)
         return ids
 

@@ -46,6 +46,8 @@ TEXT_FIELDS = (
 SEARCH_CODE = Path(__file__).resolve().parent
 # Smaller indexes build in well under a second: not worth a file.
 CACHE_MIN_DOCS = 2000
+# A bigger index is rebuilt in a background thread while searches use the previous one.
+BACKGROUND_MIN_DOCS = 2000
 BATCH = 2000
 
 
@@ -132,12 +134,15 @@ class Searcher:
         freshness_interval: float = 2.0,
         cache_dir: Path | None = None,
         cache_min_docs: int = CACHE_MIN_DOCS,
+        background_min_docs: int = BACKGROUND_MIN_DOCS,
     ) -> None:
         self.engine = engine
         self.freshness_interval = freshness_interval
         url = engine.url.render_as_string(hide_password=False)
         self.cache = IndexCache(cache_dir, url) if cache_dir else None
         self.cache_min_docs = cache_min_docs
+        self.background_min_docs = background_min_docs
+        self._pending: str | None = None
         self._lock = threading.Lock()
         self._index: SearchIndex | None = None
         self._state = ""
@@ -151,11 +156,29 @@ class Searcher:
             if self._index is not None and now - self._checked < self.freshness_interval:
                 return self._index
             state = content_state(self.engine) or "0"
-            if self._index is None or state != self._state:
-                self._index = self._load(state)
-                self._state = state
+            if self._index is None:
+                self._index, self._state = self._load(state), state
+            elif state != self._state and state != self._pending:
+                if self._index.size < self.background_min_docs:
+                    self._index, self._state = self._load(state), state
+                else:
+                    self._pending = state
+                    threading.Thread(
+                        target=self._replace, args=(state,), name="search-rebuild", daemon=True
+                    ).start()
             self._checked = time.monotonic()
             return self._index
+
+    def _replace(self, state: str) -> None:
+        try:
+            index = self._load(state)
+        except Exception:
+            log.exception("rebuilding the search index failed; keeping the previous one")
+            with self._lock:
+                self._pending = None
+            return
+        with self._lock:
+            self._index, self._state, self._pending = index, state, None
 
     def _load(self, state: str) -> SearchIndex:
         index = self.cache.load(state) if self.cache else None

@@ -126,9 +126,9 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text, lowercased; a compound gives its parts and the joined form."""
     out: list[str] = []
-    for match in WORD.finditer(fold(text)):
-        word = match.group()[:MAX_WORD]
-        if COMPOUND_SPLIT.search(word):
+    for found in WORD.findall(fold(text)):
+        word = found[:MAX_WORD]
+        if "-" in word or "." in word or "_" in word:
             parts = [p for p in COMPOUND_SPLIT.split(word) if p]
             out.extend(parts)
             out.append("".join(parts))
