@@ -9,7 +9,10 @@ after its deadline, whether any step happened twice (a question, reveal or summa
 or a grade missing/duplicated), and the process's resident memory after each round.
 
     .venv/bin/python bench/mock_sessions.py [--sessions 100] [--people 5] [--questions 3]
-        [--seconds 6] [--rounds 3] [--database-url sqlite:///...|postgresql+psycopg://...]
+        [--seconds 6] [--rounds 3] [--postgresql]
+
+SQLite in a temporary file by default; with --postgresql, a fresh schema on the test server
+(tests/conftest.py's POSTGRES_URL), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot.commands import ChatContext
@@ -43,6 +48,7 @@ from bot.mock.session import Actor, Options
 from bot.ports import MessageRef
 from bot.replies import Reply
 from jobs.scheduler import scheduler_running
+from tests.conftest import POSTGRES_URL, drop_schema, postgres_engine
 
 PLATFORM = "bench"
 LATENCY = 0.005
@@ -200,10 +206,22 @@ async def one_round(
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    url = args.database_url
-    if url is None:
+    schema = ""
+    if args.postgresql:
+        schema = f"hubbench_{uuid.uuid4().hex[:10]}"
+        url, engine = POSTGRES_URL, postgres_engine(schema)
+    else:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='mockbench-')}/hub.db"
-    engine = make_engine(url)
+        engine = make_engine(url)
+    try:
+        await run_rounds(engine, url, args)
+    finally:
+        engine.dispose()
+        if schema:
+            drop_schema(schema)
+
+
+async def run_rounds(engine: Engine, url: str, args: argparse.Namespace) -> None:
     upgrade(engine)
     if not import_content(engine, [SHIPPED_CONTENT]).ok:
         raise SystemExit("the shipped content did not import")
@@ -230,7 +248,6 @@ async def main_async(args: argparse.Namespace) -> None:
                 f"{r['rss']:.0f} MB |",
                 flush=True,
             )
-    engine.dispose()
 
 
 def main() -> None:
@@ -240,7 +257,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--postgresql", action="store_true")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -47,7 +47,7 @@ class MockJobs:
 
     async def check(self, session_id: int) -> None:
         """The session's moment came: claim and deliver what is due (database work off the loop)."""
-        db = self.runtime.delivery.db
+        db = self.runtime.timer_db
         ms = await db(machine.load, self.hub.engine, session_id)
         if ms is not None and not ms.ended:
             await db(self.runtime.check, ms)

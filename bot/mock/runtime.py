@@ -14,9 +14,11 @@ import logging
 import threading
 import weakref
 from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.mock import session as machine
 from bot.mock.delivery import Delivery
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from bot.hub import Hub
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _RUNTIMES: weakref.WeakKeyDictionary[Hub, MockRuntime] = weakref.WeakKeyDictionary()
 
@@ -80,6 +83,7 @@ class MockRuntime:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._last: dict[int, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.timers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mock-timers")
         self._queued = 0  # submitted from other threads, not yet scheduled
         self._lock = threading.Lock()
 
@@ -98,6 +102,11 @@ class MockRuntime:
             del _RUNTIMES[self.hub]
         await self.drain()
         self.delivery.executor.shutdown(wait=False)
+        self.timers.shutdown(wait=False)
+
+    async def timer_db(self, call: Callable[..., T], *args: Any) -> T:
+        """Run a timer's database work on the timers' own thread (never behind deliveries)."""
+        return await asyncio.get_running_loop().run_in_executor(self.timers, call, *args)
 
     # --- steps --------------------------------------------------------------------------------
 
