@@ -35,10 +35,11 @@ class MockJobs:
         if not platforms:
             return []
         idle = self.runtime.idle
+        # A moment already past stays as it is (the job runs at once), so a rebuild that finds
+        # nothing changed leaves every job alone.
         specs = [
-            JobSpec(f"mock:{ms.id}", max(next_moment(ms, idle), now), self.check, (ms.id or 0,))
-            for ms in machine.active(self.hub.engine)
-            if ms.platform in platforms
+            JobSpec(f"mock:{clock.id}", next_moment(clock, idle), self.check, (clock.id,))
+            for clock in machine.clocks(self.hub.engine, platforms)
         ]
         if reminders_enabled(self.hub.engine):
             hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)

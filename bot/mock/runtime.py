@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.mock import session as machine
 from bot.mock.delivery import Delivery
@@ -52,7 +52,18 @@ def lower_bucket(shown: int) -> int | None:
     return {60: 30, 30: 10}.get(shown)
 
 
-def next_moment(ms: MockSession, idle: timedelta) -> datetime:
+class Timed(Protocol):
+    @property
+    def state(self) -> str: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def shown_left(self) -> int | None: ...
+    @property
+    def last_activity(self) -> datetime: ...
+
+
+def next_moment(ms: Timed, idle: timedelta) -> datetime:
     """When the session next needs its timer: time up, a new time-left figure, or idle end."""
     moments = [ms.last_activity + idle]
     if ms.state == State.asking and ms.deadline is not None:

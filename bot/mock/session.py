@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -451,6 +452,33 @@ def _record_grade(
 
 
 # --- what the timers look for -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What a live session's timer depends on (a light row for rebuilding the jobs)."""
+
+    id: int
+    platform: str
+    state: str
+    deadline: datetime | None
+    shown_left: int | None
+    last_activity: datetime
+
+
+def clocks(engine: Engine, platforms: set[str]) -> list[Clock]:
+    with Session(engine) as db:
+        rows = db.execute(
+            sa_select(
+                col(MockSession.id),
+                col(MockSession.platform),
+                col(MockSession.state),
+                col(MockSession.deadline),
+                col(MockSession.shown_left),
+                col(MockSession.last_activity),
+            ).where(col(MockSession.state) != State.ended, col(MockSession.platform).in_(platforms))
+        ).all()
+    return [Clock(*row) for row in rows]
 
 
 def active(engine: Engine) -> list[MockSession]:
