@@ -86,7 +86,7 @@ def match_error(index: SearchIndex, paste: str, limit: int = 5) -> SearchResult:
             ranked.append((-rank, index.ids[doc], doc, rank))
     ranked.sort()
     result.hits = [
-        index.make_hit(number, rank, index.texts[number][:200])
+        index.make_hit(number, rank, index.text(number)[:200])
         for _, _, number, rank in ranked[:limit]
     ]
     result.good = bool(result.hits)

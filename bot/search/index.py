@@ -7,7 +7,7 @@ import bisect
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -105,7 +105,9 @@ class SearchIndex:
         # Columns rather than Doc objects: a cached index loads many times faster.
         self.ids = [d.id for d in docs]
         self.titles = [d.title for d in docs]
-        self.texts = [d.text for d in docs]
+        self.texts: list[str] | None = [d.text for d in docs]
+        # Where texts come from when the index was loaded without them (see IndexCache).
+        self.fetch_text: Callable[[str], str] | None = None
         self.terms: dict[str, int] = {}
         # The word people typed most often for each stem, to show in "did you mean".
         self.surface: dict[str, str] = {}
@@ -399,8 +401,13 @@ class SearchIndex:
         return result
 
     def hit(self, number: int, score: float, query: Query) -> Hit:
-        text = excerpt(self.texts[number], query.matched_terms())
+        text = excerpt(self.text(number), query.matched_terms())
         return self.make_hit(number, score, text)
+
+    def text(self, number: int) -> str:
+        if self.texts is not None:
+            return self.texts[number]
+        return self.fetch_text(self.ids[number]) if self.fetch_text else ""
 
     def make_hit(self, number: int, score: float, text: str) -> Hit:
         return Hit(

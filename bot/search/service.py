@@ -8,6 +8,7 @@ process (`hub search`) loads it instead of rebuilding.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -118,7 +119,10 @@ class IndexCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.file(state)
             with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as handle:
-                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                # Texts stay out (most of the bytes): hits read theirs from the store.
+                stored = copy.copy(index)
+                stored.texts, stored.fetch_text = None, None
+                pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, target)
             for old in self.folder.glob(f"{self.prefix}-*.index"):
                 if old != target:
@@ -182,11 +186,22 @@ class Searcher:
 
     def _load(self, state: str) -> SearchIndex:
         index = self.cache.load(state) if self.cache else None
-        if index is None:
+        if index is not None:
+            index.fetch_text = self._entry_text
+        else:
             index = SearchIndex(load_docs(self.engine))
             if self.cache and index.size >= self.cache_min_docs:
                 self.cache.save(state, index)
         return index
+
+    def _entry_text(self, entry_id: str) -> str:
+        from sqlmodel import Session
+
+        from bot.models import Entry
+
+        with Session(self.engine) as session:
+            row = session.get(Entry, entry_id)
+            return entry_doc(row).text if row is not None else ""
 
     def search(
         self,
