@@ -78,3 +78,31 @@ async def test_review_on_discord(
     assert body["data"]["flags"] & EPHEMERAL and "once a day" in text_of(body["data"])
     body = await answer_of(fake, await fake.slash("review"))
     assert "Nothing due" in text_of(body["data"])
+
+
+async def test_pair_session_on_discord(
+    fake: FakeDiscord, start_client: StartClient, runtime: MockRuntime
+) -> None:
+    await start_client()
+    candidate = "900000000000000099"
+    options = f"questions 1 <@{candidate}>"
+    ack = await answer_of(fake, await fake.slash("mock", action="start", options=options))
+    assert "pair mode" in text_of(ack["data"])
+    await runtime.drain()
+    # The interviewer (the starter) gets the brief as a direct message, with grade buttons.
+    assert fake.calls_to("POST", r"/users/@me/channels")
+    [brief] = [m for m in in_thread(fake) if "A strong answer covers" in text_of(m)]
+    question = next(m for m in in_thread(fake) if "Question 1 of 1" in text_of(m))
+    assert "A strong answer covers" not in text_of(question)
+    marked = await press(fake, runtime, brief, f"hub:mock_mark:{answer_of_brief(brief)}")
+    assert f"Recorded for {candidate}: Good" in text_of(marked["data"])
+    ended = await press(fake, runtime, question, button(question, "mock_end"))
+    assert "Ended" in text_of(ended["data"])
+    summary = text_of(in_thread(fake)[-1])
+    assert "ended by" in summary and "Good" in summary
+
+
+def answer_of_brief(message: dict[str, Any]) -> str:
+    """The value of the brief's Good button: `session:question:3:candidate`."""
+    good = next(c for c in custom_ids(message) if c.split(":")[4:5] == ["3"])
+    return ":".join(good.split(":")[2:])
