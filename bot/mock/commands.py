@@ -12,7 +12,7 @@ from bot.commands import ChatContext, action, command
 from bot.mock import session as machine
 from bot.mock.models import MockSession, State
 from bot.mock.runtime import runtime_for
-from bot.mock.session import Actor, Kind, Options, Person, Refusal
+from bot.mock.session import RATINGS, Actor, Kind, Options, Person, Refusal
 from bot.models import Entry, Level
 from bot.replies import Reply, usage
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 MOCK_USAGE = (
     "/hub mock start [topic …] [level <level>] [questions N] [minutes M] [@candidate …] "
-    "[interviewer @someone]  ·  /hub mock next|skip|reveal|pause|resume|end"
+    "[interviewer @someone]  ·  /hub mock next|skip|reveal|pause|resume|end  ·  "
+    "/hub mock grade again|hard|good|easy [@candidate]"
 )
 MAX_QUESTIONS = 20
 MAX_CANDIDATES = 5
@@ -113,7 +114,33 @@ def mock_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
         return start(hub, ctx, words[1:])
     if verb in VERBS:
         return by_command(hub, ctx, verb, words[1:])
+    if verb == "grade":
+        return grade_command(hub, ctx, words[1:])
     return usage("What should the mock session do?", MOCK_USAGE)
+
+
+def grade_command(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
+    """`/hub mock grade good` (yourself), or `… good @bob` (the interviewer, in pair mode)."""
+    ratings = {label.lower(): rating for rating, label in RATINGS.items()}
+    rating = ratings.get(args[0].lower()) if args else None
+    candidate = mention(args[1]) if len(args) > 1 else None
+    if rating is None or (len(args) > 1 and candidate is None) or len(args) > 2:
+        return usage("Grade with again, hard, good or easy.", MOCK_USAGE)
+    found = find_session(hub, ctx, "")
+    if found is None:
+        return refused("No mock session running here. Start one with `/hub mock start`.")
+    try:
+        text = machine.grade(
+            hub.engine,
+            found.id or 0,
+            found.index,
+            rating,
+            actor(ctx),
+            candidate.user_id if candidate else None,
+        )
+    except Refusal as refusal:
+        return refused(str(refusal))
+    return Reply(text=text)
 
 
 def start(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:

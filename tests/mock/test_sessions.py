@@ -71,7 +71,7 @@ async def test_group_session(hub: Hub, chat: Transcript, runtime: MockRuntime) -
     await runtime.drain()
     reveals = [s for s in chat.of("post", thread_id) if "Answer 2 of 2" in s.text()]
     assert len(reveals) == 1 and runtime.stats.fired == 1
-    hub.handle_action(BOB, "mock_grade", reveals[0].button("Hard").value)
+    assert "Hard" in hub.handle(BOB, "/hub mock grade hard").text  # typed, as in a terminal
     assert not hub.handle_action(ADA, "mock_next", reveals[0].button("Finish").value).error
     await runtime.drain()
 
@@ -129,6 +129,9 @@ async def test_pair_session(hub: Hub, chat: Transcript, runtime: MockRuntime) ->
     assert not hub.handle(in_thread, "/hub mock next").error
     await runtime.drain()
     assert len(chat.of("private", "ada")) == 2
+    assert "for bob: Easy" in hub.handle(in_thread, "/hub mock grade easy @bob").text
+    assert hub.handle(in_thread, "/hub mock grade superb").error
+    assert hub.handle(BOB, "/hub mock grade good @bob").error  # only the interviewer grades
     assert not hub.handle(in_thread, "/hub mock pause").error
     await runtime.drain()
     assert "Paused" in chat.of("update")[-1].text()
