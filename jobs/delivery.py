@@ -2,7 +2,9 @@
 
 Proactive pacing: at most `rate` calls a second per platform and one call every `per_channel`
 seconds per channel (Slack asks about 1 message a second a channel). Reactive: a DeliveryError
-with `retry_after` (an HTTP 429) pauses the whole platform that long, then the call is retried.
+with `retry_after` (an HTTP 429) pauses the whole platform that long, then the call is retried,
+and the platform's rate drops by a third, to creep back up with every success (AIMD), so several
+processes sharing one limit settle under it instead of taking turns at 429s.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ T = TypeVar("T")
 
 class Pacer:
     def __init__(self, rate: float = 40.0, per_channel: float = 1.0, max_retries: int = 20) -> None:
-        self.interval = 1.0 / rate
+        self.max_rate = rate
+        self.interval = 1.0 / rate  # at the full rate
+        self._rate: dict[str, float] = {}
         self.per_channel = per_channel
         self.max_retries = max_retries
         self._platform_next: dict[str, float] = {}
@@ -26,27 +30,34 @@ class Pacer:
         self._cooldown: dict[str, float] = {}
         self.retries = 0  # 429s seen, for benchmarks and logs
 
+    def rate(self, platform: str) -> float:
+        """The calls a second this process allows itself on the platform now."""
+        return self._rate.get(platform, self.max_rate)
+
     async def slot(self, platform: str, channel: str) -> None:
-        """Wait for this channel's and this platform's next free moment."""
+        """Wait for this channel's turn, then for the platform's next free moment."""
         loop = asyncio.get_running_loop()
         key = (platform, channel)
         while True:
             now = loop.time()
-            at = max(
-                now,
-                self._platform_next.get(platform, 0.0),
-                self._channel_next.get(key, 0.0),
-                self._cooldown.get(platform, 0.0),
-            )
-            self._platform_next[platform] = at + self.interval
-            self._channel_next[key] = at + self.per_channel
+            turn = max(now, self._channel_next.get(key, 0.0), self._cooldown.get(platform, 0.0))
+            self._channel_next[key] = turn + self.per_channel
+            if turn > now:
+                await asyncio.sleep(turn - now)
+            now = loop.time()
+            at = max(now, self._platform_next.get(platform, 0.0))
+            self._platform_next[platform] = at + 1.0 / self.rate(platform)
+            self._channel_next[key] = max(self._channel_next[key], at + self.per_channel)
             if at > now:
                 await asyncio.sleep(at - now)
             if self._cooldown.get(platform, 0.0) <= at:
                 return  # no 429 arrived while waiting
 
     def cool_down(self, platform: str, channel: str, seconds: float) -> None:
-        until = asyncio.get_running_loop().time() + max(seconds, 0.0)
+        now = asyncio.get_running_loop().time()
+        until = now + max(seconds, 0.0)
+        if now >= self._cooldown.get(platform, 0.0):  # once per episode, not per request
+            self._rate[platform] = max(1.0, self.rate(platform) * 2 / 3)
         self._cooldown[platform] = max(self._cooldown.get(platform, 0.0), until)
         key = (platform, channel)
         self._channel_next[key] = max(self._channel_next.get(key, 0.0), until)
@@ -56,7 +67,7 @@ class Pacer:
         attempt = 0
         while True:
             try:
-                return await send()
+                result = await send()
             except DeliveryError as exc:
                 if exc.permanent or exc.retry_after is None or attempt >= self.max_retries:
                     raise
@@ -64,3 +75,6 @@ class Pacer:
                 self.retries += 1
                 self.cool_down(platform, channel, exc.retry_after)
                 await self.slot(platform, channel)
+                continue
+            self._rate[platform] = min(self.max_rate, self.rate(platform) + 0.1)
+            return result

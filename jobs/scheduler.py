@@ -25,7 +25,7 @@ def build_scheduler(
     hub: Hub,
     pacer: Pacer | None = None,
     resync_seconds: float = 30.0,
-    debounce_seconds: float = 0.2,
+    debounce_seconds: float = 1.0,
     lease: timedelta = timedelta(seconds=60),
     retry_after: timedelta = timedelta(seconds=30),
 ) -> JobRegistry:

@@ -105,6 +105,7 @@ def _exists(local: datetime) -> bool:
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for again on every rebuild of the jobs
 def local_instant(day: date, at: str, tz_name: str) -> datetime:
     """The UTC instant of `at` on `day` in the zone: a gap moves on to the next valid minute."""
     tz = zone(tz_name)
@@ -121,26 +122,17 @@ def local_date(instant: datetime, tz_name: str) -> date:
     return instant.astimezone(zone(tz_name)).date()
 
 
-def occurrences(
-    at: str, tz_name: str, days: str, around: datetime, span: int = 8
-) -> list[tuple[date, datetime]]:
-    """(local day, UTC instant) of every scheduled day from one day before `around` on."""
-    first = local_date(around, tz_name) - timedelta(days=1)
-    found = []
-    for offset in range(span + 1):
-        day = first + timedelta(days=offset)
-        if str(day.weekday()) in days:
-            found.append((day, local_instant(day, at, tz_name)))
-    return found
-
-
 def next_occurrence(
     at: str, tz_name: str, days: str, after: datetime
 ) -> tuple[date, datetime] | None:
     """The first scheduled (day, instant) strictly after `after`."""
-    for day, instant in occurrences(at, tz_name, days, after):
-        if instant > after:
-            return day, instant
+    first = local_date(after, tz_name) - timedelta(days=1)
+    for offset in range(9):
+        day = first + timedelta(days=offset)
+        if str(day.weekday()) in days:
+            instant = local_instant(day, at, tz_name)
+            if instant > after:
+                return day, instant
     return None
 
 
@@ -148,12 +140,14 @@ def previous_occurrence(
     at: str, tz_name: str, days: str, now: datetime
 ) -> tuple[date, datetime] | None:
     """The last scheduled (day, instant) at or before `now`."""
-    found = [
-        (day, instant)
-        for day, instant in occurrences(at, tz_name, days, now - timedelta(days=7))
-        if instant <= now
-    ]
-    return found[-1] if found else None
+    last = local_date(now, tz_name) + timedelta(days=1)
+    for offset in range(9):
+        day = last - timedelta(days=offset)
+        if str(day.weekday()) in days:
+            instant = local_instant(day, at, tz_name)
+            if instant <= now:
+                return day, instant
+    return None
 
 
 def reveal_instant(

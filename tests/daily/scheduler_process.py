@@ -30,7 +30,11 @@ async def run(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     async with scheduler_running(
-        hub, pacer=Pacer(rate=args.rate), lease=timedelta(seconds=args.lease), resync_seconds=1.0
+        hub,
+        pacer=Pacer(rate=args.rate),
+        lease=timedelta(seconds=args.lease),
+        resync_seconds=args.resync,
+        debounce_seconds=min(args.resync, 1.0),
     ) as registry:
         print(f"started {registry.owner}", flush=True)
         await stop.wait()
@@ -44,6 +48,7 @@ def main() -> None:
     parser.add_argument("--schema", default="")
     parser.add_argument("--rate", type=float, default=40.0)
     parser.add_argument("--lease", type=float, default=60.0)
+    parser.add_argument("--resync", type=float, default=1.0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(process)d %(levelname)s %(message)s")
     asyncio.run(run(args))
