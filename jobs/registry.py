@@ -18,7 +18,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
@@ -82,8 +82,14 @@ class JobRegistry:
         self._loop = asyncio.get_running_loop()
         self.scheduler.start()
         self.sync()
+        # The first rebuild comes soon: adapters register their outbound ports as they connect.
+        soon = datetime.now(UTC) + timedelta(seconds=min(2.0, self.resync_seconds))
         self.scheduler.add_job(
-            self._resync, IntervalTrigger(seconds=self.resync_seconds), id=RESYNC, name=RESYNC
+            self._resync,
+            IntervalTrigger(seconds=self.resync_seconds),
+            id=RESYNC,
+            name=RESYNC,
+            next_run_time=soon,
         )
 
     def stop(self) -> None:
