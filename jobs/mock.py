@@ -46,6 +46,10 @@ class MockJobs:
             specs.append(JobSpec(REMIND, hour, self.remind))
         return specs
 
+    async def aclose(self) -> None:
+        """Deliver what is on its way, then stop (the scheduler calls this when it stops)."""
+        await self.runtime.stop()
+
     async def check(self, session_id: int) -> None:
         """The session's moment came: claim and deliver what is due (database work off the loop)."""
         db = self.runtime.timer_db

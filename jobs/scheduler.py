@@ -48,6 +48,10 @@ async def scheduler_running(hub: Hub, **options: Any) -> AsyncIterator[JobRegist
         yield registry
     finally:
         hub.listeners.remove(registry.request_sync)
+        for source in registry.sources:
+            close = getattr(source, "aclose", None)
+            if close is not None:
+                await close()  # e.g. a mock session's messages still on their way
         registry.stop()
 
 
@@ -61,18 +65,26 @@ def start_in_thread(hub: Hub) -> Callable[[], None]:
     """Run the scheduler on its own event loop in a thread (the console chat); returns stop."""
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
+    ready = threading.Event()
+
+    async def serve() -> None:
+        async with scheduler_running(hub):
+            ready.set()  # the first command may need the jobs (a mock session's timers)
+            await stop.wait()
 
     def main() -> None:
         asyncio.set_event_loop(loop)
         try:
-            loop.run_until_complete(run_scheduler(hub, stop))
+            loop.run_until_complete(serve())
         except Exception:
             log.exception("the scheduler stopped")
         finally:
+            ready.set()
             loop.close()
 
     thread = threading.Thread(target=main, name="hub-jobs", daemon=True)
     thread.start()
+    ready.wait(timeout=10)
 
     def stop_thread() -> None:
         if not loop.is_closed():

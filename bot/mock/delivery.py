@@ -31,7 +31,7 @@ ATTEMPTS = 3
 MAX_WAIT = 10.0
 
 CLOSED = {
-    "revealed": "Time's up: the answer is below.",
+    "revealed": "Answer revealed: it is below.",
     "skipped": "Skipped.",
     "ended": "The session ended.",
 }

@@ -48,7 +48,7 @@ async def test_group_session(hub: Hub, chat: Transcript, runtime: MockRuntime) -
     reveal = chat.of("post", thread_id)[-1]
     assert "Answer 1 of 2" in reveal.text() and "Common mistakes" in reveal.text()
     closed = chat.of("update")[-1]
-    assert "the answer is below" in closed.text() and not closed.buttons()
+    assert "Answer revealed" in closed.text() and not closed.buttons()
 
     # Everyone grades themselves, once.
     assert "Good" in hub.handle_action(ADA, "mock_grade", reveal.button("Good").value).text
