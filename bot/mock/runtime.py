@@ -4,7 +4,7 @@ Timers are not held in memory: the database is the schedule. `next_moment` says 
 next needs attention (time up, a new time-left figure, idle end) and `check` does what is due,
 each step claimed by compare-and-set, so a restart re-arms everything by itself and several
 processes never do a step twice. jobs/mock.py turns these into named jobs; `sweep` checks every
-session at once (tests and benchmarks drive the clock with it).
+session at once (the tests drive the clock with it).
 """
 
 from __future__ import annotations
