@@ -7,9 +7,10 @@ from collections.abc import Coroutine
 from typing import Any
 
 from bot.hub import Hub
+from bot.ports import PlatformStopped
 
 
-class PlatformUnavailable(Exception):
+class PlatformUnavailable(PlatformStopped):
     pass
 
 

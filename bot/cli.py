@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.db import has_schema, is_current, make_engine, upgrade
 from bot.models import Kind, Level
+from bot.ports import PlatformStopped
 
 # Heavier modules load inside the commands that need them: `hub search` starts fast.
 if TYPE_CHECKING:
@@ -411,6 +412,9 @@ def main() -> None:
     except Fail as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.code)
+    except PlatformStopped as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
         typer.echo(f"error: database: {str(reason).splitlines()[0][:200]}", err=True)

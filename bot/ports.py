@@ -29,6 +29,10 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+class PlatformStopped(Exception):
+    """A platform cannot run for a reason a retry will not fix; the message says what to change."""
+
+
 class Outbound(Protocol):
     platform: str
 

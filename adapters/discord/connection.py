@@ -13,6 +13,7 @@ from discord.http import Route
 from adapters.discord.client import HubClient, HubClientMixin, ShardedHubClient
 from adapters.discord.sync import sync_commands
 from bot.config import Settings
+from bot.ports import PlatformStopped
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -35,7 +36,7 @@ FATAL_CLOSE_CODES = {
 }
 
 
-class DiscordStopped(Exception):
+class DiscordStopped(PlatformStopped):
     """Discord refused the bot for a reason a reconnect cannot fix."""
 
 

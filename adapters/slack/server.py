@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack.app import build_app
 from bot.config import Settings
 from bot.hub import Hub
+from bot.ports import PlatformStopped
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ HEALTH_PATH = "/healthz"
 MAX_BODY = 1024 * 1024
 
 
-class SlackNotConfigured(Exception):
+class SlackNotConfigured(PlatformStopped):
     """A setting Slack needs is missing; the message says which."""
 
 
