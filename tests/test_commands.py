@@ -114,3 +114,10 @@ def test_topics_snippet_and_paths(hub: Hub) -> None:
     assert path.sections[0].heading == "1. Start with the ORM"
     assert "How do you find and fix N+1" in path.sections[0].text
     assert "Milestone: You can ship" in path.sections[1].text
+
+
+def test_console_shows_channel_references_as_names() -> None:
+    from adapters.console import render_reply
+
+    text = render_reply(Reply(text="Daily question off in <#C123>; see <#C9|general>."))
+    assert text == "Daily question off in #C123; see #general."

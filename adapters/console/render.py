@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from bot.replies import Button, Card, Reply
+
+# The core writes channel references as <#id> (or <#id|name>), the way Slack and Discord do.
+CHANNEL_REFERENCE = re.compile(r"<#([^>|]+)(?:\|([^>]*))?>")
 
 
 def render_card(card: Card, buttons: list[Button]) -> list[str]:
@@ -49,4 +53,5 @@ def render_reply(reply: Reply, buttons: list[Button] | None = None) -> str:
             lines.append("")
         lines.extend(render_card(card, shown))
     lines.extend(_choices(reply.buttons, shown))
-    return "\n".join(textwrap.dedent(line) for line in lines)
+    text = "\n".join(textwrap.dedent(line) for line in lines)
+    return CHANNEL_REFERENCE.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
