@@ -48,7 +48,7 @@ class Call:
 @dataclass
 class Scripted:
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | str  # a str is sent as it is, as text/html (a proxy's error page)
     headers: dict[str, str]
 
 
@@ -95,6 +95,9 @@ class FakeSlack:
             self.scripted[method].append(
                 Scripted(status, {"ok": False, "error": error}, headers or {})
             )
+
+    def fail_with_page(self, method: str, status: int, page: str) -> None:
+        self.scripted[method].append(Scripted(status, page, {}))
 
     def calls_to(self, method: str) -> list[Call]:
         with self.changed:
@@ -182,9 +185,11 @@ class FakeSlack:
                         status, headers, answer = scripted.status, scripted.headers, scripted.body
                     fake.calls.append(call)
                     fake.changed.notify_all()
-                data = json.dumps(answer).encode()
+                raw_page = isinstance(answer, str)
+                data = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                kind = "text/html" if raw_page else "application/json; charset=utf-8"
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 for name, value in headers.items():
                     self.send_header(name, value)

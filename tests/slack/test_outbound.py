@@ -78,6 +78,16 @@ async def test_a_server_error_is_worth_retrying(outbound: SlackOutbound, fake: F
     assert not caught.value.permanent
 
 
+@pytest.mark.parametrize("status", [200, 502])
+async def test_a_page_that_is_not_json_is_a_delivery_error(
+    outbound: SlackOutbound, fake: FakeSlack, status: int
+) -> None:
+    fake.fail_with_page("chat.postMessage", status, "<html>Bad Gateway</html>")
+    with pytest.raises(DeliveryError) as caught:
+        await outbound.post("C1", REPLY)
+    assert not caught.value.permanent
+
+
 async def test_rate_limited_past_the_retries_says_when(
     outbound: SlackOutbound, fake: FakeSlack
 ) -> None:
