@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -24,6 +25,7 @@ from adapters.discord.sync import sync_if_changed
 from adapters.discord.views import HubButton
 from bot.commands import COMMANDS, ChatContext
 from bot.config import Settings
+from bot.daily import record_thread_answer
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +122,28 @@ class HubClientMixin(_ClientBase):
         self._clicks[key] = now
         return False
 
+    async def count_thread_answer(self, message: discord.Message) -> None:
+        """A message in a daily question's thread counts as an answer (no content needed).
+
+        The thread may not be in the cache, so the message's channel id is matched as a thread
+        id alone: Discord ids are unique across channels.
+        """
+        author = message.author
+        try:
+            await asyncio.to_thread(
+                record_thread_answer, self.hub.engine, "discord", None, str(message.channel.id),
+                str(author.id), author.display_name,
+            )  # fmt: skip
+        except Exception:
+            log.exception("could not count message %s as a daily answer", message.id)
+
     async def on_message(self, message: discord.Message) -> None:
         me = self.user
         if me is None or message.author.bot:
             return
         direct = isinstance(message.channel, discord.DMChannel)
+        if not direct:
+            await self.count_thread_answer(message)
         if not direct and me.id not in message.raw_mentions:
             return
         text = re.sub(rf"<@!?{me.id}>", " ", message.content)

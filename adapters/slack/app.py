@@ -26,6 +26,7 @@ from adapters.slack.mrkdwn import from_slack
 from adapters.slack.outbound import SlackOutbound, send_to_response_url, web_client
 from bot.commands import COMMANDS, ChatContext
 from bot.config import Settings
+from bot.daily import record_thread_answer
 from bot.hub import Hub
 from bot.ports import DeliveryError
 from bot.replies import Reply, Visibility
@@ -242,6 +243,16 @@ class SlackBot:
         except DeliveryError as exc:
             log.warning("mention answer in %s failed: %s", channel, exc)
 
+    async def on_message(self, event: dict[str, Any]) -> None:
+        """A person's reply in a thread may be an answer to a daily question."""
+        thread = event.get("thread_ts")
+        if not thread or thread == event.get("ts") or event.get("bot_id") or event.get("subtype"):
+            return
+        await self.in_core(
+            record_thread_answer, self.hub.engine, PLATFORM, str(event.get("channel", "")),
+            str(thread), str(event.get("user", "")),
+        )  # fmt: skip
+
     async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
@@ -286,6 +297,7 @@ def build_app(
     app.shortcut(FIND_FIX_CALLBACK)(bot.on_find_fix)
     app.event("app_mention")(bot.on_mention)
     app.event("app_home_opened")(bot.on_home_opened)
+    app.event("message")(bot.on_message)
     app.error(bot.on_error)
     hub.outbound[PLATFORM] = bot.outbound
     return app, bot

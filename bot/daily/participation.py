@@ -27,18 +27,21 @@ def record_answer(
 
 
 def record_thread_answer(
-    engine: Engine, platform: str, channel_id: str, thread_id: str, user_id: str,
+    engine: Engine, platform: str, channel_id: str | None, thread_id: str, user_id: str,
     user_name: str = "",
 ) -> bool:  # fmt: skip
-    """Adapters call this for a message in a thread; True when it counted as a daily answer."""
+    """Adapters call this for a message in a thread; True when it counted as a daily answer.
+
+    `channel_id` may be None where thread ids are unique across channels (Discord), for an
+    adapter that cannot tell a thread's parent from the event alone.
+    """
+    query = select(DailyPost.id).where(
+        DailyPost.platform == platform, DailyPost.thread_id == thread_id
+    )
+    if channel_id is not None:
+        query = query.where(DailyPost.channel_id == channel_id)
     with Session(engine) as session:
-        post_id = session.exec(
-            select(DailyPost.id).where(
-                DailyPost.platform == platform,
-                DailyPost.channel_id == channel_id,
-                DailyPost.thread_id == thread_id,
-            )
-        ).first()
+        post_id = session.exec(query).first()
     if post_id is None:
         return False
     return record_answer(engine, post_id, user_id, user_name, via="thread")

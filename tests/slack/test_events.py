@@ -125,3 +125,58 @@ def test_message_text_takes_a_bots_summary_and_its_details() -> None:
         "attachments": [{"fields": [{"title": "log", "value": "exit code 1"}]}],
     }
     assert message_text(message) == "Build 42 failed\nexit code 1\nModuleNotFoundError: x\njob #7"
+
+
+async def test_a_reply_in_a_daily_thread_counts_as_an_answer(slack: Slack) -> None:
+    from datetime import UTC, date, datetime
+
+    from sqlmodel import Session, select
+
+    from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
+    from bot.db import session_scope
+
+    engine = slack.bot.hub.engine
+    thread = "1700000000.000100"
+    with session_scope(engine) as session:
+        subscription = DailySubscription(
+            platform="slack", channel_id="C0GENERAL", post_time="09:00"
+        )
+        session.add(subscription)
+        session.flush()
+        assert subscription.id is not None
+        session.add(
+            DailyPost(
+                subscription_id=subscription.id,
+                platform="slack",
+                channel_id="C0GENERAL",
+                day=date(2026, 11, 27),
+                status="posted",
+                scheduled_for=datetime.now(UTC),
+                message_id=thread,
+                thread_id=thread,
+            )
+        )
+    reply = {
+        "type": "message",
+        "channel": "C0GENERAL",
+        "user": "U0ALICE",
+        "text": "my answer",
+        "ts": "1700000000.000200",
+        "thread_ts": thread,
+    }
+    assert await slack.event(reply, "EvREPLY1") == 200
+    assert await slack.event({**reply, "ts": "1700000000.000300"}, "EvREPLY2") == 200
+    assert await slack.event({**reply, "thread_ts": "1700000000.000999"}, "EvOTHER") == 200
+    assert await slack.event({**reply, "user": "U0BOB", "bot_id": "B1"}, "EvBOT") == 200
+
+    def answers() -> list[DailyAnswer]:
+        with Session(engine) as session:
+            return list(session.exec(select(DailyAnswer)).all())
+
+    for _ in range(50):
+        if answers():
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    [counted] = answers()
+    assert (counted.user_id, counted.via) == ("U0ALICE", "thread")

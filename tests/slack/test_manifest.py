@@ -19,8 +19,11 @@ def test_manifest_matches_the_listeners() -> None:
     assert shortcut["type"] == "message" and shortcut["callback_id"] == FIND_FIX_CALLBACK
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest["settings"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "app_mention"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened", "app_mention", "message.channels", "message.groups"
+    }  # fmt: skip
     assert settings["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "commands", "im:write", "users:read"} <= scopes
+    assert {"channels:history", "groups:history"} <= scopes
     assert len(manifest["display_information"]["long_description"]) >= 174
