@@ -10,6 +10,7 @@ import pytest
 
 from bot.content import import_content
 from bot.hub import Hub
+from tests.daily.rows import posted_question, settled_answers
 from tests.discord.conftest import StartClient
 from tests.discord.fake import (
     ASKER,
@@ -352,32 +353,7 @@ async def test_slow_clicks_are_deferred_then_answered(
 async def test_a_reply_in_a_daily_thread_counts_as_an_answer(
     fake: FakeDiscord, start_client: StartClient, sqlite_hub: Hub
 ) -> None:
-    from datetime import UTC, date, datetime
-
-    from sqlmodel import Session, select
-
-    from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
-    from bot.db import session_scope
-
-    with session_scope(sqlite_hub.engine) as session:
-        subscription = DailySubscription(
-            platform="discord", channel_id=CHANNEL_ID, post_time="09:00"
-        )
-        session.add(subscription)
-        session.flush()
-        assert subscription.id is not None
-        session.add(
-            DailyPost(
-                subscription_id=subscription.id,
-                platform="discord",
-                channel_id=CHANNEL_ID,
-                day=date(2026, 11, 27),
-                status="posted",
-                scheduled_for=datetime.now(UTC),
-                message_id="777",
-                thread_id="777",
-            )
-        )
+    posted_question(sqlite_hub.engine, "discord", CHANNEL_ID, "777")
     await start_client()
     message = fake._message("777", {"content": ""}, author=ASKER)
     message["guild_id"] = GUILD_ID
@@ -388,14 +364,5 @@ async def test_a_reply_in_a_daily_thread_counts_as_an_answer(
     elsewhere["guild_id"] = GUILD_ID
     await fake.dispatch("MESSAGE_CREATE", elsewhere)
 
-    def answers() -> list[DailyAnswer]:
-        with Session(sqlite_hub.engine) as session:
-            return list(session.exec(select(DailyAnswer)).all())
-
-    for _ in range(50):
-        if answers():
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.2)
-    [counted] = answers()
+    [counted] = await settled_answers(sqlite_hub.engine)
     assert counted.user_id == str(ASKER["id"]) and counted.via == "thread"

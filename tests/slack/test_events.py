@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from adapters.slack.app import message_text
+from tests.daily.rows import posted_question, settled_answers
 from tests.slack.conftest import Slack
 from tests.slack.fake_slack import app_mention, message_shortcut
 
@@ -128,34 +129,9 @@ def test_message_text_takes_a_bots_summary_and_its_details() -> None:
 
 
 async def test_a_reply_in_a_daily_thread_counts_as_an_answer(slack: Slack) -> None:
-    from datetime import UTC, date, datetime
-
-    from sqlmodel import Session, select
-
-    from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
-    from bot.db import session_scope
-
     engine = slack.bot.hub.engine
     thread = "1700000000.000100"
-    with session_scope(engine) as session:
-        subscription = DailySubscription(
-            platform="slack", channel_id="C0GENERAL", post_time="09:00"
-        )
-        session.add(subscription)
-        session.flush()
-        assert subscription.id is not None
-        session.add(
-            DailyPost(
-                subscription_id=subscription.id,
-                platform="slack",
-                channel_id="C0GENERAL",
-                day=date(2026, 11, 27),
-                status="posted",
-                scheduled_for=datetime.now(UTC),
-                message_id=thread,
-                thread_id=thread,
-            )
-        )
+    posted_question(engine, "slack", "C0GENERAL", thread)
     reply = {
         "type": "message",
         "channel": "C0GENERAL",
@@ -169,14 +145,5 @@ async def test_a_reply_in_a_daily_thread_counts_as_an_answer(slack: Slack) -> No
     assert await slack.event({**reply, "thread_ts": "1700000000.000999"}, "EvOTHER") == 200
     assert await slack.event({**reply, "user": "U0BOB", "bot_id": "B1"}, "EvBOT") == 200
 
-    def answers() -> list[DailyAnswer]:
-        with Session(engine) as session:
-            return list(session.exec(select(DailyAnswer)).all())
-
-    for _ in range(50):
-        if answers():
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.2)
-    [counted] = answers()
+    [counted] = await settled_answers(engine)
     assert (counted.user_id, counted.via) == ("U0ALICE", "thread")
