@@ -246,9 +246,7 @@ def status(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     with Session(hub.engine) as session:
         sub = find_sub(session, ctx.platform, channel)
         if sub is None:
-            return Reply(
-                text=f"No daily question in <#{channel}>. Start one: `/hub daily on at 09:30`."
-            )
+            return no_daily_question(channel)
         last = session.exec(
             select(DailyPost)
             .where(DailyPost.platform == sub.platform, DailyPost.channel_id == sub.channel_id)
@@ -265,15 +263,17 @@ def status(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     return Reply(text="\n".join(lines))
 
 
+def no_daily_question(channel: str) -> Reply:
+    return Reply(text=f"No daily question in <#{channel}>. Start one: `/hub daily on at 09:30`.")
+
+
 def preview(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     channel, _ = split_channel(ctx, args.split())
     now = utcnow()
     with Session(hub.engine) as session:
         sub = find_sub(session, ctx.platform, channel)
         if sub is None:
-            return Reply(
-                text=f"No daily question in <#{channel}>. Start one: `/hub daily on at 09:30`."
-            )
+            return no_daily_question(channel)
         state = pool_state(session, sub)
         ids = pool(session, sub)
         rows = session.exec(select(Entry.topic, Entry.level).where(col(Entry.id).in_(ids))).all()
