@@ -153,6 +153,20 @@ class HubCommands(app_commands.Group):
     ) -> None:
         await runner(interaction).run_command(interaction, f"mock {action} {options or ''}")
 
+    @app_commands.command(description="The channel's daily interview question")
+    @app_commands.describe(
+        action="on, off, status, preview, now or leaderboard (on, off, now: Manage Channels)",
+        options="For on: [#channel] at HH:MM [time zone] [days mon-fri] [topics] [levels] "
+        "[reveal after 4h | reveal at HH:MM]",
+    )
+    async def daily(
+        self,
+        interaction: discord.Interaction[Any],
+        action: Literal["on", "off", "status", "preview", "now", "leaderboard"],
+        options: app_commands.Range[str, 0, 500] | None = None,
+    ) -> None:
+        await runner(interaction).run_command(interaction, f"daily {action} {options or ''}")
+
     @app_commands.command(description="Your questions due for review, one at a time")
     @app_commands.describe(remind="Turn the daily reminder by direct message on or off")
     async def review(

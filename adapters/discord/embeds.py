@@ -28,7 +28,8 @@ BLURPLE = 0x5865F2
 ERROR_RED = 0xED4245
 
 FENCE = re.compile(r"^\s*```")
-MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
+# Channel links (<#id>) notify no one and the core uses them, so they stay links.
+MENTION = re.compile(r"@(everyone|here)|<(@[!&]?)(\d+)>")
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Message:
 
 def defuse_mentions(text: str) -> str:
     """Make @everyone, @here and <@id> inert even where allowed_mentions cannot reach."""
-    return MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b").replace("<#", "<#\u200b"), text)
+    return MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b"), text)
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -366,3 +366,14 @@ async def test_a_reply_in_a_daily_thread_counts_as_an_answer(
 
     [counted] = await settled_answers(sqlite_hub.engine)
     assert counted.user_id == str(ASKER["id"]) and counted.via == "thread"
+
+
+async def test_daily_subcommand_reaches_the_core_with_permissions(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    status = await answer_of(fake, await fake.slash("daily", action="status"))
+    assert f"No daily question in <#{CHANNEL_ID}>" in text_of(status["data"])
+    refused = await answer_of(fake, await fake.slash("daily", action="on", options="at 09:30"))
+    assert "Only people who can manage this channel" in text_of(refused["data"])
+    assert refused["data"]["flags"] & EPHEMERAL

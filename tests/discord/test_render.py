@@ -90,13 +90,15 @@ def test_at_most_25_buttons_and_only_valid_custom_ids() -> None:
 
 
 def test_mentions_are_defused_and_titles_fit() -> None:
-    card = Card(title="@here " + "t" * 300, text="ping <@123> and @everyone")
+    card = Card(title="@here " + "t" * 300, text="ping <@123>, <@&7> and @everyone in <#42>")
     [message] = render_reply(Reply(text="hi @everyone", cards=(card,)))
     assert "@everyone" not in message.content
     embed: discord.Embed = message.embeds[0]
     assert embed.title is not None and len(embed.title) <= 256
     assert "@here" not in embed.title
     assert "<@123>" not in (embed.description or "")
+    assert "<@&7>" not in (embed.description or "")
+    assert "<#42>" in (embed.description or ""), "a channel link pings no one and stays a link"
 
 
 def test_the_longest_shipped_entry_renders_in_full() -> None:
