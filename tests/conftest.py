@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,48 +43,78 @@ def postgres_ok() -> bool:
     return ok
 
 
-def postgres_engine(schema: str) -> Engine:
+@dataclass(frozen=True)
+class Store:
+    """A migrated store, and how another process opens the same one (schema "" on SQLite)."""
+
+    engine: Engine
+    url: str
+    schema: str = ""
+
+
+@contextmanager
+def sqlite_store(folder: Path) -> Iterator[Store]:
+    url = f"sqlite:///{folder / 'hub.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        yield Store(engine, url)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_store() -> Iterator[Store]:
+    """A fresh schema on the real PostgreSQL, dropped afterwards."""
+    schema = f"hubtest_{uuid.uuid4().hex[:12]}"
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    return make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        upgrade(engine)
+        yield Store(engine, POSTGRES_URL, schema)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
-def drop_schema(schema: str) -> None:
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
+def require_postgres(request: pytest.FixtureRequest) -> None:
+    if not request.getfixturevalue("postgres_ok"):
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (skipped outside CI only)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty, migrated store: a SQLite file, then a fresh schema on the real PostgreSQL."""
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'hub.db'}")
-        upgrade(eng)
-        yield eng
-        eng.dispose()
+        with sqlite_store(tmp_path) as found:
+            yield found
         return
-    if not request.getfixturevalue("postgres_ok"):
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (skipped outside CI only)")
-    schema = f"hubtest_{uuid.uuid4().hex[:12]}"
-    eng = postgres_engine(schema)
-    try:
-        upgrade(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        drop_schema(schema)
+    require_postgres(request)
+    with postgres_store() as found:
+        yield found
+
+
+@pytest.fixture
+def engine(store: Store) -> Engine:
+    return store.engine
+
+
+@pytest.fixture
+def pg_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """Only the real PostgreSQL: for what SQLite cannot show (several processes at once)."""
+    require_postgres(request)
+    with postgres_store() as found:
+        yield found
 
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    eng = make_engine(f"sqlite:///{tmp_path / 'hub.db'}")
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+    with sqlite_store(tmp_path) as found:
+        yield found.engine
 
 
 @pytest.fixture
@@ -100,3 +132,11 @@ def hub(engine: Engine, settings: Settings) -> Hub:
     result = import_content(engine, [FIXTURES / "content"])
     assert result.ok, result.problems
     return Hub(settings, engine)
+
+
+@pytest.fixture
+def sqlite_hub(sqlite_engine: Engine, settings: Settings) -> Hub:
+    """A hub on SQLite only, for tests whose subject is not the store (adapters, time math)."""
+    result = import_content(sqlite_engine, [FIXTURES / "content"])
+    assert result.ok, result.problems
+    return Hub(settings, sqlite_engine)

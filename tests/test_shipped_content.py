@@ -7,18 +7,16 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from bot.config import SHIPPED_CONTENT
 from bot.content import EntryData, content_stats, load_paths
 from bot.models import QUESTION_SECTIONS
 
-from .conftest import POSTGRES_URL, make_engine
+from .conftest import Store
 
 FOUND = load_paths([SHIPPED_CONTENT])
 ENTRIES = [entry for entry, _ in FOUND.entries]
@@ -98,22 +96,13 @@ def test_sqlite_snippets_run(entry: EntryData) -> None:
 @pytest.mark.parametrize(
     "entry", [e for e in by_language("sql") if e.dialect == "postgresql"], ids=lambda e: e.id
 )
-def test_postgresql_snippets_run(entry: EntryData, postgres_ok: bool) -> None:
-    if not postgres_ok:
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (skipped outside CI only)")
-    schema = f"snippet_{uuid.uuid4().hex[:10]}"
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    raw = engine.raw_connection()
+def test_postgresql_snippets_run(entry: EntryData, pg_store: Store) -> None:
+    raw = pg_store.engine.raw_connection()
     try:
-        cursor = raw.cursor()
-        cursor.execute(f'CREATE SCHEMA "{schema}"')
-        cursor.execute(entry.code or "")
+        raw.cursor().execute(entry.code or "")
     finally:
         raw.rollback()
         raw.close()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
 
 
 NODE = shutil.which("node")

@@ -9,12 +9,8 @@ from sqlalchemy.engine import Engine
 
 from adapters.slack.outbound import SlackOutbound, web_client
 from bot.commands import ChatContext
-from bot.config import Settings
-from bot.content import import_content
 from bot.db import session_scope
-from bot.hub import Hub
 from bot.models import Entry
-from tests.conftest import FIXTURES
 from tests.daily.fake_chat import TOKEN, FakeChat
 
 ADMIN = ChatContext(
@@ -39,14 +35,6 @@ def add_questions(engine: Engine, topic: str, count: int, level: str = "mid") ->
                 )
             )
     return ids
-
-
-@pytest.fixture
-def sqlite_hub(sqlite_engine: Engine, settings: Settings) -> Hub:
-    """A hub on SQLite only, for tests whose subject is not the store (time math, rate limits)."""
-    result = import_content(sqlite_engine, [FIXTURES / "content"])
-    assert result.ok, result.problems
-    return Hub(settings, sqlite_engine)
 
 
 @pytest.fixture

@@ -9,19 +9,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.config import REPO_ROOT
 from bot.daily.models import DailyPost, DailySubscription
 from bot.db import make_engine, session_scope, upgrade
-from tests.conftest import POSTGRES_URL, drop_schema, postgres_engine
+from tests.conftest import POSTGRES_URL, Store
 from tests.daily.conftest import add_questions
 from tests.daily.fake_chat import FakeChat
 
@@ -71,22 +69,10 @@ def statuses(engine: Engine) -> dict[str, str]:
         return {p.channel_id: p.status for p in session.exec(select(DailyPost)).all()}
 
 
-@pytest.fixture
-def pg_schema(postgres_ok: bool) -> Iterator[tuple[str, Engine]]:
-    if not postgres_ok:
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (skipped outside CI only)")
-    schema = f"hubtest_{uuid.uuid4().hex[:12]}"
-    engine = postgres_engine(schema)
-    upgrade(engine)
-    yield schema, engine
-    engine.dispose()
-    drop_schema(schema)
-
-
 def test_two_processes_on_postgresql_never_double_post(
-    pg_schema: tuple[str, Engine], fake: FakeChat, tmp_path: Path
+    pg_store: Store, fake: FakeChat, tmp_path: Path
 ) -> None:
-    schema, engine = pg_schema
+    schema, engine = pg_store.schema, pg_store.engine
     add_questions(engine, "python", 50)
     options = ("--schema", schema, "--rate", "10")
     log = tmp_path / "procs.log"

@@ -8,13 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-from sqlalchemy.engine import Engine
 
 from adapters.discord import HubClient, ShardedHubClient, configure_endpoints, run_client
 from bot.config import Settings
-from bot.content import import_content
 from bot.hub import Hub
-from tests.conftest import FIXTURES
 from tests.discord.fake import FakeDiscord
 
 StartClient = Callable[..., Awaitable[HubClient]]
@@ -44,13 +41,6 @@ def discord_settings(settings: Settings, fake: FakeDiscord) -> Settings:
             "discord_gateway_url": fake.gateway_url,
         }
     )
-
-
-@pytest.fixture
-def sqlite_hub(sqlite_engine: Engine, settings: Settings) -> Hub:
-    result = import_content(sqlite_engine, [FIXTURES / "content"])
-    assert result.ok, result.problems
-    return Hub(settings, sqlite_engine)
 
 
 @pytest.fixture

@@ -5,52 +5,25 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot.content import import_content
-from bot.db import make_engine, upgrade
 from bot.mock import session as machine
 from bot.mock.models import MockGrade
 from bot.mock.session import Actor, Options
 from bot.models import utcnow
 from bot.review.models import ReviewCard
-from tests.conftest import FIXTURES, POSTGRES_URL, drop_schema, postgres_engine
+from tests.conftest import FIXTURES, Store
 from tests.mock.racer import GRADERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def shared(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine, str, str]]:
-    """An engine, and the URL and schema another process opens the same store with."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.db'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        yield engine, url, ""
-        engine.dispose()
-        return
-    if not request.getfixturevalue("postgres_ok"):
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (skipped outside CI only)")
-    schema = f"hubtest_{uuid.uuid4().hex[:12]}"
-    engine = postgres_engine(schema)
-    try:
-        upgrade(engine)
-        yield engine, POSTGRES_URL, schema
-    finally:
-        engine.dispose()
-        drop_schema(schema)
-
-
-def test_two_processes_race_for_every_step(shared: tuple[Engine, str, str]) -> None:
-    engine, url, schema = shared
+def test_two_processes_race_for_every_step(store: Store) -> None:
+    engine, url, schema = store.engine, store.url, store.schema
     assert import_content(engine, [FIXTURES / "content"]).ok
     step = machine.start(
         engine,

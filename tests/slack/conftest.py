@@ -10,14 +10,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy.engine import Engine
 
 from adapters.slack import SlackBot, build_app, start_http
 from adapters.slack.server import EVENTS_PATH, bound_port
-from bot.config import Settings
 from bot.content import import_content
 from bot.hub import Hub
-from tests.conftest import FIXTURES
 from tests.slack.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -65,11 +62,9 @@ class Slack:
 
 
 @pytest.fixture
-def hub(sqlite_engine: Engine, settings: Settings) -> Hub:
+def hub(sqlite_hub: Hub) -> Hub:
     """The adapter's tests run on SQLite: the core's own tests cover both stores."""
-    result = import_content(sqlite_engine, [FIXTURES / "content"])
-    assert result.ok, result.problems
-    return Hub(settings, sqlite_engine)
+    return sqlite_hub
 
 
 @pytest.fixture
