@@ -271,9 +271,13 @@ def content_check(path: Annotated[Path | None, typer.Argument()] = None) -> None
 def content_stats_command(
     path: Annotated[Path | None, typer.Argument()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    floors: Annotated[
+        bool, typer.Option("--floors", help="Fail when the question bank is under a floor.")
+    ] = False,
 ) -> None:
-    """Count entries by kind, topic and level, and learning paths."""
+    """Count entries by kind, topic and level, questions by topic × level and role, and paths."""
     from bot.content import content_stats, load_paths
+    from bot.content.quality import floor_shortfalls
 
     found = load_paths([path or settings().content_dir])
     if found.problems:
@@ -281,10 +285,23 @@ def content_stats_command(
     stats = content_stats(found)
     if as_json:
         typer.echo(json.dumps(stats, indent=2))
-        return
-    for name in ("kinds", "topics", "levels"):
+    else:
+        _print_content_stats(stats)
+    if floors and (short := floor_shortfalls(stats)):
+        for shortfall in short:
+            typer.echo(f"under the floor: {shortfall}", err=True)
+        raise Fail(f"{len(short)} floors of the question bank are not met")
+
+
+def _print_content_stats(stats: dict[str, Any]) -> None:
+    for name in ("kinds", "topics", "levels", "roles"):
         typer.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in stats[name].items()))
     typer.echo(f"paths: {stats['paths']}")
+    levels = [level.value for level in Level]
+    typer.echo(f"\n{'questions':14}" + "".join(f"{name:>10}" for name in [*levels, "total"]))
+    for topic, counts in stats["topic_levels"].items():
+        cells = [counts.get(level, 0) for level in levels]
+        typer.echo(f"{topic:14}" + "".join(f"{n:>10}" for n in [*cells, sum(counts.values())]))
 
 
 @db_app.command("upgrade")

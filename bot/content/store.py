@@ -21,6 +21,7 @@ from bot.content.files import (
     render_entry,
     render_path,
 )
+from bot.content.quality import question_counts
 from bot.content.schema import EntryData, PathData
 from bot.db import session_scope
 from bot.models import ContentVersion, Entry, LearningPath, utcnow
@@ -161,4 +162,5 @@ def content_stats(found: ContentSet) -> dict[str, Any]:
         "topics": dict(sorted(Counter(e.topic for e in entries).items())),
         "levels": dict(sorted(Counter(e.level.value for e in entries if e.level).items())),
         "paths": len(found.paths),
+        **question_counts(entries),
     }
