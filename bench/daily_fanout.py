@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from bot.daily.models import DailySubscription  # noqa: E402
-from bot.db import make_engine, session_scope, upgrade  # noqa: E402
-from tests.conftest import POSTGRES_URL, drop_schema, postgres_engine  # noqa: E402
+from bot.db import session_scope  # noqa: E402
+from tests.conftest import Store, postgres_store, sqlite_store  # noqa: E402
 from tests.daily.conftest import add_questions  # noqa: E402
 
 
@@ -78,25 +78,27 @@ def subscribe(engine: Engine, count: int) -> datetime:
 
 
 def run(store: str, processes: int, subs: int) -> dict[str, Any]:
-    schema = f"hubbench_{uuid.uuid4().hex[:10]}"
-    tmp = tempfile.TemporaryDirectory()
-    if store == "postgresql":
-        engine, url, extra = postgres_engine(schema), POSTGRES_URL, ["--schema", schema]
-    else:
-        url = f"sqlite:///{Path(tmp.name) / 'hub.db'}"
-        engine, extra = make_engine(url), []
+    with tempfile.TemporaryDirectory() as tmp, open_store(store, Path(tmp)) as found:
+        return fan_out(found, processes, subs)
+
+
+def open_store(store: str, folder: Path) -> AbstractContextManager[Store]:
+    return postgres_store() if store == "postgresql" else sqlite_store(folder)
+
+
+def fan_out(store: Store, processes: int, subs: int) -> dict[str, Any]:
+    extra = ["--schema", store.schema] if store.schema else []
     fake = start("tests.daily.fake_chat", "0")
     bots: list[subprocess.Popen[str]] = []
     try:
-        upgrade(engine)
-        add_questions(engine, "python", 200)
+        add_questions(store.engine, "python", 200)
         port = read_line(fake.stdout, "ready").split()[1]
         api = f"http://127.0.0.1:{port}/api/"
-        command = ("tests.daily.scheduler_process", url, api, "--resync", "5", *extra)
+        command = ("tests.daily.scheduler_process", store.url, api, "--resync", "5", *extra)
         bots = [start(*command) for _ in range(processes)]
         for bot in bots:
             read_line(bot.stdout, "started")
-        due = subscribe(engine, subs)
+        due = subscribe(store.engine, subs)
         due_mono = time.monotonic() + (due - datetime.now(UTC)).total_seconds()
         deadline = due_mono + 120
         found = stats(fake)
@@ -113,12 +115,8 @@ def run(store: str, processes: int, subs: int) -> dict[str, Any]:
         if fake.stdin:
             fake.stdin.close()
         fake.wait(10)
-        engine.dispose()
-        if store == "postgresql":
-            drop_schema(schema)
-        tmp.cleanup()
     return {
-        "store": store,
+        "store": "postgresql" if store.schema else "sqlite",
         "processes": processes,
         "subs": subs,
         "posted": found["channels"],

@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,6 @@ from sqlmodel import Session, func, select
 from bot.commands import ChatContext
 from bot.config import SHIPPED_CONTENT, Settings
 from bot.content import import_content
-from bot.db import make_engine, upgrade
 from bot.hub import Hub
 from bot.mock import session as machine
 from bot.mock.models import MockGrade
@@ -48,7 +46,7 @@ from bot.mock.session import Actor, Options
 from bot.ports import MessageRef
 from bot.replies import Reply
 from jobs.scheduler import scheduler_running
-from tests.conftest import POSTGRES_URL, drop_schema, postgres_engine
+from tests.conftest import postgres_store, sqlite_store
 
 PLATFORM = "bench"
 LATENCY = 0.005
@@ -206,23 +204,13 @@ async def one_round(
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    schema = ""
-    if args.postgresql:
-        schema = f"hubbench_{uuid.uuid4().hex[:10]}"
-        url, engine = POSTGRES_URL, postgres_engine(schema)
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='mockbench-')}/hub.db"
-        engine = make_engine(url)
-    try:
-        await run_rounds(engine, url, args)
-    finally:
-        engine.dispose()
-        if schema:
-            drop_schema(schema)
+    with tempfile.TemporaryDirectory(prefix="mockbench-") as tmp:
+        store = postgres_store() if args.postgresql else sqlite_store(Path(tmp))
+        with store as found:
+            await run_rounds(found.engine, found.url, args)
 
 
 async def run_rounds(engine: Engine, url: str, args: argparse.Namespace) -> None:
-    upgrade(engine)
     if not import_content(engine, [SHIPPED_CONTENT]).ok:
         raise SystemExit("the shipped content did not import")
     settings = Settings(HUB_DATABASE_URL=url, HUB_MOCK_IDLE_MINUTES=60)
