@@ -307,9 +307,7 @@ def post_now(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Repl
         day = today(sub, now)
         seq = session.exec(
             select(func.max(DailyPost.seq)).where(
-                DailyPost.platform == sub.platform,
-                DailyPost.channel_id == sub.channel_id,
-                DailyPost.day == day,
+                DailyPost.subscription_id == sub.id, DailyPost.day == day
             )
         ).first()
         post = new_post(session, sub, day, 0 if seq is None else seq + 1, now)
@@ -323,8 +321,7 @@ def post_now(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Repl
 def show_leaderboard(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     with Session(hub.engine) as session:
         sub = find_sub(session, ctx, channel)
-    tz = sub.timezone if sub else "UTC"
-    standings = leaderboard(hub.engine, ctx.platform, channel, today_in(tz))
+    standings = leaderboard(hub.engine, sub.id, today_in(sub.timezone)) if sub and sub.id else []
     if not standings:
         return Reply(text="Nobody has answered a daily question here yet.")
     lines = [f"*Daily question leaderboard* — <#{channel}> (this week · all time · streak)"]
@@ -358,7 +355,7 @@ def answered_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     post, _ = found
     assert post.id is not None
     counted = record_answer(hub.engine, post.id, ctx.user_id, ctx.user_name)
-    days = streak(hub.engine, post.platform, post.channel_id, ctx.user_id)
+    days = streak(hub.engine, post.subscription_id, ctx.user_id)
     head = "Counted — thanks for answering!" if counted else "You're already counted for this one."
     return Reply(text=f"{head} Your streak here: {days}.")
 

@@ -62,13 +62,13 @@ class DailySubscription(SQLModel, table=True):
 
 
 class DailyPost(SQLModel, table=True):
-    """The claim of one post: unique per (platform, channel, local day, sequence).
+    """The claim of one post: unique per (subscription, local day, sequence).
 
     seq 0 is the scheduled question of that day; `/hub daily now` adds 1, 2, … after it.
     """
 
     __table_args__ = (
-        UniqueConstraint("platform", "channel_id", "day", "seq", name="uq_daily_post"),
+        UniqueConstraint("subscription_id", "day", "seq", name="uq_daily_subscription_post"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

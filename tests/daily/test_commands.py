@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from bot.commands import ChannelAccess, ChatContext
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
 from bot.daily.participation import leaderboard, record_thread_answer
-from bot.daily.posting import new_post
+from bot.daily.posting import claim_scheduled, new_post
 from bot.daily.selection import choose
 from bot.db import session_scope
 from bot.hub import Hub
@@ -29,6 +29,7 @@ def vouched(ctx: ChatContext, access: ChannelAccess) -> ChatContext:
     return replace(ctx, check_channel=lambda channel_id: access)
 
 
+HOUR = timedelta(hours=1)
 # Another workspace's admin, in a channel with the same id (a Slack Connect channel).
 STRANGER = ChatContext(
     "slack", "U9", "Eve", channel_id="C1", workspace_id="T2", can_manage_channel=True
@@ -178,6 +179,11 @@ def test_each_workspace_keeps_its_own_setting_for_a_shared_channel(hub: Hub) -> 
     )  # fmt: skip
     assert (theirs.workspace_id, theirs.post_time, theirs.active) == ("T2", "08:00", False)
     assert "07:00" in hub.handle(MEMBER, "/hub daily status").text
+    # Each workspace's scheduled question of the day is its own claim, in the same channel.
+    assert "at 07:00" in hub.handle(STRANGER, "/hub daily on at 07:00").text
+    at = datetime(2026, 12, 1, 7, 5, tzinfo=UTC)
+    claims = [claim_scheduled(hub.engine, s.id or 0, at, HOUR, "p1", HOUR) for s in subs(hub)]
+    assert all(claims) and len({c.post_id for c in claims if c}) == 2
 
 
 def test_a_named_channel_needs_the_platforms_word(sqlite_hub: Hub) -> None:
@@ -213,7 +219,8 @@ def test_streaks_and_weeks(hub: Hub) -> None:
         record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U2", "Bob")
     for day in (5, 6, 7):
         record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U3", "Cy")
-    standings = leaderboard(hub.engine, "slack", "C1", date(2026, 12, 7))
+    assert sub.id is not None
+    standings = leaderboard(hub.engine, sub.id, date(2026, 12, 7))
     assert [(s.name, s.week, s.total, s.streak) for s in standings] == [
         ("Bob", 1, 5, 2),  # this week first, then all time
         ("Cy", 1, 3, 3),

@@ -1,4 +1,5 @@
-"""Migration 0012_tenancy_daily: subscriptions keyed by workspace, every existing row kept."""
+"""Migration 0012_tenancy_daily: subscriptions keyed by workspace and posts by subscription,
+every existing row kept."""
 
 from __future__ import annotations
 
@@ -46,6 +47,13 @@ def test_rekeying_keeps_every_row_and_lets_workspaces_share_a_channel(store: Sto
         assert session.exec(select(DailyPost.subscription_id)).all() == [kept[0].id]
         assert len(session.exec(select(DailyAnswer)).all()) == 1
     with session_scope(store.engine) as session:
-        session.add(subscription("T2"))  # the same (shared) channel in another workspace
+        other = subscription("T2")  # the same (shared) channel in another workspace
+        session.add(other)
+        session.flush()
+        assert other.id is not None
+        session.add(DailyPost(
+            subscription_id=other.id, platform="slack", channel_id="C1", day=date(2026, 11, 27),
+            scheduled_for=datetime.now(UTC),
+        ))  # fmt: skip
     with pytest.raises(IntegrityError), session_scope(store.engine) as session:
         session.add(subscription("T1"))
