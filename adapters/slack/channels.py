@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -22,8 +23,11 @@ async def channel_access(
 ) -> ChannelAccess:
     try:
         info = await client.conversations_info(channel=channel_id)
-    except SlackApiError as exc:
+    except SlackApiError as exc:  # channel_not_found: not one the bot's token can see
         log.info("conversations.info %s: %s", channel_id, exc.response.get("error"))
+        return ChannelAccess.elsewhere
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        log.warning("conversations.info %s failed: %r", channel_id, exc)
         return ChannelAccess.elsewhere
     channel = info.get("channel") or {}
     teams = {channel.get("context_team_id"), *(channel.get("shared_team_ids") or [])}

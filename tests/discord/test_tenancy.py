@@ -15,9 +15,12 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
+from bot.db import session_scope
 from bot.hub import Hub
 from bot.mock.models import MockSession, State
 from bot.mock.runtime import MockRuntime
+from bot.review.models import ReviewCard
+from bot.review.schedule import record_rating
 from jobs.daily import DailyJobs
 from jobs.delivery import Pacer
 from tests.discord.conftest import StartClient
@@ -195,3 +198,24 @@ async def test_mock_session_buttons_do_nothing_from_another_guild(
     assert after.starter_id == MOD_ID
     ended = await answer_of(fake, await fake.click(asked, f"hub:mock_end:{ms.id}", by=MOD))
     assert "Ended" in text_of(ended["data"])
+
+
+async def test_review_buttons_show_only_your_own_card(
+    fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
+) -> None:
+    with session_scope(adapter_hub.engine) as session:
+        record_rating(session, "discord", GUILD_ID, USER_ID, "q-react-render-twice", 1)
+    await start_client()
+    reveal = "hub:review_reveal:q-react-render-twice:1"
+    grade = "hub:review_grade:q-react-render-twice:1:3"
+    # A message carrying her card's buttons, as `/hub review` shows them to her alone.
+    row = [{"type": 2, "style": 2, "label": "b", "custom_id": c} for c in (reveal, grade)]
+    card = fake._message(CHANNEL_ID, {"components": [{"type": 1, "components": row}]})
+    for someone in (RIVAL_HERE, MOD):  # another guild; our guild but not her card
+        for custom_id in (reveal, grade):
+            body = await answer_of(fake, await fake.click(card, custom_id, by=someone))
+            assert GONE in text_of(body["data"]) and "How did you do?" not in str(body), custom_id
+    [kept] = rows(adapter_hub, ReviewCard)
+    assert (kept.user_id, kept.reps) == (USER_ID, 1)
+    opened = await answer_of(fake, await fake.click(card, reveal, by=ADA))
+    assert "How did you do?" in str(opened["data"])
