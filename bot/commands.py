@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.replies import Reply, usage
@@ -12,6 +13,14 @@ if TYPE_CHECKING:
     from bot.hub import Hub
 
 MAX_COMMAND_CHARS = 20_000
+
+
+class ChannelAccess(StrEnum):
+    """What the platform says about a channel a command names, for the person asking."""
+
+    elsewhere = "elsewhere"  # not a channel of their workspace or guild (or not found)
+    member = "member"  # in their workspace; they may not manage it
+    manager = "manager"  # they may manage it (Manage Channels there; a workspace admin)
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,18 @@ class ChatContext:
     workspace_id: str = ""
     # Whether the platform says this person may manage the channel (admins, Manage Channels).
     can_manage_channel: bool = False
+    # The adapter's answer for another channel a command names (`#channel`), asked from the
+    # core's worker thread. Without one, only the current channel can be named.
+    check_channel: Callable[[str], ChannelAccess] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def channel_access(self, channel_id: str) -> ChannelAccess:
+        if channel_id == self.channel_id:
+            return ChannelAccess.manager if self.can_manage_channel else ChannelAccess.member
+        if self.check_channel is None:
+            return ChannelAccess.elsewhere
+        return self.check_channel(channel_id)
 
 
 Handler = Callable[["Hub", ChatContext, str], Reply]

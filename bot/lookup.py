@@ -130,13 +130,15 @@ def search_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 
 @action("more")
 def more_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    """The next page of a search: only for the person who searched (the log row is theirs)."""
+    gone = Reply(text="That page of results is no longer available; search again.", error=True)
     log_id, _, page = value.partition(":")
-    if not log_id.isdigit() or not page.isdigit():
-        return Reply(text="That page of results is gone; search again.", error=True)
+    if not log_id.isdigit() or not page.isdigit() or len(log_id) > 18 or len(page) > 3:
+        return gone
     with Session(hub.engine) as session:
         logged = session.get(SearchLog, int(log_id))
-    if logged is None:
-        return Reply(text="That page of results is gone; search again.", error=True)
+    if logged is None or logged.user_hash != user_hash(ctx):
+        return gone
     if logged.command == "error":
         result = hub.searcher.match_error(logged.query, limit=50)
     else:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from sqlmodel import Session, select
 
 from bot.commands import ChatContext, parse
 from bot.hub import Hub
+from bot.models import SearchLog
 from bot.replies import Reply, Visibility
 
 CTX = ChatContext(platform="console", user_id="u1", user_name="Ada", channel_id="c1")
@@ -102,6 +106,21 @@ def test_unknown_buttons_and_values(hub: Hub) -> None:
     assert hub.handle_action(CTX, "section", "nope:deep_dive").error
     assert hub.handle_action(CTX, "more", "not-a-number").error
     assert hub.handle_action(CTX, "more", "999999:1").error
+
+
+def test_a_page_of_results_is_only_for_who_searched(hub: Hub) -> None:
+    hub.handle(CTX, "/hub search secret django migration")
+    with Session(hub.engine) as session:
+        value = f"{session.exec(select(SearchLog.id)).one()}:0"
+    for someone in (
+        replace(CTX, user_id="u2"),
+        replace(CTX, workspace_id="w2"),
+        replace(CTX, platform="slack"),
+    ):
+        reply = hub.handle_action(someone, "more", value)
+        assert reply.error and "no longer available" in reply.text and not reply.cards
+        assert "secret" not in reply.text
+    assert "secret" in hub.handle_action(CTX, "more", value).text
 
 
 def test_topics_snippet_and_paths(hub: Hub) -> None:

@@ -6,10 +6,13 @@ import asyncio
 import logging
 import re
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from adapters.channels import channel_check
+from adapters.discord.channels import channel_access
 from adapters.discord.commands import build_tree
 from adapters.discord.embeds import render_reply
 from adapters.discord.outbound import DiscordOutbound
@@ -161,12 +164,15 @@ class HubClientMixin(_ClientBase):
 
 
 def message_context(message: discord.Message) -> ChatContext:
+    """Who wrote, where (call on the client's loop); permissions are theirs in this channel."""
     channel = message.channel
     thread_id = str(channel.id) if isinstance(channel, discord.Thread) else None
     channel_id = str(channel.parent_id) if isinstance(channel, discord.Thread) else str(channel.id)
     author = message.author
-    can_manage = isinstance(author, discord.Member) and (
-        author.guild_permissions.manage_channels or author.guild_permissions.administrator
+    can_manage = (
+        isinstance(author, discord.Member)
+        and isinstance(channel, discord.abc.GuildChannel | discord.Thread)
+        and channel.permissions_for(author).manage_channels
     )
     return ChatContext(
         platform="discord",
@@ -176,6 +182,7 @@ def message_context(message: discord.Message) -> ChatContext:
         thread_id=thread_id,
         workspace_id=str(message.guild.id) if message.guild else "",
         can_manage_channel=can_manage,
+        check_channel=channel_check(partial(channel_access, message.guild, author)),
     )
 
 

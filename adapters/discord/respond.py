@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import discord
 
+from adapters.channels import channel_check
+from adapters.discord.channels import channel_access
 from adapters.discord.embeds import Message, render_reply
 from adapters.discord.views import build_view
 from bot.commands import ChatContext
@@ -28,6 +31,7 @@ FAILED = Reply(text="Something went wrong on our side; it has been logged.", err
 
 
 def chat_context(interaction: discord.Interaction[Any]) -> ChatContext:
+    """Who clicked or typed, where (call on the client's loop)."""
     user = interaction.user
     channel = interaction.channel
     thread_id: str | None = None
@@ -44,6 +48,7 @@ def chat_context(interaction: discord.Interaction[Any]) -> ChatContext:
         thread_id=thread_id,
         workspace_id=str(interaction.guild_id or ""),
         can_manage_channel=bool(permissions.manage_channels or permissions.administrator),
+        check_channel=channel_check(partial(channel_access, interaction.guild, user)),
     )
 
 

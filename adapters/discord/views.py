@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 CUSTOM_ID_CHARS = 100
 LABEL_CHARS = 80
-TEMPLATE = re.compile(r"hub:(?P<action>[a-z][a-z0-9_]{0,30}):(?P<value>[^\s]{0,90})")
+# Action names may hold `-` (`daily-answered`); they never hold `:`, which ends them.
+TEMPLATE = re.compile(r"hub:(?P<action>[a-z][a-z0-9_-]{0,30}):(?P<value>[^\s]{0,90})")
 
 STYLES = {
     Style.default: discord.ButtonStyle.secondary,

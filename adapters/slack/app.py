@@ -13,13 +13,16 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.channels import channel_check
 from adapters.slack.blocks import ACTION_PREFIX, parse_action_id, render
+from adapters.slack.channels import channel_access
 from adapters.slack.events import EventClaims
 from adapters.slack.home import home_view
 from adapters.slack.mrkdwn import from_slack
@@ -126,6 +129,7 @@ class SlackBot:
     async def context(
         self, user: str, name: str, channel: str, team: str, thread: str | None = None
     ) -> ChatContext:
+        can_manage = await self.managers.can_manage(user)
         return ChatContext(
             platform=PLATFORM,
             user_id=user,
@@ -133,7 +137,8 @@ class SlackBot:
             channel_id=channel,
             thread_id=thread,
             workspace_id=team,
-            can_manage_channel=await self.managers.can_manage(user),
+            can_manage_channel=can_manage,
+            check_channel=channel_check(partial(channel_access, self.client, team, can_manage)),
         )
 
     async def run(self, ctx: ChatContext, text: str) -> Reply:

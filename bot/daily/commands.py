@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
-from bot.commands import ChatContext, action, command
+from bot.commands import ChannelAccess, ChatContext, action, command
 from bot.daily.models import DailyPost, DailySubscription, PostStatus
 from bot.daily.participation import leaderboard, record_answer, streak
 from bot.daily.posting import answer_card, new_post, today
@@ -41,6 +41,8 @@ CHANNEL = re.compile(r"^(?:<#([A-Za-z0-9_-]{1,64})(?:\|[^>]*)?>|#([A-Za-z0-9_.-]
 KEYWORDS = {"at", "days", "topic", "topics", "level", "levels", "reveal", "tz"}
 DEFAULT_REVEAL_MINUTES = 240
 REFUSAL = "Only people who can manage this channel can change its daily question."
+NOT_HERE = "I can't find that channel here: name a channel of this workspace (or server)."
+GONE = Reply(text="That daily question is no longer available.", error=True)
 
 
 @dataclass
@@ -69,8 +71,7 @@ def split_channel(ctx: ChatContext, words: list[str]) -> tuple[str, list[str]]:
     return ctx.channel_id, words
 
 
-def parse_plan(ctx: ChatContext, args: str, known_topics: set[str]) -> Plan:
-    channel, words = split_channel(ctx, args.split())
+def parse_plan(channel: str, words: list[str], known_topics: set[str]) -> Plan:
     plan = Plan(channel)
     i = 0
     while i < len(words):
@@ -122,10 +123,13 @@ def parse_plan(ctx: ChatContext, args: str, known_topics: set[str]) -> Plan:
     return plan
 
 
-def find_sub(session: Session, platform: str, channel_id: str) -> DailySubscription | None:
+def find_sub(session: Session, ctx: ChatContext, channel_id: str) -> DailySubscription | None:
+    """The channel's subscription in the asker's workspace (a shared channel has one in each)."""
     return session.exec(
         select(DailySubscription).where(
-            DailySubscription.platform == platform, DailySubscription.channel_id == channel_id
+            DailySubscription.platform == ctx.platform,
+            DailySubscription.workspace_id == ctx.workspace_id,
+            DailySubscription.channel_id == channel_id,
         )
     ).first()
 
@@ -168,10 +172,16 @@ def daily_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     handler = handlers.get(verb)
     if handler is None:
         return usage(f"`{verb[:20]}` is not a daily command.", DAILY_USAGE)
-    if verb in ("on", "off", "now") and not ctx.can_manage_channel:
-        return Reply(text=REFUSAL, error=True)
     try:
-        return handler(hub, ctx, rest)
+        channel, words = split_channel(ctx, rest.split())
+        # A named channel is the platform's to vouch for: in the asker's workspace, and theirs
+        # to manage when the command changes it.
+        access = ctx.channel_access(channel)
+        if access is ChannelAccess.elsewhere:
+            return Reply(text=NOT_HERE, error=True)
+        if verb in ("on", "off", "now") and access is not ChannelAccess.manager:
+            return Reply(text=REFUSAL, error=True)
+        return handler(hub, ctx, channel, words)
     except BadSchedule as exc:
         return usage(str(exc), DAILY_USAGE)
 
@@ -185,11 +195,11 @@ def _topics(hub: Hub) -> set[str]:
         )
 
 
-def turn_on(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    plan = parse_plan(ctx, args, _topics(hub))
+def turn_on(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
+    plan = parse_plan(channel, words, _topics(hub))
     now = utcnow()
     with session_scope(hub.engine) as session:
-        sub = find_sub(session, ctx.platform, plan.channel_id)
+        sub = find_sub(session, ctx, plan.channel_id)
         if sub is None:
             if plan.post_time is None:
                 raise BadSchedule(
@@ -197,6 +207,7 @@ def turn_on(hub: Hub, ctx: ChatContext, args: str) -> Reply:
                 )
             sub = DailySubscription(
                 platform=ctx.platform,
+                workspace_id=ctx.workspace_id,
                 channel_id=plan.channel_id,
                 post_time=plan.post_time,
                 reveal_after_minutes=DEFAULT_REVEAL_MINUTES,
@@ -215,7 +226,6 @@ def turn_on(hub: Hub, ctx: ChatContext, args: str) -> Reply:
             session.rollback()
             return Reply(text="No questions match those topics and levels; nothing changed.",
                          error=True)  # fmt: skip
-        sub.workspace_id = ctx.workspace_id
         sub.active, sub.paused_reason = True, None
         sub.created_by, sub.created_by_name = ctx.user_id, ctx.user_name
         sub.updated_at = now
@@ -228,10 +238,9 @@ def turn_on(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     return Reply(text=text)
 
 
-def turn_off(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    channel, _ = split_channel(ctx, args.split())
+def turn_off(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     with session_scope(hub.engine) as session:
-        sub = find_sub(session, ctx.platform, channel)
+        sub = find_sub(session, ctx, channel)
         if sub is None or not sub.active:
             return Reply(text=f"There is no daily question running in <#{channel}>.")
         sub.active, sub.updated_at = False, utcnow()
@@ -240,16 +249,15 @@ def turn_off(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     return Reply(text=f"Daily question off in <#{channel}>. `/hub daily on` turns it back on.")
 
 
-def status(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    channel, _ = split_channel(ctx, args.split())
+def status(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     now = utcnow()
     with Session(hub.engine) as session:
-        sub = find_sub(session, ctx.platform, channel)
+        sub = find_sub(session, ctx, channel)
         if sub is None:
             return no_daily_question(channel)
         last = session.exec(
             select(DailyPost)
-            .where(DailyPost.platform == sub.platform, DailyPost.channel_id == sub.channel_id)
+            .where(DailyPost.subscription_id == sub.id)
             .order_by(col(DailyPost.day).desc(), col(DailyPost.seq).desc())
         ).first()
     lines = [f"Daily question: {describe(sub)}."]
@@ -267,11 +275,10 @@ def no_daily_question(channel: str) -> Reply:
     return Reply(text=f"No daily question in <#{channel}>. Start one: `/hub daily on at 09:30`.")
 
 
-def preview(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    channel, _ = split_channel(ctx, args.split())
+def preview(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     now = utcnow()
     with Session(hub.engine) as session:
-        sub = find_sub(session, ctx.platform, channel)
+        sub = find_sub(session, ctx, channel)
         if sub is None:
             return no_daily_question(channel)
         state = pool_state(session, sub)
@@ -291,19 +298,16 @@ def preview(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     return Reply(text="\n".join(lines))
 
 
-def post_now(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    channel, _ = split_channel(ctx, args.split())
+def post_now(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     now = utcnow()
     with session_scope(hub.engine) as session:
-        sub = find_sub(session, ctx.platform, channel)
+        sub = find_sub(session, ctx, channel)
         if sub is None:
             return Reply(text=f"Set up <#{channel}> first: `/hub daily on at 09:30`.", error=True)
         day = today(sub, now)
         seq = session.exec(
             select(func.max(DailyPost.seq)).where(
-                DailyPost.platform == sub.platform,
-                DailyPost.channel_id == sub.channel_id,
-                DailyPost.day == day,
+                DailyPost.subscription_id == sub.id, DailyPost.day == day
             )
         ).first()
         post = new_post(session, sub, day, 0 if seq is None else seq + 1, now)
@@ -314,12 +318,10 @@ def post_now(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     return Reply(text=f"Posting a question in <#{channel}> now.")
 
 
-def show_leaderboard(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    channel, _ = split_channel(ctx, args.split())
+def show_leaderboard(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     with Session(hub.engine) as session:
-        sub = find_sub(session, ctx.platform, channel)
-    tz = sub.timezone if sub else "UTC"
-    standings = leaderboard(hub.engine, ctx.platform, channel, today_in(tz))
+        sub = find_sub(session, ctx, channel)
+    standings = leaderboard(hub.engine, sub.id, today_in(sub.timezone)) if sub and sub.id else []
     if not standings:
         return Reply(text="Nobody has answered a daily question here yet.")
     lines = [f"*Daily question leaderboard* — <#{channel}> (this week · all time · streak)"]
@@ -332,31 +334,35 @@ def today_in(tz: str) -> date:
     return utcnow().astimezone(zone(tz)).date()
 
 
-def _post(hub: Hub, value: str) -> tuple[DailyPost, Entry] | None:
-    if not value.isdigit():
+def _post(hub: Hub, ctx: ChatContext, value: str) -> tuple[DailyPost, Entry] | None:
+    """The post a button names, if it is one of the clicker's workspace."""
+    if not value.isdigit() or len(value) > 9:
         return None
     with Session(hub.engine) as session:
         post = session.get(DailyPost, int(value))
+        sub = session.get(DailySubscription, post.subscription_id) if post else None
+        if sub is None or (sub.platform, sub.workspace_id) != (ctx.platform, ctx.workspace_id):
+            return None
         entry = session.get(Entry, post.entry_id) if post and post.entry_id else None
     return (post, entry) if post is not None and entry is not None else None
 
 
 @action("daily-answered")
 def answered_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
-    found = _post(hub, value)
+    found = _post(hub, ctx, value)
     if found is None:
-        return Reply(text="That daily question is no longer available.", error=True)
+        return GONE
     post, _ = found
     assert post.id is not None
     counted = record_answer(hub.engine, post.id, ctx.user_id, ctx.user_name)
-    days = streak(hub.engine, post.platform, post.channel_id, ctx.user_id)
+    days = streak(hub.engine, post.subscription_id, ctx.user_id)
     head = "Counted — thanks for answering!" if counted else "You're already counted for this one."
     return Reply(text=f"{head} Your streak here: {days}.")
 
 
 @action("daily-reveal")
 def reveal_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
-    found = _post(hub, value)
+    found = _post(hub, ctx, value)
     if found is None:
-        return Reply(text="That daily question is no longer available.", error=True)
+        return GONE
     return Reply(cards=(answer_card(found[1]),))

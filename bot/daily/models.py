@@ -30,9 +30,17 @@ class RevealStatus(StrEnum):
 
 
 class DailySubscription(SQLModel, table=True):
-    """One channel's daily question: when, what, and who set it up."""
+    """One channel's daily question in one workspace: when, what, and who set it up.
 
-    __table_args__ = (UniqueConstraint("platform", "channel_id", name="uq_daily_channel"),)
+    Keyed by workspace too: a channel shared between workspaces (Slack Connect) has one per
+    workspace, and no workspace can find, change or take over another's.
+    """
+
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace_id", "channel_id", name="uq_daily_workspace_channel"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
@@ -54,13 +62,13 @@ class DailySubscription(SQLModel, table=True):
 
 
 class DailyPost(SQLModel, table=True):
-    """The claim of one post: unique per (platform, channel, local day, sequence).
+    """The claim of one post: unique per (subscription, local day, sequence).
 
     seq 0 is the scheduled question of that day; `/hub daily now` adds 1, 2, … after it.
     """
 
     __table_args__ = (
-        UniqueConstraint("platform", "channel_id", "day", "seq", name="uq_daily_post"),
+        UniqueConstraint("subscription_id", "day", "seq", name="uq_daily_subscription_post"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -47,13 +47,13 @@ def record_thread_answer(
     return record_answer(engine, post_id, user_id, user_name, via="thread")
 
 
-def _channel_posts(session: Session, platform: str, channel_id: str) -> list[DailyPost]:
+def _posted(session: Session, subscription_id: int) -> list[DailyPost]:
+    """The subscription's posts (its channel, in its workspace), oldest first."""
     return list(
         session.exec(
             select(DailyPost)
             .where(
-                DailyPost.platform == platform,
-                DailyPost.channel_id == channel_id,
+                DailyPost.subscription_id == subscription_id,
                 DailyPost.status == PostStatus.posted,
             )
             .order_by(col(DailyPost.day), col(DailyPost.seq))
@@ -74,9 +74,9 @@ def _streak(posts: list[DailyPost], answered: set[int]) -> int:
     return count
 
 
-def streak(engine: Engine, platform: str, channel_id: str, user_id: str) -> int:
+def streak(engine: Engine, subscription_id: int, user_id: str) -> int:
     with Session(engine) as session:
-        posts = _channel_posts(session, platform, channel_id)
+        posts = _posted(session, subscription_id)
         ids = [p.id for p in posts]
         answered = set(
             session.exec(
@@ -97,11 +97,11 @@ class Standing:
     streak: int
 
 
-def leaderboard(engine: Engine, platform: str, channel_id: str, today: date) -> list[Standing]:
-    """Everyone who answered in the channel, by answers this (ISO) week, then all time."""
+def leaderboard(engine: Engine, subscription_id: int, today: date) -> list[Standing]:
+    """Everyone who answered the channel's questions, by answers this (ISO) week, then all time."""
     week_start = today - timedelta(days=today.weekday())
     with Session(engine) as session:
-        posts = _channel_posts(session, platform, channel_id)
+        posts = _posted(session, subscription_id)
         by_id = {p.id: p for p in posts}
         answers = session.exec(
             select(DailyAnswer).where(col(DailyAnswer.post_id).in_(list(by_id)))

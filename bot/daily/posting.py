@@ -1,4 +1,4 @@
-"""Exactly-once posting: claim a (platform, channel, day, seq) row, send, mark.
+"""Exactly-once posting: claim a (subscription, day, seq) row, send, mark.
 
 Every state change is a conditional UPDATE whose row count says who won, so any number of
 processes can race on the same post and one of them sends it. The owner column fences a process
@@ -96,10 +96,7 @@ def claim_scheduled(
         with Session(engine) as session:
             existing = session.exec(
                 select(DailyPost.id).where(
-                    DailyPost.platform == post.platform,
-                    DailyPost.channel_id == post.channel_id,
-                    DailyPost.day == day,
-                    DailyPost.seq == 0,
+                    DailyPost.subscription_id == sub_id, DailyPost.day == day, DailyPost.seq == 0
                 )
             ).first()
         return take_over(engine, existing, owner, now, lease) if existing else None

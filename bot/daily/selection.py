@@ -40,8 +40,7 @@ def _asked(session: Session, sub: DailySubscription) -> list[tuple[int, str]]:
     rows = session.exec(
         select(DailyPost.cycle, DailyPost.entry_id)
         .where(
-            DailyPost.platform == sub.platform,
-            DailyPost.channel_id == sub.channel_id,
+            DailyPost.subscription_id == sub.id,
             col(DailyPost.entry_id).is_not(None),
             DailyPost.status != PostStatus.skipped,
         )

@@ -97,7 +97,7 @@ def load(engine: Engine, session_id: int) -> MockSession | None:
 def mine(ms: MockSession | None, actor: Actor) -> MockSession:
     """The session, if the button or command comes from its own platform and workspace."""
     if ms is None or (ms.platform, ms.workspace_id) != (actor.platform, actor.workspace_id):
-        raise Refusal("That mock session doesn't exist here.")
+        raise Refusal("That mock session is no longer available.")
     return ms
 
 

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from bot.hub import Hub
 
 REVIEW_USAGE = "/hub review [remind on|off]"
+# A review button names a card by its question: only the clicker's own card (same platform,
+# workspace and person) is ever shown or graded.
+NOT_YOURS = Reply(text="That review question is no longer available.", error=True)
 
 
 def learner(ctx: ChatContext) -> Learner:
@@ -80,7 +83,7 @@ def reveal_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     with Session(hub.engine) as db:
         entry = db.get(Entry, entry_id)
     if card is None or entry is None:
-        return Reply(text="That isn't one of your review questions.", error=True)
+        return NOT_YOURS
     if card.reps != reps:
         return Reply(text="You've already graded that one.", error=True)
     sections = [Section("Common mistakes", entry.common_mistakes)] if entry.common_mistakes else []
@@ -111,7 +114,7 @@ def grade_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     entry_id, reps, rating = pieces[0][:64], int(pieces[1]), int(pieces[2])
     who = learner(ctx)
     if card_for(hub.engine, who, entry_id) is None:
-        return Reply(text="That isn't one of your review questions.", error=True)
+        return NOT_YOURS
     try:
         with session_scope(hub.engine) as db:
             record_rating(

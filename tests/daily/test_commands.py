@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from bot.daily.models import DailyPost, DailySubscription
+from bot.commands import ChannelAccess, ChatContext
+from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
 from bot.daily.participation import leaderboard, record_thread_answer
-from bot.daily.posting import new_post
+from bot.daily.posting import claim_scheduled, new_post
 from bot.daily.selection import choose
 from bot.db import session_scope
 from bot.hub import Hub
@@ -22,10 +24,22 @@ def subs(hub: Hub) -> list[DailySubscription]:
         return list(session.exec(select(DailySubscription)).all())
 
 
+def vouched(ctx: ChatContext, access: ChannelAccess) -> ChatContext:
+    """`ctx` with the platform's answer for any other channel named: `access`."""
+    return replace(ctx, check_channel=lambda channel_id: access)
+
+
+HOUR = timedelta(hours=1)
+# Another workspace's admin, in a channel with the same id (a Slack Connect channel).
+STRANGER = ChatContext(
+    "slack", "U9", "Eve", channel_id="C1", workspace_id="T2", can_manage_channel=True
+)
+
+
 def test_on_with_every_option(hub: Hub) -> None:
     add_questions(hub.engine, "python", 3, "senior")
     reply = hub.handle(
-        ADMIN,
+        vouched(ADMIN, ChannelAccess.manager),
         "/hub daily on <#C9|general> at 9:05 europe/berlin days mon-fri topic python react "
         "level senior junior reveal at 17:00",
     )
@@ -134,6 +148,61 @@ def test_buttons_count_once_and_reveal_privately(hub: Hub) -> None:
     board = hub.handle(MEMBER, "/hub daily leaderboard")
     assert "Bob: 1 · 1 · 1" in board.text and "Cy: 1 · 1 · 1" in board.text
     assert hub.handle_action(MEMBER, "daily-answered", "999").error
+    assert hub.handle_action(MEMBER, "daily-answered", "9" * 30).error
+
+
+def test_daily_buttons_answer_only_in_their_workspace(hub: Hub) -> None:
+    hub.handle(ADMIN, "/hub daily on at 09:00")
+    hub.handle(ADMIN, "/hub daily now")
+    with Session(hub.engine) as session:
+        post_id = str(session.exec(select(DailyPost.id)).one())
+    elsewhere = (STRANGER, replace(MEMBER, platform="discord"))
+    for ctx in elsewhere:
+        for name in ("daily-answered", "daily-reveal"):
+            reply = hub.handle_action(ctx, name, post_id)
+            assert reply.error and "no longer available" in reply.text and not reply.cards
+    with Session(hub.engine) as session:
+        assert session.exec(select(DailyAnswer)).all() == []
+    assert "Counted" in hub.handle_action(MEMBER, "daily-answered", post_id).text
+
+
+def test_each_workspace_keeps_its_own_setting_for_a_shared_channel(hub: Hub) -> None:
+    assert "at 07:00" in hub.handle(ADMIN, "/hub daily on at 07:00").text
+    assert "No daily question" in hub.handle(STRANGER, "/hub daily status").text
+    assert "no daily question running" in hub.handle(STRANGER, "/hub daily off").text
+    assert "Set up" in hub.handle(STRANGER, "/hub daily now").text
+    assert "at 08:00" in hub.handle(STRANGER, "/hub daily on at 08:00").text
+    assert "off in" in hub.handle(STRANGER, "/hub daily off").text
+    mine, theirs = subs(hub)
+    assert (mine.workspace_id, mine.post_time, mine.active, mine.created_by) == (
+        "T1", "07:00", True, "U1",
+    )  # fmt: skip
+    assert (theirs.workspace_id, theirs.post_time, theirs.active) == ("T2", "08:00", False)
+    assert "07:00" in hub.handle(MEMBER, "/hub daily status").text
+    # Each workspace's scheduled question of the day is its own claim, in the same channel.
+    assert "at 07:00" in hub.handle(STRANGER, "/hub daily on at 07:00").text
+    at = datetime(2026, 12, 1, 7, 5, tzinfo=UTC)
+    claims = [claim_scheduled(hub.engine, s.id or 0, at, HOUR, "p1", HOUR) for s in subs(hub)]
+    assert all(claims) and len({c.post_id for c in claims if c}) == 2
+
+
+def test_a_named_channel_needs_the_platforms_word(sqlite_hub: Hub) -> None:
+    def said(ctx: ChatContext, text: str) -> str:
+        return sqlite_hub.handle(ctx, f"/hub daily {text}").text
+
+    not_here = "can't find that channel"
+    assert not_here in said(ADMIN, "off <#C9>")  # no platform to ask: only this channel
+    assert "No daily question in <#C1>" in said(MEMBER, "status <#C1|here>")
+    assert not_here in said(vouched(ADMIN, ChannelAccess.elsewhere), "status <#C9>")
+    assert not_here in said(vouched(ADMIN, ChannelAccess.elsewhere), "on <#C9> at 09:00")
+    as_member = vouched(ADMIN, ChannelAccess.member)
+    assert "Only people who can manage" in said(as_member, "on <#C9> at 09:00")
+    assert "No daily question in <#C9>" in said(as_member, "status <#C9>")
+    assert subs(sqlite_hub) == []
+    # Permission is the named channel's: Bob manages #C9 though not the channel he types in.
+    assert "Daily question on" in said(vouched(MEMBER, ChannelAccess.manager), "on #C9 at 09:00")
+    [sub] = subs(sqlite_hub)
+    assert (sub.workspace_id, sub.channel_id, sub.created_by) == ("T1", "C9", "U2")
 
 
 def test_streaks_and_weeks(hub: Hub) -> None:
@@ -150,7 +219,8 @@ def test_streaks_and_weeks(hub: Hub) -> None:
         record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U2", "Bob")
     for day in (5, 6, 7):
         record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U3", "Cy")
-    standings = leaderboard(hub.engine, "slack", "C1", date(2026, 12, 7))
+    assert sub.id is not None
+    standings = leaderboard(hub.engine, sub.id, date(2026, 12, 7))
     assert [(s.name, s.week, s.total, s.streak) for s in standings] == [
         ("Bob", 1, 5, 2),  # this week first, then all time
         ("Cy", 1, 3, 3),

@@ -44,7 +44,13 @@ def discord_settings(settings: Settings, fake: FakeDiscord) -> Settings:
 
 
 @pytest.fixture
-async def start_client(sqlite_hub: Hub, discord_settings: Settings) -> AsyncIterator[StartClient]:
+def adapter_hub(sqlite_hub: Hub) -> Hub:
+    """The hub the clients run on: SQLite (a test module about rows overrides it with `hub`)."""
+    return sqlite_hub
+
+
+@pytest.fixture
+async def start_client(adapter_hub: Hub, discord_settings: Settings) -> AsyncIterator[StartClient]:
     """Start a real discord.py client against the fake; each call starts another (a restart)."""
     running: list[tuple[HubClient, asyncio.Task[None]]] = []
 
@@ -53,11 +59,11 @@ async def start_client(sqlite_hub: Hub, discord_settings: Settings) -> AsyncIter
     ) -> HubClient:
         configure_endpoints(settings)
         client: HubClient = HubClient(
-            sqlite_hub, settings, ack_after=ack_after, guild_ready_timeout=0.05
+            adapter_hub, settings, ack_after=ack_after, guild_ready_timeout=0.05
         )
         if shards:
             client = ShardedHubClient(  # type: ignore[assignment]
-                sqlite_hub, settings, shard_count=shards, guild_ready_timeout=0.05
+                adapter_hub, settings, shard_count=shards, guild_ready_timeout=0.05
             )
         task = asyncio.create_task(run_client(client, "fake-token"))
         running.append((client, task))

@@ -1,9 +1,13 @@
 """A fake Discord on 127.0.0.1: the REST API and the gateway websocket, recording every call.
 
 The real discord.py client connects to it (Route.BASE and the gateway URL point here). The
-gateway says HELLO, waits for IDENTIFY, sends READY and GUILD_CREATE, then whatever a test
-dispatches (INTERACTION_CREATE, MESSAGE_CREATE) as Discord does. REST answers with the shapes
+gateway says HELLO, waits for IDENTIFY, sends READY and a GUILD_CREATE per guild, then whatever a
+test dispatches (INTERACTION_CREATE, MESSAGE_CREATE) as Discord does. REST answers with the shapes
 Discord returns; `fail()` makes the next matching call fail (a 429, a 403, a 404).
+
+Two guilds share the bot: ours (GUILD_ID: #general, and #announcements where the Mods role may not
+manage the channel but ASKER may) and another (OTHER_GUILD_ID, managed by RIVAL). LATE_CHANNEL_ID
+is a channel of ours that only REST knows (created after the GUILD_CREATE).
 """
 
 from __future__ import annotations
@@ -25,9 +29,19 @@ GUILD_ID = "900000000000000002"
 CHANNEL_ID = "900000000000000003"
 USER_ID = "900000000000000004"
 DM_CHANNEL_ID = "900000000000000005"
+OTHER_GUILD_ID = "900000000000000006"
+OTHER_CHANNEL_ID = "900000000000000007"
+MODS_ROLE_ID = "900000000000000008"
+ANNOUNCE_CHANNEL_ID = "900000000000000009"
+LATE_CHANNEL_ID = "900000000000000010"
+OWNER_ID = "900000000000000011"
+MOD_ID = "900000000000000012"
+RIVAL_ID = "900000000000000013"
 TIMESTAMP = "2026-11-27T06:00:00.000000+00:00"
 ALL_PERMISSIONS = str((1 << 50) - 1)
 MEMBER_PERMISSIONS = str(1 << 10 | 1 << 11 | 1 << 31)  # view, send, use application commands
+MANAGE_CHANNELS = 1 << 4
+MOD_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | MANAGE_CHANNELS)
 
 _ids = itertools.count(910000000000000000)
 
@@ -50,6 +64,8 @@ def user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
 
 BOT_USER = user(BOT_ID, "HubBot", bot=True)
 ASKER = user(USER_ID, "ada")
+MODERATOR = user(MOD_ID, "mo")  # has the Mods role in our guild
+RIVAL = user(RIVAL_ID, "eve")  # owns the other guild
 
 
 def member(who: dict[str, Any], permissions: str | None = None) -> dict[str, Any]:
@@ -65,6 +81,25 @@ def member(who: dict[str, Any], permissions: str | None = None) -> dict[str, Any
     if permissions is not None:
         data["permissions"] = permissions
     return data
+
+
+def asker(
+    who: dict[str, Any] = ASKER,
+    permissions: str = MEMBER_PERMISSIONS,
+    roles: tuple[str, ...] = (),
+    guild_id: str = GUILD_ID,
+    channel_id: str = CHANNEL_ID,
+) -> dict[str, Any]:
+    """The interaction fields that say who asks and where; `permissions` are theirs there."""
+    data = member(who, permissions)
+    data["roles"] = list(roles)
+    return {
+        "guild_id": guild_id,
+        "channel_id": channel_id,
+        "channel": channel(channel_id, guild_id),
+        "member": data,
+        "authorizing_integration_owners": {"0": guild_id},
+    }
 
 
 @dataclass
@@ -95,6 +130,8 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.close_on_identify: int | None = None
         self.interactions: dict[str, dict[str, Any]] = {}  # token -> interaction payload
+        self.guilds = {GUILD_ID: our_guild(), OTHER_GUILD_ID: other_guild()}
+        self.late_channels = {LATE_CHANNEL_ID: channel(LATE_CHANNEL_ID, name="late")}
         self.changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
@@ -197,22 +234,23 @@ class FakeDiscord:
             await ws.close(code=self.close_on_identify, message=b"fake close")
             return
         shard = identify.get("shard", [0, 1])
-        ours = (int(GUILD_ID) >> 22) % shard[1] == shard[0]  # the guild lives on one shard
+        # A guild lives on one shard.
+        ours = [g for g in self.guilds.values() if (int(g["id"]) >> 22) % shard[1] == shard[0]]
         await self._send(
             ws,
             "READY",
             {
                 "v": 10,
                 "user": BOT_USER,
-                "guilds": [{"id": GUILD_ID, "unavailable": True}] if ours else [],
+                "guilds": [{"id": g["id"], "unavailable": True} for g in ours],
                 "session_id": "fake-session",
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": APP_ID, "flags": 0},
                 "shard": shard,
             },
         )
-        if ours:
-            await self._send(ws, "GUILD_CREATE", guild())
+        for found in ours:
+            await self._send(ws, "GUILD_CREATE", found)
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
         await ws.send_json({"op": 0, "s": next(self._sequence), "t": event, "d": data})
@@ -250,8 +288,15 @@ class FakeDiscord:
         self.interactions[payload["token"]] = payload
         return payload
 
-    async def slash(self, subcommand: str, focused: str | None = None, **options: Any) -> str:
-        """`/hub <subcommand> option:value…`; with `focused`, an autocomplete request instead."""
+    async def slash(
+        self,
+        subcommand: str,
+        focused: str | None = None,
+        by: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> str:
+        """`/hub <subcommand> option:value…`; with `focused`, an autocomplete request instead.
+        `by` (see `asker`) says who asks where; ASKER in #general by default."""
         sub_options = [
             {
                 "name": name,
@@ -267,7 +312,7 @@ class FakeDiscord:
             "type": 1,
             "options": [{"name": subcommand, "type": 1, "options": sub_options}],
         }
-        payload = self._interaction(4 if focused else 2, data)
+        payload = self._interaction(4 if focused else 2, data, **(by or {}))
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["id"])
 
@@ -283,9 +328,11 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["id"])
 
-    async def click(self, message: dict[str, Any], custom_id: str) -> str:
+    async def click(
+        self, message: dict[str, Any], custom_id: str, by: dict[str, Any] | None = None
+    ) -> str:
         data = {"custom_id": custom_id, "component_type": 2}
-        payload = self._interaction(3, data, message=message)
+        payload = self._interaction(3, data, message=message, **(by or {}))
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["id"])
 
@@ -361,6 +408,8 @@ class FakeDiscord:
         if method == "POST" and (m := re.fullmatch(rf"/webhooks/{APP_ID}/([^/]+)", path)):
             interaction = self.interactions[m.group(1)]
             return self._store(self._message(interaction["channel_id"], body))
+        if method == "GET" and (m := re.fullmatch(r"/channels/(\d+)", path)):
+            return self.channel_data(m.group(1))
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
             return self._store(self._message(m.group(1), body)) if method == "POST" else None
         if m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path):
@@ -375,6 +424,10 @@ class FakeDiscord:
         if route == ("POST", "/users/@me/channels"):
             return {"id": "930" + str(body["recipient_id"])[3:], "type": 1, "recipients": [ASKER]}
         return None
+
+    def channel_data(self, channel_id: str) -> dict[str, Any] | None:
+        every = [c for g in self.guilds.values() for c in g["channels"]]
+        return next((c for c in every if c["id"] == channel_id), self.late_channels.get(channel_id))
 
     def _callback(self, interaction_id: str, token: str, body: dict[str, Any]) -> Any:
         interaction = self.interactions.get(token)
@@ -464,14 +517,19 @@ def json_response(
     )
 
 
-def channel(channel_id: str = CHANNEL_ID) -> dict[str, Any]:
+def channel(
+    channel_id: str = CHANNEL_ID,
+    guild_id: str = GUILD_ID,
+    name: str = "general",
+    overwrites: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     return {
         "id": channel_id,
         "type": 0,
-        "guild_id": GUILD_ID,
-        "name": "general",
+        "guild_id": guild_id,
+        "name": name,
         "position": 0,
-        "permission_overwrites": [],
+        "permission_overwrites": overwrites or [],
         "nsfw": False,
         "parent_id": None,
         "topic": None,
@@ -502,12 +560,51 @@ def thread(thread_id: str, parent_id: str, name: str) -> dict[str, Any]:
     }
 
 
-def guild() -> dict[str, Any]:
+def role(role_id: str, name: str, permissions: str) -> dict[str, Any]:
     return {
-        "id": GUILD_ID,
-        "name": "Study group",
+        "id": role_id,
+        "name": name,
+        "permissions": permissions,
+        "position": 0 if name == "@everyone" else 1,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+def our_guild() -> dict[str, Any]:
+    """#general, and #announcements where the Mods role may not manage the channel but ASKER may."""
+    announcements = channel(
+        ANNOUNCE_CHANNEL_ID,
+        name="announcements",
+        overwrites=[
+            {"id": MODS_ROLE_ID, "type": 0, "allow": "0", "deny": str(MANAGE_CHANNELS)},
+            {"id": USER_ID, "type": 1, "allow": str(MANAGE_CHANNELS), "deny": "0"},
+        ],
+    )
+    mods = role(MODS_ROLE_ID, "Mods", MOD_PERMISSIONS)
+    return guild(GUILD_ID, "Study group", OWNER_ID, [channel(), announcements], [mods])
+
+
+def other_guild() -> dict[str, Any]:
+    rooms = [channel(OTHER_CHANNEL_ID, OTHER_GUILD_ID, "their-general")]
+    return guild(OTHER_GUILD_ID, "Another server", RIVAL_ID, rooms, [])
+
+
+def guild(
+    guild_id: str,
+    name: str,
+    owner_id: str,
+    channels: list[dict[str, Any]],
+    roles: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        "id": guild_id,
+        "name": name,
         "icon": None,
-        "owner_id": USER_ID,
+        "owner_id": owner_id,
         "afk_timeout": 300,
         "verification_level": 0,
         "default_message_notifications": 0,
@@ -518,22 +615,10 @@ def guild() -> dict[str, Any]:
         "system_channel_flags": 0,
         "preferred_locale": "en-US",
         "features": [],
-        "roles": [
-            {
-                "id": GUILD_ID,
-                "name": "@everyone",
-                "permissions": MEMBER_PERMISSIONS,
-                "position": 0,
-                "color": 0,
-                "hoist": False,
-                "managed": False,
-                "mentionable": False,
-                "flags": 0,
-            }
-        ],
+        "roles": [role(guild_id, "@everyone", MEMBER_PERMISSIONS), *roles],
         "emojis": [],
         "stickers": [],
-        "channels": [channel()],
+        "channels": channels,
         "threads": [],
         "members": [member(BOT_USER)],
         "member_count": 2,
@@ -560,3 +645,8 @@ def application() -> dict[str, Any]:
         "flags": 0,
         "team": None,
     }
+
+
+# Who asks where: a moderator of our guild in #general; the other guild's owner there.
+MOD = asker(MODERATOR, MOD_PERMISSIONS, (MODS_ROLE_ID,))
+RIVAL_HERE = asker(RIVAL, ALL_PERMISSIONS, guild_id=OTHER_GUILD_ID, channel_id=OTHER_CHANNEL_ID)

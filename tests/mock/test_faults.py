@@ -206,7 +206,7 @@ async def test_a_session_elsewhere_is_not_yours(
     ms = await started(hub, chat, runtime, "/hub mock start questions 1")
     stranger = person("eve").__class__(platform="console", user_id="eve", workspace_id="other")
     reply = hub.handle_action(stranger, "mock_end", str(ms.id))
-    assert reply.error and "doesn't exist here" in reply.text
+    assert reply.error and "no longer available" in reply.text
     assert current(hub).state == State.asking
 
 

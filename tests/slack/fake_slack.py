@@ -58,6 +58,9 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        # What conversations.info knows: channel id → the workspaces that share it (the first
+        # is its own); any other id is channel_not_found, as for a channel the bot can't see.
+        self.channels: dict[str, list[str]] = {"C0GENERAL": [TEAM], "C0DEV": [TEAM]}
         self.socket_url = ""  # what apps.connections.open hands out (Socket Mode)
         self.scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self.changed = threading.Condition()
@@ -137,6 +140,13 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(body.get("users", "")).lstrip("U")}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
+        if method == "conversations.info":
+            channel = str(body.get("channel", ""))
+            teams = self.channels.get(channel)
+            if teams is None:
+                return {"ok": False, "error": "channel_not_found"}
+            found = {"id": channel, "context_team_id": teams[0], "shared_team_ids": teams}
+            return {"ok": True, "channel": found}
         if method == "users.info":
             user = body.get("user", "")
             return {"ok": True, "user": self.users.get(user, {"id": user, "is_admin": False})}
@@ -215,13 +225,17 @@ def signed_headers(
 
 
 def slash_command(
-    text: str, response_url: str, user: str = "U0ALICE", channel: str = "C0GENERAL"
+    text: str,
+    response_url: str,
+    user: str = "U0ALICE",
+    channel: str = "C0GENERAL",
+    team: str = TEAM,
 ) -> str:
     """The form body of `/hub <text>`, field for field as Slack posts it."""
     return urlencode(
         {
             "token": "verification-token-unused",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "hubteam",
             "channel_id": channel,
             "channel_name": "general",
@@ -249,10 +263,11 @@ def block_actions(
     ephemeral: bool = True,
     user: str = "U0ALICE",
     channel: str = "C0GENERAL",
+    team: str = TEAM,
 ) -> dict[str, Any]:
     return {
         "type": "block_actions",
-        "user": {"id": user, "username": "alice", "name": "alice", "team_id": TEAM},
+        "user": {"id": user, "username": "alice", "name": "alice", "team_id": team},
         "api_app_id": "A0HUB",
         "token": "verification-token-unused",
         "container": {
@@ -262,7 +277,7 @@ def block_actions(
             "is_ephemeral": ephemeral,
         },
         "trigger_id": "13345224609.738474920.8088930838d88f008e0",
-        "team": {"id": TEAM, "domain": "hubteam"},
+        "team": {"id": team, "domain": "hubteam"},
         "channel": {"id": channel, "name": "general"},
         "response_url": response_url,
         "actions": [

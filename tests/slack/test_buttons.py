@@ -1,13 +1,19 @@
-"""Button clicks (`block_actions`): expand in place, share to the channel, page on."""
+"""Button clicks (`block_actions`): expand in place, share to the channel, page on; a button's
+value only reaches rows of the clicker's workspace (and, where personal, the clicker's own)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session, select
+
+from bot.daily.models import DailyAnswer, DailyPost
 from bot.hub import Hub
 from tests.slack.conftest import Slack, add_content, question
 from tests.slack.fake_slack import block_actions
+
+GONE = "no longer available"
 
 
 def buttons(blocks: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
@@ -20,18 +26,23 @@ def buttons(blocks: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     return found
 
 
-async def shown(slack: Slack, text: str) -> dict[str, Any]:
+async def shown(slack: Slack, text: str, **kwargs: Any) -> dict[str, Any]:
     before = len(slack.fake.calls_to("response_url"))
-    assert await slack.command(text) == 200
+    assert await slack.command(text, **kwargs) == 200
     return (await slack.fake.wait_for("response_url", before + 1))[-1].body
 
 
 async def click(
-    slack: Slack, action: tuple[str, str], ephemeral: bool = True, channel: str = "C0GENERAL"
+    slack: Slack,
+    action: tuple[str, str],
+    ephemeral: bool = True,
+    channel: str = "C0GENERAL",
+    **who: str,
 ) -> dict[str, Any]:
+    """Press a button; `who` is `user` and `team` of the clicker (Alice of T0HUB by default)."""
     before = len(slack.fake.calls_to("response_url"))
     url = slack.fake.response_url("click")
-    payload = block_actions(*action, url, ephemeral=ephemeral, channel=channel)
+    payload = block_actions(*action, url, ephemeral=ephemeral, channel=channel, **who)
     assert await slack.interact(payload) == 200
     return (await slack.fake.wait_for("response_url", before + 1))[-1].body
 
@@ -92,6 +103,42 @@ async def test_more_results_pages_on(slack: Slack, hub: Hub, tmp_path: Path) -> 
     assert second["response_type"] == "ephemeral"
     assert str(second["blocks"]).count("widget factories work") == 3
     assert "More results" not in buttons(second["blocks"])
+
+
+async def test_more_results_are_only_for_who_searched(
+    slack: Slack, hub: Hub, tmp_path: Path
+) -> None:
+    add_content(
+        hub,
+        tmp_path,
+        {
+            f"questions/python/q-python-migration-{n}.md": question(
+                f"q-python-migration-{n}", f"How do schema migrations work, part {n}?", "Alembic."
+            )
+            for n in range(8)
+        },
+    )
+    first = await shown(slack, "search secret migration")
+    more = buttons(first["blocks"])["More results"]
+    for who in ({"user": "U0EVE", "team": "T0OTHER"}, {"user": "U0BOB"}):
+        answer = await click(slack, more, **who)
+        assert GONE in str(answer["blocks"]) and "secret" not in str(answer), who
+    assert "schema migrations work" in str((await click(slack, more))["blocks"])
+
+
+async def test_daily_buttons_do_nothing_from_another_workspace(slack: Slack, hub: Hub) -> None:
+    await shown(slack, "daily on at 09:00", user="U0BOSS")  # one of SLACK_ADMINS
+    assert "Posting" in str((await shown(slack, "daily now", user="U0BOSS"))["blocks"])
+    with Session(hub.engine) as session:
+        post_id = str(session.exec(select(DailyPost.id)).one())
+    for action in ("hub:daily-answered:0", "hub:daily-reveal:1"):
+        answer = await click(slack, (action, post_id), user="U0EVE", team="T0OTHER")
+        assert GONE in str(answer["blocks"]), action
+        assert "Model answer" not in str(answer["blocks"])
+    with Session(hub.engine) as session:
+        assert session.exec(select(DailyAnswer)).all() == []
+    counted = await click(slack, ("hub:daily-answered:0", post_id), user="U0BOB")
+    assert "Counted" in str(counted["blocks"])
 
 
 async def test_a_button_that_is_not_ours_answers_briefly(slack: Slack) -> None:

@@ -1,0 +1,36 @@
+"""Whether a channel a command names is in the asker's workspace (conversations.info).
+
+A channel the bot's token cannot see, or one whose workspaces (its own and, for Slack Connect,
+those it is shared with) do not include the asker's, is not theirs to name. Channel settings are
+for workspace admins (see ChannelManagers), so whoever may manage one channel may manage all.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import ChannelAccess
+
+log = logging.getLogger(__name__)
+
+
+async def channel_access(
+    client: AsyncWebClient, team: str, can_manage: bool, channel_id: str
+) -> ChannelAccess:
+    try:
+        info = await client.conversations_info(channel=channel_id)
+    except SlackApiError as exc:  # channel_not_found: not one the bot's token can see
+        log.info("conversations.info %s: %s", channel_id, exc.response.get("error"))
+        return ChannelAccess.elsewhere
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        log.warning("conversations.info %s failed: %r", channel_id, exc)
+        return ChannelAccess.elsewhere
+    channel = info.get("channel") or {}
+    teams = {channel.get("context_team_id"), *(channel.get("shared_team_ids") or [])}
+    if not team or team not in teams:
+        return ChannelAccess.elsewhere
+    return ChannelAccess.manager if can_manage else ChannelAccess.member
