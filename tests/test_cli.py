@@ -104,3 +104,17 @@ def test_console_answers_piped_commands(tmp_path: Path) -> None:
     assert "-- Deep dive --" in out.stdout
     assert "I don't know `nonsense`" in out.stdout
     assert "starting the console chat" in out.stderr
+
+
+def test_content_check_refuses_a_billion_laughs_quickly(tmp_path: Path) -> None:
+    from .test_content_files import billion_laughs
+
+    folder = tmp_path / "bomb" / "questions" / "python"
+    folder.mkdir(parents=True)
+    bomb = folder / "q-x.md"
+    bomb.write_text(
+        f"---\nid: q-x\nkind: question\ntopic: python\ntitle: {billion_laughs()}\n---\n"
+    )
+    out = run(tmp_path, "content", "check", str(tmp_path / "bomb"))  # times out before the fix
+    assert out.returncode == 1
+    assert out.stdout == f"{bomb}:5: invalid YAML: aliases (*name) are not allowed\n"

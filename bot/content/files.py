@@ -17,6 +17,9 @@ from bot.models import Kind
 
 MAX_FILE_BYTES = 2_000_000
 MAX_JSONL_BYTES = 200_000_000
+# Front matter (and a learning path's YAML) is a handful of keys: a few KB.
+MAX_YAML_BYTES = 64 * 1024
+MAX_YAML_DEPTH = 32
 KIND_FOLDERS = {"questions": Kind.question, "errors": Kind.error, "snippets": Kind.snippet,
                 "articles": Kind.article}
 FOLDER_OF_KIND = {kind: folder for folder, kind in KIND_FOLDERS.items()}
@@ -32,6 +35,32 @@ SECTION_HEADINGS: dict[Kind, dict[str, str]] = {
 PREAMBLE_FIELD = {Kind.question: "answer", Kind.error: "description", Kind.snippet: "description",
                   Kind.article: "body"}
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+#.-]*)\s*$")
+
+
+class RefusedYAML(yaml.YAMLError):
+    def __init__(self, problem: str, event: yaml.Event) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = event.start_mark
+
+
+class ContentLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (a few bytes of `*name` can expand to gigabytes: the billion
+    laughs) and without deep nesting (each level is a Python call)."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise RefusedYAML("aliases (*name) are not allowed", event)
+        if self.depth >= MAX_YAML_DEPTH:
+            raise RefusedYAML("nested too deeply", event)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass(frozen=True, order=True)
@@ -145,17 +174,25 @@ def _split_front_matter(
 
 
 def _yaml_mapping(
-    name: str, text: str, first_line: int, problems: list[ContentProblem]
+    name: str, text: str, first_line: int, problems: list[ContentProblem], what: str
 ) -> tuple[dict[str, Any], yaml.Node | None] | None:
+    size = len(text.encode())
+    if size > MAX_YAML_BYTES:
+        problems.append(ContentProblem(
+            name, first_line, f"{what} too large ({size:,} bytes, at most {MAX_YAML_BYTES:,})"))
+        return None
+    loader = ContentLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or "invalid YAML"
         problems.append(ContentProblem(name, line, f"invalid YAML: {reason}"))
         return None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         problems.append(ContentProblem(name, first_line, "expected a YAML mapping of keys"))
         return None
@@ -196,7 +233,7 @@ def _parse_markdown(name: str, text: str, problems: list[ContentProblem]) -> Ent
     if split is None:
         return None
     front_text, body_lines, body_line = split
-    parsed = _yaml_mapping(name, front_text, 2, problems)
+    parsed = _yaml_mapping(name, front_text, 2, problems, "front matter")
     if parsed is None:
         return None
     front, node = parsed
@@ -266,7 +303,7 @@ def _parse_code(
 
 
 def _parse_path_yaml(name: str, text: str, problems: list[ContentProblem]) -> PathData | None:
-    parsed = _yaml_mapping(name, text, 1, problems)
+    parsed = _yaml_mapping(name, text, 1, problems, "learning path")
     if parsed is None:
         return None
     data, node = parsed
