@@ -236,13 +236,20 @@ def import_(
 
 
 @app.command()
-def export(target: Annotated[Path, typer.Argument(metavar="DIR")]) -> None:
-    """Write the store's content as content files under DIR."""
-    if target.exists() and not target.is_dir():
-        raise Fail(f"{target} is not a directory")
-    from bot.content import export_content
+def export(
+    target: Annotated[Path, typer.Argument(metavar="DIR")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace DIR and all it holds, even if it is not an export."),
+    ] = False,
+) -> None:
+    """Write the store's content as content files in DIR, replacing a previous export."""
+    from bot.content import ExportError, export_content
 
-    written = export_content(open_store(), target)
+    try:
+        written = export_content(open_store(), target, force=force)
+    except ExportError as exc:
+        raise Fail(str(exc)) from exc
     echo(f"exported {written} files to {target}")
 
 

@@ -180,3 +180,40 @@ def test_control_sequences_from_content_never_reach_the_terminal(tmp_path: Path)
     assert json.loads(as_json)[0]["title"] == SNEAKY["title"]  # JSON keeps them, escaped
     for out in (shown, console):
         assert "Clear screen, 8-bit CSI, bell and\ttab." in out
+
+
+def test_export_on_a_full_disk_leaves_the_previous_export_intact(tmp_path: Path) -> None:
+    text = "x" * 60_000
+    big = {"id": "q-big", "kind": "question", "topic": "python", "title": "Big", "answer": text,
+           "deep_dive": text}  # fmt: skip
+    (tmp_path / "big.jsonl").write_text(json.dumps(big) + "\n")
+    target = tmp_path / "exports" / "hub"
+    assert run(tmp_path, "export", str(target)).returncode == 0
+    before = sorted((p.relative_to(target), p.read_bytes()) for p in target.rglob("*.*"))
+    assert run(tmp_path, "import", "big.jsonl").returncode == 0
+    # Files may not grow past 64 KB: the big entry's 120 KB cannot be written (EFBIG, like ENOSPC).
+    limited = [
+        sys.executable, "-c",
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
+        " resource.setrlimit(resource.RLIMIT_FSIZE, (65_536, 65_536));"
+        " from bot.cli import main; main()",
+    ]  # fmt: skip
+    out = subprocess.run(
+        [*limited, "export", str(target)],
+        capture_output=True, text=True, env=hub_env(tmp_path), cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 1
+    assert out.stderr == f"error: could not write {target}: File too large\n"
+    after = sorted((p.relative_to(target), p.read_bytes()) for p in target.rglob("*.*"))
+    assert after == before
+    assert [p.name for p in target.parent.iterdir()] == ["hub"], "no temporary folder left"
+
+
+def test_export_into_a_folder_of_other_files_needs_force(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    out = run(tmp_path, "export", str(tmp_path))
+    assert out.returncode == 1
+    assert out.stderr == (
+        f"error: {tmp_path} is not empty and not a previous export: use --force to replace it\n"
+    )
+    assert (tmp_path / "notes.txt").read_text() == "mine"

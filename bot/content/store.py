@@ -1,4 +1,4 @@
-"""Import content files into the store (one transaction, upsert by id) and export it back."""
+"""Import content files into the store: one transaction, upsert by id."""
 
 from __future__ import annotations
 
@@ -12,16 +12,8 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.content.files import (
-    ContentProblem,
-    ContentSet,
-    entry_file,
-    load_paths,
-    path_file,
-    render_entry,
-    render_path,
-)
-from bot.content.schema import EntryData, PathData
+from bot.content.files import ContentProblem, ContentSet, load_paths
+from bot.content.schema import EntryData
 from bot.db import session_scope
 from bot.models import ContentVersion, Entry, LearningPath, utcnow
 
@@ -132,26 +124,6 @@ def content_version(engine: Engine) -> int:
     with Session(engine) as session:
         state = session.get(ContentVersion, 1)
         return state.version if state else 0
-
-
-def export_content(engine: Engine, target: Path) -> int:
-    """Write every entry and path as canonical files under `target`; returns how many."""
-    written = 0
-    with Session(engine) as session:
-        for row in session.exec(select(Entry).order_by(col(Entry.id))):
-            entry = entry_data(row)
-            written += _write(entry_file(target, entry), render_entry(entry))
-        for path_row in session.exec(select(LearningPath).order_by(col(LearningPath.id))):
-            path = PathData.model_validate(
-                {f: getattr(path_row, f) for f in PathData.model_fields})
-            written += _write(path_file(target, path), render_path(path))
-    return written
-
-
-def _write(file: Path, text: str) -> int:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_text(text, encoding="utf-8")
-    return 1
 
 
 def content_stats(found: ContentSet) -> dict[str, Any]:
