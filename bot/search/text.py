@@ -13,8 +13,9 @@ COMPOUND_SPLIT = re.compile(r"[-._]")
 # Scripts written without spaces between words (Chinese, Japanese kana and kanji): a run of
 # them is indexed as its overlapping pairs of characters, so a word is found inside a sentence.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-# Combining classes of marks that make another letter rather than accent one: nukta, kana
-# voicing marks, virama. Every other combining mark (accents, vowel points, harakat) folds away.
+# The combining classes `fold` keeps: 0 (letters, and marks such as Devanagari vowel signs) and
+# the marks that make another letter rather than accent one: nukta 7, kana voicing 8, virama 9.
+# Every other combining mark (accents, Hebrew vowel points, Arabic harakat) folds away.
 LETTER_MARKS = frozenset({0, 7, 8, 9})
 APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 MAX_WORD = 40
