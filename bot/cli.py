@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.config import Settings
 from bot.db import has_schema, is_current, make_engine, upgrade
 from bot.models import Kind, Level
 from bot.ports import PlatformStopped
+from bot.terminal import terminal_safe
 
 # Heavier modules load inside the commands that need them: `hub search` starts fast.
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ app.add_typer(discord_app, name="discord")
 
 PROGRESS_THRESHOLD = 300
 MAX_PASTE = 20_000
+RAW_CONTROL = re.compile("[\x7f-\x9f]")
 
 
 class Fail(Exception):
@@ -51,6 +54,11 @@ class Fail(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
+
+
+def echo(text: str, err: bool = False) -> None:
+    """Print a line; text from content or chat never sends the terminal control sequences."""
+    typer.echo(terminal_safe(text), err=err)
 
 
 def settings() -> Settings:
@@ -88,36 +96,29 @@ def open_searcher() -> Searcher:
     return Searcher(engine, config.freshness_interval, config.search_cache_dir)
 
 
-def hits_json(result: SearchResult) -> str:
-    return json.dumps(
-        [
-            {
-                "id": h.id,
-                "kind": h.kind,
-                "title": h.title,
-                "topic": h.topic,
-                "level": h.level,
-                "score": h.score,
-                "excerpt": h.excerpt,
-            }
-            for h in result.hits
-        ],
-        indent=2,
-        ensure_ascii=False,
-    )
+def print_json(data: Any) -> None:
+    """JSON for programs: strings as they are, control characters escaped (json.dumps leaves
+    DEL and C1 raw with ensure_ascii off)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    echo(RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def print_hits_json(result: SearchResult) -> None:
+    fields = ("id", "kind", "title", "topic", "level", "score", "excerpt")
+    print_json([{name: getattr(hit, name) for name in fields} for hit in result.hits])
 
 
 def print_hits(result: SearchResult, empty: str) -> None:
     if result.corrected:
-        typer.echo(f"Did you mean: {result.corrected}")
+        echo(f"Did you mean: {result.corrected}")
     if not result.hits:
-        typer.echo(empty)
+        echo(empty)
         if result.suggestions:
-            typer.echo("Topics: " + ", ".join(result.suggestions))
+            echo("Topics: " + ", ".join(result.suggestions))
         return
     for hit in result.hits:
         meta = " · ".join(p for p in (hit.kind, hit.topic, hit.level) if p)
-        typer.echo(f"{hit.score:8.3f}  {hit.id}  [{meta}]\n          {hit.title}")
+        echo(f"{hit.score:8.3f}  {hit.id}  [{meta}]\n          {hit.title}")
 
 
 def read_query(text: str) -> str:
@@ -146,7 +147,7 @@ def search(
         limit=limit,
     )
     if as_json:
-        typer.echo(hits_json(result))
+        print_hits_json(result)
     else:
         print_hits(result, "No results.")
 
@@ -167,7 +168,7 @@ def error(
     paste = read_query(text)
     result = open_searcher().match_error(paste, limit=limit)
     if as_json:
-        typer.echo(hits_json(result))
+        print_hits_json(result)
     else:
         print_hits(result, "No known fix for this error.")
 
@@ -188,18 +189,12 @@ def show(
     if entry is None:
         raise Fail(f"no entry with id {entry_id[:64]!r}")
     if as_json:
-        typer.echo(
-            json.dumps(
-                [entry_data(entry).model_dump(mode="json") | {"score": 1.0}],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        print_json([entry_data(entry).model_dump(mode="json") | {"score": 1.0}])
     else:
         from bot.commands import ChatContext
 
         reply = show_command(hub, ChatContext("console", "cli"), entry.id)
-        typer.echo(render_reply(reply))
+        echo(render_reply(reply))
 
 
 @app.command("import")
@@ -232,25 +227,30 @@ def import_(
         progress.stop()
     if not result.ok:
         for problem in result.problems[:50]:
-            typer.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         more = len(result.problems) - 50
         if more > 0:
-            typer.echo(f"... and {more} more problems", err=True)
+            echo(f"... and {more} more problems", err=True)
         raise Fail(f"nothing imported: {len(result.problems)} problem(s)")
-    typer.echo(
-        f"imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
-    )
+    echo(f"imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
 
 
 @app.command()
-def export(target: Annotated[Path, typer.Argument(metavar="DIR")]) -> None:
-    """Write the store's content as content files under DIR."""
-    if target.exists() and not target.is_dir():
-        raise Fail(f"{target} is not a directory")
-    from bot.content import export_content
+def export(
+    target: Annotated[Path, typer.Argument(metavar="DIR")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace DIR and all it holds, even if it is not an export."),
+    ] = False,
+) -> None:
+    """Write the store's content as content files in DIR, replacing a previous export."""
+    from bot.content import ExportError, export_content
 
-    written = export_content(open_store(), target)
-    typer.echo(f"exported {written} files to {target}")
+    try:
+        written = export_content(open_store(), target, force=force)
+    except ExportError as exc:
+        raise Fail(str(exc)) from exc
+    echo(f"exported {written} files to {target}")
 
 
 @content_app.command("check")
@@ -261,10 +261,10 @@ def content_check(path: Annotated[Path | None, typer.Argument()] = None) -> None
     target = path or settings().content_dir
     found = load_paths([target])
     for problem in sorted(found.problems):
-        typer.echo(str(problem))
+        echo(str(problem))
     if found.problems:
         raise typer.Exit(1)
-    typer.echo(f"ok: {len(found.entries)} entries, {len(found.paths)} paths")
+    echo(f"ok: {len(found.entries)} entries, {len(found.paths)} paths")
 
 
 @content_app.command("stats")
@@ -284,24 +284,24 @@ def content_stats_command(
         raise Fail(f"{found.problems[0]} (run `hub content check`)")
     stats = content_stats(found)
     if as_json:
-        typer.echo(json.dumps(stats, indent=2))
+        print_json(stats)
     else:
         _print_content_stats(stats)
     if floors and (short := floor_shortfalls(stats)):
         for shortfall in short:
-            typer.echo(f"under the floor: {shortfall}", err=True)
+            echo(f"under the floor: {shortfall}", err=True)
         raise Fail(f"{len(short)} floors of the question bank are not met")
 
 
 def _print_content_stats(stats: dict[str, Any]) -> None:
     for name in ("kinds", "topics", "levels", "roles"):
-        typer.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in stats[name].items()))
-    typer.echo(f"paths: {stats['paths']}")
+        echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in stats[name].items()))
+    echo(f"paths: {stats['paths']}")
     levels = [level.value for level in Level]
-    typer.echo(f"\n{'questions':14}" + "".join(f"{name:>10}" for name in [*levels, "total"]))
+    echo(f"\n{'questions':14}" + "".join(f"{name:>10}" for name in [*levels, "total"]))
     for topic, counts in stats["topic_levels"].items():
         cells = [counts.get(level, 0) for level in levels]
-        typer.echo(f"{topic:14}" + "".join(f"{n:>10}" for n in [*cells, sum(counts.values())]))
+        echo(f"{topic:14}" + "".join(f"{n:>10}" for n in [*cells, sum(counts.values())]))
 
 
 @db_app.command("upgrade")
@@ -309,7 +309,7 @@ def db_upgrade() -> None:
     """Apply every migration."""
     engine = make_engine(settings().database_url)
     upgrade(engine)
-    typer.echo("database is up to date")
+    echo("database is up to date")
 
 
 @stats_app.command("searches")
@@ -323,16 +323,16 @@ def stats_searches(
 
     stats = search_stats(open_store(), days=days, top=top)
     if as_json:
-        typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        print_json(stats)
         return
-    typer.echo(
+    echo(
         f"{stats['searches']} searches by {stats['people']} people in {days} days,"
         f" {stats['no_good_result']} without a good result"
     )
     for title, key in (("Top queries", "top_queries"), ("Top content gaps", "top_gaps")):
-        typer.echo(f"\n{title}:")
+        echo(f"\n{title}:")
         for row in stats[key] or [{"count": 0, "command": "-", "query": "(none)"}]:
-            typer.echo(f"{row['count']:6}  {row['command']:<8} {row['query']}")
+            echo(f"{row['count']:6}  {row['command']:<8} {row['query']}")
 
 
 BENCH_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -376,7 +376,7 @@ def discord_sync(
         count = asyncio.run(sync_now(Hub(config, open_store()), config, guild))
     except DiscordStopped as exc:
         raise Fail(str(exc)) from exc
-    typer.echo(f"synced {count} commands " + (f"to guild {guild}" if guild else "globally"))
+    echo(f"synced {count} commands " + (f"to guild {guild}" if guild else "globally"))
 
 
 @app.command()
@@ -411,9 +411,7 @@ def serve(
         raise Fail(f"unknown platform {unknown[0]!r}: use slack, discord or console", 2)
     if chosen == ["console"]:
         if not config.platforms:
-            typer.echo(
-                "No SLACK_BOT_TOKEN or DISCORD_TOKEN set: starting the console chat.", err=True
-            )
+            echo("No SLACK_BOT_TOKEN or DISCORD_TOKEN set: starting the console chat.", err=True)
         console()
         return
     from adapters.run import run_platforms  # the composition root: adapters, jobs, the hub
@@ -427,16 +425,16 @@ def main() -> None:
     try:
         app()  # usage errors and typer.Exit are handled (and exit) here
     except Fail as exc:
-        typer.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(exc.code)
     except PlatformStopped as exc:
-        typer.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(1)
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
-        typer.echo(f"error: database: {str(reason).splitlines()[0][:200]}", err=True)
+        echo(f"error: database: {str(reason).splitlines()[0][:200]}", err=True)
         sys.exit(1)
     except Exception as exc:  # the last line of defence: one line, never a traceback
         logging.getLogger("hub").debug("unexpected", exc_info=True)
-        typer.echo(f"error: {type(exc).__name__}: {str(exc)[:200]}", err=True)
+        echo(f"error: {type(exc).__name__}: {str(exc)[:200]}", err=True)
         sys.exit(1)

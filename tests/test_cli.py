@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +19,7 @@ from .conftest import FIXTURES
 HUB = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 
-def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def hub_env(tmp_path: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
@@ -23,15 +27,47 @@ def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
     }
     for key in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
         env.pop(key, None)
+    return env
+
+
+def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*HUB, *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=env,
+        env=hub_env(tmp_path),
         cwd=tmp_path,
         timeout=60,
     )
+
+
+def run_in_terminal(tmp_path: Path, *args: str, stdin: str = "") -> str:
+    """What `hub ARGS` prints on a terminal (a pseudo-terminal: nothing is stripped for us)."""
+    parent, child = pty.openpty()
+    process = subprocess.Popen(
+        [*HUB, *args], stdin=subprocess.PIPE, stdout=child, stderr=child,
+        env=hub_env(tmp_path), cwd=tmp_path,
+    )  # fmt: skip
+    os.close(child)
+    assert process.stdin is not None
+    process.stdin.write(stdin.encode())
+    process.stdin.close()
+    out = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not select.select([parent], [], [], 1)[0]:
+            continue
+        try:
+            chunk = os.read(parent, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(parent)
+    assert process.wait(timeout=60) == 0, out
+    return out.decode()
 
 
 def test_search_json_and_show(tmp_path: Path) -> None:
@@ -104,3 +140,80 @@ def test_console_answers_piped_commands(tmp_path: Path) -> None:
     assert "-- Deep dive --" in out.stdout
     assert "I don't know `nonsense`" in out.stdout
     assert "starting the console chat" in out.stderr
+
+
+def test_content_check_refuses_a_billion_laughs_quickly(tmp_path: Path) -> None:
+    from .test_content_files import billion_laughs
+
+    folder = tmp_path / "bomb" / "questions" / "python"
+    folder.mkdir(parents=True)
+    bomb = folder / "q-x.md"
+    bomb.write_text(
+        f"---\nid: q-x\nkind: question\ntopic: python\ntitle: {billion_laughs()}\n---\n"
+    )
+    out = run(tmp_path, "content", "check", str(tmp_path / "bomb"))  # times out before the fix
+    assert out.returncode == 1
+    assert out.stdout == f"{bomb}:5: invalid YAML: aliases (*name) are not allowed\n"
+
+
+SNEAKY = {
+    "id": "q-sneaky",
+    "kind": "question",
+    "topic": "python",
+    "title": "Sneaky \u001b]0;pwned\u0007title",
+    "answer": "Clear\u001b[2J\u001b[H screen, \u009b31m8-bit CSI\u009b0m, bell\u0007 and\ttab.",
+}
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_control_sequences_from_content_never_reach_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "sneaky.jsonl").write_text(json.dumps(SNEAKY) + "\n")
+    assert run(tmp_path, "import", str(FIXTURES / "content"), "sneaky.jsonl").returncode == 0
+    shown = run_in_terminal(tmp_path, "show", "q-sneaky")
+    found = run_in_terminal(tmp_path, "search", "sneaky title")
+    as_json = run_in_terminal(tmp_path, "search", "sneaky title", "--json")
+    console = run_in_terminal(tmp_path, "console", stdin="/hub show q-sneaky\n")
+    for out in (shown, found, as_json, console):
+        assert not TERMINAL_CONTROLS.search(out.replace("\r\n", "\n")), repr(out)
+    for out in (shown, found, console):
+        assert "Sneaky title" in out
+    assert json.loads(as_json)[0]["title"] == SNEAKY["title"]  # JSON keeps them, escaped
+    for out in (shown, console):
+        assert "Clear screen, 8-bit CSI, bell and\ttab." in out
+
+
+def test_export_on_a_full_disk_leaves_the_previous_export_intact(tmp_path: Path) -> None:
+    text = "x" * 60_000
+    big = {"id": "q-big", "kind": "question", "topic": "python", "title": "Big", "answer": text,
+           "deep_dive": text}  # fmt: skip
+    (tmp_path / "big.jsonl").write_text(json.dumps(big) + "\n")
+    target = tmp_path / "exports" / "hub"
+    assert run(tmp_path, "export", str(target)).returncode == 0
+    before = sorted((p.relative_to(target), p.read_bytes()) for p in target.rglob("*.*"))
+    assert run(tmp_path, "import", "big.jsonl").returncode == 0
+    # Files may not grow past 64 KB: the big entry's 120 KB cannot be written (EFBIG, like ENOSPC).
+    limited = [
+        sys.executable, "-c",
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
+        " resource.setrlimit(resource.RLIMIT_FSIZE, (65_536, 65_536));"
+        " from bot.cli import main; main()",
+    ]  # fmt: skip
+    out = subprocess.run(
+        [*limited, "export", str(target)],
+        capture_output=True, text=True, env=hub_env(tmp_path), cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 1
+    assert out.stderr == f"error: could not write {target}: File too large\n"
+    after = sorted((p.relative_to(target), p.read_bytes()) for p in target.rglob("*.*"))
+    assert after == before
+    assert [p.name for p in target.parent.iterdir()] == ["hub"], "no temporary folder left"
+
+
+def test_export_into_a_folder_of_other_files_needs_force(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    out = run(tmp_path, "export", str(tmp_path))
+    assert out.returncode == 1
+    assert out.stderr == (
+        f"error: {tmp_path} is not empty and not a previous export: use --force to replace it\n"
+    )
+    assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -153,3 +153,43 @@ def test_render_then_parse_is_identity(tmp_path: Path) -> None:
     again = load_paths([tmp_path])
     assert again.problems == []
     assert {e.id: e for e, _ in again.entries} == {e.id: e for e, _ in found.entries}
+
+
+def billion_laughs() -> str:
+    """Nine levels of nine aliases each: 9**9 strings once expanded, a few hundred bytes here."""
+    levels = ['&l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"&l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, 10)]
+    return "[" + ", ".join(levels) + "]"
+
+
+def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
+    text = f"---\nid: q-x\nkind: question\ntitle: t\ntopic: python\ntags: {billion_laughs()}\n---\n"
+    path = write(tmp_path, "questions/python/q-x.md", text)
+    found = load_paths([tmp_path])
+    assert found.entries == []
+    assert [str(p) for p in found.problems] == [
+        f"{path}:6: invalid YAML: aliases (*name) are not allowed"
+    ]
+
+
+def test_yaml_aliases_are_refused_in_learning_paths(tmp_path: Path) -> None:
+    text = "id: p\ntitle: &t P\nlevel: mid\nsteps:\n  - title: *t\n"
+    path = write(tmp_path, "paths/p.yml", text)
+    (problem,) = load_paths([tmp_path]).problems
+    assert str(problem) == f"{path}:5: invalid YAML: aliases (*name) are not allowed"
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ("title: t\n" + "# padding\n" * 7000, 2, "front matter too large (70,031 bytes"),
+        ("title: t\ntags: " + "[" * 20_000 + "]" * 20_000 + "\n", 5, "nested too deeply"),
+    ],
+)
+def test_big_or_deep_front_matter_is_one_problem(
+    tmp_path: Path, front: str, line: int, message: str
+) -> None:
+    path = write(tmp_path, "questions/python/q-x.md", f"---\nid: q-x\nkind: question\n{front}---\n")
+    (problem,) = load_paths([tmp_path]).problems
+    assert (problem.file, problem.line) == (str(path), line)
+    assert message in problem.message

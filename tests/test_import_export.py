@@ -3,10 +3,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.content import export_content, import_content
+from bot.content import ExportError, export_content, import_content
 from bot.content.store import content_version, count_entries
 from bot.models import Entry, LearningPath
 
@@ -96,7 +97,58 @@ def test_round_trip_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
     export_content(second, tmp_path / "two")
     one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.*"))
     two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.*"))
-    assert one == two and len(one) == 9
+    assert one == two and len(one) == 10  # nine files and the export marker
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes()
     second.dispose()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder (links not followed) and what it holds."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() if not p.is_symlink() else b"-> link"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
+
+
+def test_export_replaces_a_previous_export_without_following_links(
+    engine: Engine, tmp_path: Path
+) -> None:
+    assert import_content(engine, [FIXTURES / "content"]).ok
+    target = tmp_path / "exports" / "hub"
+    assert export_content(engine, target) == 6
+    expected = tree(target)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    planted = target / "questions" / "django" / "q-django-n-plus-one.md"
+    planted.unlink()
+    planted.symlink_to(outside)
+    (target / "questions" / "django" / "q-stale.md").write_text("an entry deleted since")
+    (target / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    assert export_content(engine, target) == 6
+    assert outside.read_text() == "precious"
+    assert tree(target) == expected, "no stale files, no links, every file written anew"
+    assert [p.name for p in target.parent.iterdir()] == ["hub"], "no temporary folder left"
+
+
+def test_export_refuses_a_folder_that_is_not_an_export(engine: Engine, tmp_path: Path) -> None:
+    assert import_content(engine, [FIXTURES / "content"]).ok
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    with pytest.raises(ExportError, match="not empty and not a previous export: use --force"):
+        export_content(engine, mine)
+    assert tree(mine) == {"notes.txt": b"mine"}
+    assert export_content(engine, mine, force=True) == 6
+    assert not (mine / "notes.txt").exists() and (mine / ".hub-export").is_file()
+    link = tmp_path / "link"
+    link.symlink_to(mine, target_is_directory=True)
+    with pytest.raises(ExportError, match="is a symbolic link"):
+        export_content(engine, link, force=True)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ExportError, match="is not a directory"):
+        export_content(engine, tmp_path / "file", force=True)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert export_content(engine, empty) == 6

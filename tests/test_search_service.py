@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import pickle
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from bot.commands import ChatContext
@@ -65,24 +68,94 @@ def test_cache_file_is_written_loaded_and_replaced(sqlite_engine: Engine, tmp_pa
     cache = tmp_path / "cache"
     first = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
     expected = first.search("django orm n+1").hits
-    files = list(cache.glob("*.index"))
+    files = list(cache.iterdir())
     assert len(files) == 1
     second = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
     assert second.search("django orm n+1").hits == expected
     assert import_content(sqlite_engine, [write_entry(tmp_path / "more")]).ok
     assert second.search("portals").hits[0].id == "q-react-portals"
-    assert [f.name for f in cache.glob("*.index")] != [files[0].name]
-    assert len(list(cache.glob("*.index"))) == 1
+    assert [f.name for f in cache.iterdir()] != [files[0].name]
+    assert len(list(cache.iterdir())) == 1
 
 
 def test_damaged_cache_is_rebuilt(sqlite_engine: Engine, tmp_path: Path) -> None:
     assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
     cache = tmp_path / "cache"
     Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0).index()
-    for file in cache.glob("*.index"):
-        file.write_bytes(b"not a pickle")
+    for file in cache.iterdir():
+        file.write_bytes(b"not a cache file")
     searcher = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
     assert searcher.search("django orm").hits[0].id == "q-django-n-plus-one"
+
+
+class Planted:
+    """A pickle that makes a folder when it is loaded: the proof that code ran."""
+
+    def __init__(self, proof: Path) -> None:
+        self.proof = proof
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.proof),)
+
+
+def test_a_planted_pickle_is_never_run(sqlite_engine: Engine, tmp_path: Path) -> None:
+    assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
+    cache = tmp_path / "cache"
+    Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0).index()
+    proof = tmp_path / "code-ran"
+    for file in cache.iterdir():  # whatever name the next search will read
+        file.write_bytes(pickle.dumps(Planted(proof)))
+    searcher = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
+    assert searcher.search("django orm").hits[0].id == "q-django-n-plus-one"
+    assert not proof.exists()
+
+
+def test_the_cache_is_data_only(sqlite_engine: Engine, tmp_path: Path) -> None:
+    import numpy as np
+
+    assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
+    cache = tmp_path / "cache"
+    Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0).index()
+    (file,) = cache.iterdir()
+    with np.load(file, allow_pickle=False) as stored:  # raises on any pickled object
+        assert "post_docs" in stored.files
+        meta = json.loads(bytes(stored["meta"]))
+    assert meta["format"] == 2 and "q-django-n-plus-one" in meta["ids"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "owner"),
+    [(0o777, None), (0o773, None), (0o770, 4242), (0o755, 4242)],
+    ids=["everyone-writes", "others-write", "group-writes-not-ours", "not-ours"],
+)
+def test_a_cache_folder_others_can_write_is_not_used(
+    sqlite_engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture, mode: int,
+    owner: int | None,
+) -> None:  # fmt: skip
+    if owner is not None and os.getuid() != 0:
+        pytest.skip("giving a folder to another user needs root")
+    assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(mode)
+    if owner is not None:
+        os.chown(cache, owner, -1)
+    with caplog.at_level(logging.WARNING):
+        searcher = Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0)
+        assert searcher.search("django orm").hits[0].id == "q-django-n-plus-one"
+    assert list(cache.iterdir()) == []
+    [record] = [r for r in caplog.records if r.name == "bot.search.service"]
+    assert record.getMessage().startswith(f"search cache {cache} is not used:")
+    assert record.exc_info is None
+
+
+def test_a_cache_folder_of_our_group_is_used(sqlite_engine: Engine, tmp_path: Path) -> None:
+    assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o775)  # umask 002 with a group of one's own
+    Searcher(sqlite_engine, 0, cache_dir=cache, cache_min_docs=0).index()
+    assert len(list(cache.iterdir())) == 1
 
 
 def test_search_log_hashes_users_and_finds_gaps(hub: Hub) -> None:

@@ -11,6 +11,7 @@ from bot.commands import ChatContext
 from bot.hub import Hub
 from bot.ports import MessageRef
 from bot.replies import Button, Reply
+from bot.terminal import terminal_safe
 
 PROMPT = "hub> "
 BANNER = "HubBot console. Type /hub help, a number to press a button, or quit."
@@ -27,7 +28,7 @@ class ConsoleOutbound:
 
     def _print(self, header: str, reply: Reply) -> MessageRef:
         self.count += 1
-        self.out.write(f"[{header}]\n{render_reply(reply)}\n")
+        self.out.write(terminal_safe(f"[{header}]\n{render_reply(reply)}\n"))
         self.out.flush()
         return MessageRef("console", "console", str(self.count))
 
@@ -93,7 +94,7 @@ class ConsoleChat:
                 break
             answer = self.handle_line(line)
             if answer:
-                self.stdout.write(answer + "\n\n")
+                self.stdout.write(terminal_safe(answer) + "\n\n")
                 self.stdout.flush()
 
 

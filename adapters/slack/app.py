@@ -42,8 +42,10 @@ FIND_FIX_CALLBACK = "find_fix"
 CORE_THREADS = 1
 MAX_RESPONSES = 5  # a response_url takes at most five messages
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# Errno names (EPERM, ENOENT) only in capitals: under IGNORECASE they matched `event`.
 LOOKS_LIKE_ERROR = re.compile(
-    r"error|exception|traceback|fatal|failed|panic:|errno|warning:|\bE[A-Z]{4,}\b|\bat .+:\d+",
+    r"error|exception|traceback|fatal|failed|panic:|errno|warning:|(?-i:\bE[A-Z]{4,}\b)"
+    r"|\bat .+:\d+",
     re.IGNORECASE,
 )
 SORRY = "Something went wrong on our side; it has been logged."

@@ -17,21 +17,61 @@ from bot.models import Kind
 
 MAX_FILE_BYTES = 2_000_000
 MAX_JSONL_BYTES = 200_000_000
-KIND_FOLDERS = {"questions": Kind.question, "errors": Kind.error, "snippets": Kind.snippet,
-                "articles": Kind.article}
+# Front matter (and a learning path's YAML) is a handful of keys: a few KB.
+MAX_YAML_BYTES = 64 * 1024
+MAX_YAML_DEPTH = 32
+KIND_FOLDERS = {
+    "questions": Kind.question,
+    "errors": Kind.error,
+    "snippets": Kind.snippet,
+    "articles": Kind.article,
+}
 FOLDER_OF_KIND = {kind: folder for folder, kind in KIND_FOLDERS.items()}
 SECTION_HEADINGS: dict[Kind, dict[str, str]] = {
-    Kind.question: {"deep dive": "deep_dive", "real-world": "real_world",
-                    "common mistakes": "common_mistakes",
-                    "production scenario": "production_scenario"},
+    Kind.question: {
+        "deep dive": "deep_dive",
+        "real-world": "real_world",
+        "common mistakes": "common_mistakes",
+        "production scenario": "production_scenario",
+    },
     Kind.error: {"root cause": "root_cause", "fix": "fix"},
     Kind.snippet: {"code": "code"},
     Kind.article: {},
 }
 # The field that holds the text before the first heading.
-PREAMBLE_FIELD = {Kind.question: "answer", Kind.error: "description", Kind.snippet: "description",
-                  Kind.article: "body"}
+PREAMBLE_FIELD = {
+    Kind.question: "answer",
+    Kind.error: "description",
+    Kind.snippet: "description",
+    Kind.article: "body",
+}
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+#.-]*)\s*$")
+
+
+class RefusedYAML(yaml.YAMLError):
+    def __init__(self, problem: str, event: yaml.Event) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = event.start_mark
+
+
+class ContentLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (a few bytes of `*name` can expand to gigabytes: the billion
+    laughs) and without deep nesting (each level is a Python call)."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise RefusedYAML("aliases (*name) are not allowed", event)
+        if self.depth >= MAX_YAML_DEPTH:
+            raise RefusedYAML("nested too deeply", event)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass(frozen=True, order=True)
@@ -135,7 +175,9 @@ def _split_front_matter(
 ) -> tuple[str, list[str], int] | None:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        problems.append(ContentProblem(name, 1, "missing front matter (the file must start with ---)"))
+        problems.append(
+            ContentProblem(name, 1, "missing front matter (the file must start with ---)")
+        )
         return None
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
@@ -145,17 +187,28 @@ def _split_front_matter(
 
 
 def _yaml_mapping(
-    name: str, text: str, first_line: int, problems: list[ContentProblem]
+    name: str, text: str, first_line: int, problems: list[ContentProblem], what: str
 ) -> tuple[dict[str, Any], yaml.Node | None] | None:
+    size = len(text.encode())
+    if size > MAX_YAML_BYTES:
+        problems.append(
+            ContentProblem(
+                name, first_line, f"{what} too large ({size:,} bytes, at most {MAX_YAML_BYTES:,})"
+            )
+        )
+        return None
+    loader = ContentLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or "invalid YAML"
         problems.append(ContentProblem(name, line, f"invalid YAML: {reason}"))
         return None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         problems.append(ContentProblem(name, first_line, "expected a YAML mapping of keys"))
         return None
@@ -196,7 +249,7 @@ def _parse_markdown(name: str, text: str, problems: list[ContentProblem]) -> Ent
     if split is None:
         return None
     front_text, body_lines, body_line = split
-    parsed = _yaml_mapping(name, front_text, 2, problems)
+    parsed = _yaml_mapping(name, front_text, 2, problems, "front matter")
     if parsed is None:
         return None
     front, node = parsed
@@ -204,8 +257,13 @@ def _parse_markdown(name: str, text: str, problems: list[ContentProblem]) -> Ent
         kind = Kind(str(front.get("kind", "")))
     except ValueError:
         line = _node_line(node, ["kind"], 2)
-        problems.append(ContentProblem(name, line, f"unknown kind {front.get('kind')!r}"
-                                       " (question, error, snippet or article)"))
+        problems.append(
+            ContentProblem(
+                name,
+                line,
+                f"unknown kind {front.get('kind')!r} (question, error, snippet or article)",
+            )
+        )
         return None
     sections = _parse_sections(name, kind, body_lines, body_line, problems)
     if sections is None:
@@ -243,8 +301,11 @@ def _parse_sections(
         if heading is not None and heading in headings:
             current = headings[heading]
             if current in parts:
-                problems.append(ContentProblem(name, first_line + offset,
-                                               f"section {line[3:].strip()!r} appears twice"))
+                problems.append(
+                    ContentProblem(
+                        name, first_line + offset, f"section {line[3:].strip()!r} appears twice"
+                    )
+                )
                 return None
             parts[current] = []
             continue
@@ -266,15 +327,16 @@ def _parse_code(
 
 
 def _parse_path_yaml(name: str, text: str, problems: list[ContentProblem]) -> PathData | None:
-    parsed = _yaml_mapping(name, text, 1, problems)
+    parsed = _yaml_mapping(name, text, 1, problems, "learning path")
     if parsed is None:
         return None
     data, node = parsed
     try:
         return PathData.model_validate(data)
     except ValidationError as exc:
-        problems.append(ContentProblem(name, _node_line(node, exc.errors()[0]["loc"], 1),
-                                       _first_error(exc)))
+        problems.append(
+            ContentProblem(name, _node_line(node, exc.errors()[0]["loc"], 1), _first_error(exc))
+        )
         return None
 
 
@@ -291,8 +353,11 @@ def _check_location(
     if folder in parents:
         rest = parents[parents.index(folder) + 1 :]
         if rest and rest[0] != entry.topic:
-            problems.append(ContentProblem(
-                name, 1, f"topic {entry.topic!r} does not match its folder {rest[0]!r}"))
+            problems.append(
+                ContentProblem(
+                    name, 1, f"topic {entry.topic!r} does not match its folder {rest[0]!r}"
+                )
+            )
     elif any(p in KIND_FOLDERS for p in parents):
         problems.append(ContentProblem(name, 1, f"a {entry.kind.value} in the wrong kind folder"))
 
@@ -303,8 +368,11 @@ def _check_duplicates(found: ContentSet) -> None:
     for entry, origin in items:
         if entry.id in seen:
             file, _, line = origin.rpartition(":")
-            found.problems.append(ContentProblem(
-                file, int(line), f"duplicate id {entry.id!r} (first at {seen[entry.id]})"))
+            found.problems.append(
+                ContentProblem(
+                    file, int(line), f"duplicate id {entry.id!r} (first at {seen[entry.id]})"
+                )
+            )
         else:
             seen[entry.id] = origin
 
@@ -316,14 +384,29 @@ def _check_links(found: ContentSet, known: set[str]) -> None:
         for number, step in enumerate(path.steps, start=1):
             for entry_id in step.entries:
                 if entry_id not in ids:
-                    found.problems.append(ContentProblem(
-                        file, 1, f"step {number} links to unknown entry {entry_id!r}"))
+                    found.problems.append(
+                        ContentProblem(
+                            file, 1, f"step {number} links to unknown entry {entry_id!r}"
+                        )
+                    )
 
 
 # ---------------------------------------------------------------- writing
 
-FRONT_KEYS = ("id", "kind", "title", "topic", "tags", "level", "role", "source", "stack",
-              "language", "dialect", "summary")
+FRONT_KEYS = (
+    "id",
+    "kind",
+    "title",
+    "topic",
+    "tags",
+    "level",
+    "role",
+    "source",
+    "stack",
+    "language",
+    "dialect",
+    "summary",
+)
 
 
 def _dump_front(data: dict[str, Any]) -> str:
@@ -331,12 +414,18 @@ def _dump_front(data: dict[str, Any]) -> str:
     lines = []
     for key, value in data.items():
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            flow = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
-                                  width=100_000)
+            flow = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=100_000)
             lines.append(f"{key}: {flow.strip()}\n")
         else:
-            lines.append(yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True,
-                                        width=100_000, default_flow_style=False))
+            lines.append(
+                yaml.safe_dump(
+                    {key: value},
+                    sort_keys=False,
+                    allow_unicode=True,
+                    width=100_000,
+                    default_flow_style=False,
+                )
+            )
     return "".join(lines)
 
 

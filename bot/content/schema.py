@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from bot.models import Kind, Level
 
@@ -106,11 +113,11 @@ class EntryData(BaseModel):
         missing = [f for f in REQUIRED_TEXT[self.kind] if not getattr(self, f)]
         if missing:
             raise ValueError(f"{self._article()} {self.kind.value} needs {', '.join(missing)}")
-        foreign = [
-            f for f in TEXT_FIELDS if f not in ALLOWED_TEXT[self.kind] and getattr(self, f)
-        ]
+        foreign = [f for f in TEXT_FIELDS if f not in ALLOWED_TEXT[self.kind] and getattr(self, f)]
         if foreign:
-            raise ValueError(f"{self._article()} {self.kind.value} cannot have {', '.join(foreign)}")
+            raise ValueError(
+                f"{self._article()} {self.kind.value} cannot have {', '.join(foreign)}"
+            )
         return self
 
     def _article(self) -> str:

@@ -1,4 +1,4 @@
-"""Import content files into the store (one transaction, upsert by id) and export it back."""
+"""Import content files into the store: one transaction, upsert by id."""
 
 from __future__ import annotations
 
@@ -12,17 +12,9 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.content.files import (
-    ContentProblem,
-    ContentSet,
-    entry_file,
-    load_paths,
-    path_file,
-    render_entry,
-    render_path,
-)
+from bot.content.files import ContentProblem, ContentSet, load_paths
 from bot.content.quality import question_counts
-from bot.content.schema import EntryData, PathData
+from bot.content.schema import EntryData
 from bot.db import session_scope
 from bot.models import ContentVersion, Entry, LearningPath, utcnow
 
@@ -79,15 +71,21 @@ def import_content(
     return write_content(engine, found, progress)
 
 
-def write_content(engine: Engine, found: ContentSet, progress: Progress | None = None) -> ImportResult:
+def write_content(
+    engine: Engine, found: ContentSet, progress: Progress | None = None
+) -> ImportResult:
     result = ImportResult()
     now = utcnow()
     with session_scope(engine) as session:
         entries = [entry for entry, _ in found.entries]
         for start in range(0, len(entries), CHUNK):
             chunk = entries[start : start + CHUNK]
-            existing = {row.id: row for row in session.exec(
-                select(Entry).where(col(Entry.id).in_([e.id for e in chunk])))}
+            existing = {
+                row.id: row
+                for row in session.exec(
+                    select(Entry).where(col(Entry.id).in_([e.id for e in chunk]))
+                )
+            }
             for entry in chunk:
                 _upsert(session, Entry, existing.get(entry.id), entry_values(entry), now, result)
             session.flush()
@@ -104,8 +102,12 @@ def write_content(engine: Engine, found: ContentSet, progress: Progress | None =
 
 
 def _upsert(
-    session: Session, model: type[Entry] | type[LearningPath], row: Any, values: dict[str, Any],
-    now: Any, result: ImportResult,
+    session: Session,
+    model: type[Entry] | type[LearningPath],
+    row: Any,
+    values: dict[str, Any],
+    now: Any,
+    result: ImportResult,
 ) -> None:
     if row is None:
         session.add(model(**values, created_at=now, updated_at=now))
@@ -133,26 +135,6 @@ def content_version(engine: Engine) -> int:
     with Session(engine) as session:
         state = session.get(ContentVersion, 1)
         return state.version if state else 0
-
-
-def export_content(engine: Engine, target: Path) -> int:
-    """Write every entry and path as canonical files under `target`; returns how many."""
-    written = 0
-    with Session(engine) as session:
-        for row in session.exec(select(Entry).order_by(col(Entry.id))):
-            entry = entry_data(row)
-            written += _write(entry_file(target, entry), render_entry(entry))
-        for path_row in session.exec(select(LearningPath).order_by(col(LearningPath.id))):
-            path = PathData.model_validate(
-                {f: getattr(path_row, f) for f in PathData.model_fields})
-            written += _write(path_file(target, path), render_path(path))
-    return written
-
-
-def _write(file: Path, text: str) -> int:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_text(text, encoding="utf-8")
-    return 1
 
 
 def content_stats(found: ContentSet) -> dict[str, Any]:

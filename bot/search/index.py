@@ -93,6 +93,12 @@ class Codes:
         lookup = {name: code for code, name in enumerate(self.names)}
         self.codes = np.fromiter((lookup[v or ""] for v in values), np.int16, len(values))
 
+    @classmethod
+    def restore(cls, names: list[str], codes: npt.NDArray[np.int16]) -> Codes:
+        column = cls([])
+        column.names, column.codes = names, codes
+        return column
+
     def mask(self, value: str) -> npt.NDArray[np.bool_] | None:
         if value not in self.names:
             return None
@@ -106,7 +112,7 @@ class SearchIndex:
         self.ids = [d.id for d in docs]
         self.titles = [d.title for d in docs]
         self.texts: list[str] | None = [d.text for d in docs]
-        # Where texts come from when the index was loaded without them (see IndexCache).
+        # Where texts come from when the index was loaded without them (see snapshot.py).
         self.fetch_text: Callable[[str], str] | None = None
         self.terms: dict[str, int] = {}
         # The word people typed most often for each stem, to show in "did you mean".

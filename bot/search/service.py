@@ -3,16 +3,16 @@
 Every `freshness_interval` seconds a search checks the ContentVersion row; when another process
 changed the content, the index is rebuilt. With a cache folder, a built index is saved there under
 a name made of the database, the content version and this code's fingerprint, so a one-shot
-process (`hub search`) loads it instead of rebuilding.
+process (`hub search`) loads it instead of rebuilding. The file holds data only (snapshot.py),
+and a folder that anyone else may write is not used at all: they could choose our results.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import os
-import pickle
+import stat
 import tempfile
 import threading
 import time
@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.search.errors import match_error
 from bot.search.index import Doc, SearchIndex, SearchResult
+from bot.search.snapshot import FORMAT, read_snapshot, write_snapshot
 
 if TYPE_CHECKING:
     from bot.models import Entry
@@ -92,43 +93,69 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+def not_ours_alone(info: os.stat_result) -> str | None:
+    """Why a cache folder or file may have been written by someone else, or None."""
+    ours = info.st_uid == os.getuid()
+    if info.st_mode & stat.S_IWOTH:
+        return "anyone may write it"
+    if info.st_mode & stat.S_IWGRP and not ours:
+        return "its group may write it and it is not ours"
+    if not ours and info.st_uid != 0:
+        return "another user owns it"
+    return None
+
+
 class IndexCache:
     """Built indexes on disk, one file per database, newest content version only."""
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.folder = folder
         self.prefix = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+        self.warned = False
 
     def file(self, state: str) -> Path:
         version = hashlib.sha256(state.encode()).hexdigest()[:16]
-        return self.folder / f"{self.prefix}-{version}-{code_fingerprint()}.index"
+        return self.folder / f"{self.prefix}-{version}-{code_fingerprint()}.v{FORMAT}.npz"
+
+    def usable(self, path: Path) -> bool:
+        """Whether `path` (the folder, a file in it) is ours alone; warns once when it is not."""
+        try:
+            problem = not_ours_alone(path.stat())
+        except FileNotFoundError:
+            return True
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+        if problem and not self.warned:
+            log.warning("search cache %s is not used: %s", path, problem)
+            self.warned = True
+        return problem is None
 
     def load(self, state: str) -> SearchIndex | None:
+        file = self.file(state)
+        if not self.usable(self.folder) or not self.usable(file):
+            return None
         try:
-            with self.file(state).open("rb") as handle:
-                index = pickle.load(handle)
+            return read_snapshot(file)
         except FileNotFoundError:
             return None
-        except Exception:  # a damaged or foreign file: rebuild and overwrite it
-            log.warning("search cache %s unreadable; rebuilding", self.file(state), exc_info=True)
+        except Exception as exc:  # damaged, foreign or older: rebuilt and overwritten
+            log.warning("search cache %s unreadable (%s); rebuilding", file, exc)
             return None
-        return index if isinstance(index, SearchIndex) else None
 
     def save(self, state: str, index: SearchIndex) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self.usable(self.folder):
+                return
             target = self.file(state)
             with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as handle:
-                # Texts stay out (most of the bytes): hits read theirs from the store.
-                stored = copy.copy(index)
-                stored.texts, stored.fetch_text = None, None
-                pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                write_snapshot(index, handle)
             os.replace(handle.name, target)
-            for old in self.folder.glob(f"{self.prefix}-*.index"):
+            for old in self.folder.glob(f"{self.prefix}-*"):
                 if old != target:
                     old.unlink(missing_ok=True)
-        except OSError:
-            log.warning("could not write the search cache in %s", self.folder, exc_info=True)
+        except OSError as exc:
+            log.warning("could not write the search cache in %s: %s", self.folder, exc)
 
 
 class Searcher:

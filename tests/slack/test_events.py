@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from adapters.slack.app import message_text
+import pytest
+
+from adapters.slack.app import mention_command, message_text
 from tests.daily.rows import posted_question, settled_answers
 from tests.slack.conftest import Slack
 from tests.slack.fake_slack import app_mention, message_shortcut
@@ -26,6 +28,25 @@ async def test_mention_of_an_error_looks_up_the_fix(slack: Slack) -> None:
     [post] = await slack.fake.wait_for("chat.postMessage")
     assert post.body["thread_ts"] == "1700000000.000001"
     assert "Another process already listens on the port." in str(post.body["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("explain the event loop", "search"),  # `event` is not an errno name like EPERM
+        ("Every effect runs twice", "search"),
+        ("ENOENT: no such file or directory, open 'x'", "error"),
+        (EADDRINUSE, "error"),
+    ],
+)
+def test_only_error_looking_mentions_go_to_the_error_lookup(text: str, command: str) -> None:
+    assert mention_command(text) == f"{command} {text}"
+
+
+async def test_a_mention_about_events_is_searched(slack: Slack) -> None:
+    assert await slack.event(app_mention("explain the event loop"), "Ev3") == 200
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    assert "I don't know this error yet" not in str(post.body)
 
 
 async def test_a_retried_mention_is_answered_once(slack: Slack) -> None:
