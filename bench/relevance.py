@@ -3,7 +3,8 @@
     .venv/bin/python bench/relevance.py queries CORPUS.jsonl QUERIES.tsv [QUERIES.tsv ...]
     .venv/bin/python bench/relevance.py errors CORPUS.jsonl PASTES.yml [--extra OTHER.jsonl]
 
-`queries` prints MRR@10 and hit@5 for each query file (query<TAB>relevant ids, first is best).
+`queries` prints MRR@10 and hit@5 for each query file (query<TAB>relevant ids, first is best);
+a query none of whose relevant ids is in the corpus is skipped (one file may serve two corpora).
 `errors` prints top-1 accuracy on pastes that name an entry, and how many unrelated pastes
 (expect: null) wrongly got an answer; `--extra` imports more content beside the errors so they
 compete with a realistic hub. `--show-misses` lists the queries that missed.
@@ -114,8 +115,9 @@ def run_queries(args: argparse.Namespace) -> None:
         print("| query set | engine | queries | MRR@10 | hit@5 | ms/query |")
         print("| --- | --- | ---: | ---: | ---: | ---: |")
         all_misses = []
+        known = set(searcher.index().ids)
         for query_file in args.queries:
-            queries = read_queries(query_file)
+            queries = [q for q in read_queries(query_file) if known.intersection(q[1])]
             for name, ranker in rankers.items():
                 mrr, hit5, misses, seconds = rank_metrics(ranker, queries)
                 print(
