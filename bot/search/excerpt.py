@@ -8,6 +8,8 @@ from collections.abc import Set
 from functools import lru_cache
 
 MARKUP = re.compile(r"<[^>]{0,200}>|!?\[([^\]]{0,200})\]\([^)]{0,500}\)|[*`#>|]+|&nbsp;")
+# American spellings in a stem, and a pattern for either spelling (see text.SPELLING).
+SPELLINGS = (("iz", "i[sz]"), ("yz", "y[sz]"), ("or", "ou?r"), ("ter", "t(?:er|re)"))
 MAX_SCAN = 6000
 MAX_MATCHES = 50
 WIDTH = 200
@@ -29,8 +31,16 @@ def term_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
             stems.add(term[:-1])
     if not stems:
         return None
-    alternatives = "|".join(re.escape(t) for t in sorted(stems, key=len, reverse=True))
+    alternatives = "|".join(spelled(t) for t in sorted(stems, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})[\w'-]*", re.IGNORECASE)
+
+
+def spelled(term: str) -> str:
+    """A term as a pattern that also matches its British spelling (stem folds them together)."""
+    pattern = re.escape(term)
+    for american, either in SPELLINGS:
+        pattern = pattern.replace(american, either)
+    return pattern
 
 
 def best_window(matches: list[re.Match[str]], width: int) -> int:

@@ -18,12 +18,13 @@ from rapidfuzz.distance import OSA
 from bot.search.excerpt import excerpt
 from bot.search.paste import normalise
 from bot.search.query import Query, Slot, parse_query
-from bot.search.text import STOP_WORDS, stem, terms, words
+from bot.search.text import STOP_WORDS, root, stem, terms, words
 
 TITLE_WEIGHT, TAG_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
 K1, B = 1.2, 0.75
 # How much covering every word of the query counts, against how often the words occur.
 COVERAGE_FLOOR = 0.25
+COVERAGE_POWER = 1.0
 TITLE_BONUS = 0.5
 # Rewards titles made of the query's words alone ("What are fragments?" over "Keyed fragments").
 TITLE_PRECISION_BONUS = 0.3
@@ -39,6 +40,13 @@ SELECTIVE_SHARE = 0.05
 COMMON_SHARE = 0.5
 COMMON_MIN_DOCS = 1000
 MAX_TEXT_CHARS = 200_000
+# Each document's strongest terms (by BM25 impact), for feedback from the best hits.
+KEYWORDS = 16
+FEEDBACK_DOCS = 5
+FEEDBACK_TERMS = 10
+FEEDBACK_BOOST = 0.3
+# A best hit covering this much of the query is trusted as it is.
+FEEDBACK_COVERED = 0.99
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -152,6 +160,7 @@ class SearchIndex:
         norm = K1 * (1 - B + B * doc_length[self.post_docs] / average)
         term_idf = np.repeat(self.idf, self.df)
         self.impacts: FloatArray = (term_idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        self.keywords, self.keyword_weights = self._keywords(vocabulary)
         title_of = np.frombuffer(title_terms_arr, np.int32)
         title_order = np.argsort(title_of, kind="stable")
         title_df = np.bincount(title_of, minlength=vocabulary)
@@ -164,6 +173,24 @@ class SearchIndex:
         self._sorted_terms: list[str] | None = None
         self._neighbours: dict[tuple[int, str], list[str]] | None = None
         self._corrections: dict[str, str | None] = {}
+        self._families: dict[str, list[str]] | None = None
+
+    def _keywords(self, vocabulary: int) -> tuple[IntArray, FloatArray]:
+        """Each document's KEYWORDS strongest terms and their impacts, as (size, KEYWORDS)
+        arrays padded with -1 and 0."""
+        keywords = np.full((self.size, KEYWORDS), -1, np.int32)
+        weights = np.zeros((self.size, KEYWORDS), np.float32)
+        if not len(self.impacts):
+            return keywords, weights
+        term_of = np.repeat(np.arange(vocabulary, dtype=np.int32), self.df)
+        order = np.lexsort((-self.impacts, self.post_docs))
+        docs = self.post_docs[order]
+        starts = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=self.size))))
+        rank = np.arange(len(docs)) - starts[docs]
+        keep = rank < KEYWORDS
+        keywords[docs[keep], rank[keep]] = term_of[order][keep]
+        weights[docs[keep], rank[keep]] = self.impacts[order][keep]
+        return keywords, weights
 
     def _add_words(self, found: list[str], counts: dict[int, float], weight: float) -> list[int]:
         ids = []
@@ -218,6 +245,20 @@ class SearchIndex:
         if len(self._corrections) < MAX_REMEMBERED:
             self._corrections[term] = found
         return found
+
+    def family(self, word: str) -> list[str]:
+        """Terms of the index that share the word's root, the most frequent first."""
+        if self._families is None:
+            families: dict[str, list[str]] = {}
+            for term, surface in self.surface.items():
+                if surface.isalpha() and len(surface) > 3:
+                    families.setdefault(root(surface), []).append(term)
+            for members in families.values():
+                members.sort(key=lambda t: (-self.doc_frequency(t), t))
+            self._families = families
+        if len(word) <= 3 or not word.isalpha():
+            return []
+        return self._families.get(root(word), [])
 
     def complete(self, prefix: str) -> list[str]:
         """The most frequent terms that start with `prefix` (the word being typed)."""
@@ -304,6 +345,39 @@ class SearchIndex:
         everything = np.arange(self.size, dtype=np.int32)
         return self._combine(everything, matched, total_weight, sparse=False, mask=mask)
 
+    def feedback(self, query: Query, scored: Scored) -> Scored:
+        """Pseudo-relevance feedback: the terms the best hits share, beyond the query's own,
+        raise the documents that hold them too (a paraphrase lands near its answer)."""
+        best = self.top(scored, FEEDBACK_DOCS)
+        if len(best) < 2 or FEEDBACK_BOOST <= 0 or scored.coverage[best[0]] >= FEEDBACK_COVERED:
+            return scored
+        docs = scored.docs[best]
+        share = (scored.scores[best] / scored.scores[best[0]])[:, None]
+        keys = self.keywords[docs].ravel()
+        weight = (self.keyword_weights[docs] * share).ravel()
+        known = {self.terms[t] for t in query.matched_terms() if t in self.terms}
+        ok = (keys >= 0) & ~np.isin(keys, list(known))
+        terms, inverse = np.unique(keys[ok], return_inverse=True)
+        if not len(terms):
+            return scored
+        total = np.bincount(inverse, weights=weight[ok])
+        seen = np.bincount(inverse)
+        total[seen < 2] = 0  # a term of one document only says nothing shared
+        chosen = np.argsort(-total)[:FEEDBACK_TERMS]
+        chosen = chosen[total[chosen] > 0]
+        if not len(chosen):
+            return scored
+        extra = np.zeros(self.size, np.float32)
+        for number, term_weight in zip(terms[chosen], total[chosen], strict=True):
+            start, end = self.offsets[number], self.offsets[number + 1]
+            extra[self.post_docs[start:end]] += np.float32(term_weight) * self.impacts[start:end]
+        gain = extra[scored.docs]
+        top_gain = float(gain.max())
+        if top_gain <= 0:
+            return scored
+        scores = scored.scores * (1 + FEEDBACK_BOOST * gain / top_gain)
+        return Scored(scored.docs, scores.astype(np.float32), scored.coverage)
+
     def everywhere(self, slot: Slot) -> bool:
         """Whether every alternative of a slot is in more than COMMON_SHARE of the documents."""
         if self.size < COMMON_MIN_DOCS:
@@ -355,7 +429,7 @@ class SearchIndex:
             a[keep] for a in (bm25, covered, titled, titled_slots)
         )
         coverage = covered / total_weight
-        final = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage**2)
+        final = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage**COVERAGE_POWER)
         final *= 1 + TITLE_BONUS * titled / total_weight
         precision = np.minimum(titled_slots / self.title_lengths[candidates], 1.0)
         final *= 1 + TITLE_PRECISION_BONUS * precision
@@ -397,7 +471,7 @@ class SearchIndex:
         limit: int = 10,
     ) -> SearchResult:
         query = parse_query(self, text)
-        scored = self.score(query, self.mask(kind, topic, level))
+        scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
         best = self.top(scored, limit)
         hits = [self.hit(int(scored.docs[i]), float(scored.scores[i]), query) for i in best]
         result = SearchResult(query=query.text, hits=hits, corrected=query.corrected)

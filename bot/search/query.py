@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.search.synonyms import Phrase, synonyms_by_phrase
-from bot.search.text import STOP_WORDS, query_words, stem
+from bot.search.text import STOP_WORDS, derived, query_words, stem
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 32
@@ -15,6 +15,9 @@ MAX_PHRASE = 4
 SYNONYM_WEIGHT = 0.8
 CORRECTION_WEIGHT = 0.9
 PREFIX_WEIGHT = 0.6
+# Other words of the same family (validate for validation, memoize for memoization).
+FAMILY_WEIGHT = 0.8
+FAMILY_SIZE = 4
 
 
 class Vocabulary(Protocol):
@@ -26,6 +29,8 @@ class Vocabulary(Protocol):
     def complete(self, prefix: str) -> list[str]: ...
 
     def term_idf(self, term: str) -> float: ...
+
+    def family(self, word: str) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -47,19 +52,22 @@ class Query:
 
 @dataclass(frozen=True)
 class Unit:
-    """One word of the query; `joined` is the whole compound this word ends (react-dom)."""
+    """One word of the query; `joined` is the whole compound this word ends (react-dom);
+    `before` the word written before it, stop words included (not found → notfound)."""
 
     word: str
     term: str
     joined: str | None
+    before: str | None = None
 
 
 def units_of(text: str) -> list[Unit]:
-    units = []
+    units: list[Unit] = []
     for joined, parts in query_words(text):
         for number, part in enumerate(parts):
             last = number == len(parts) - 1 and len(parts) > 1
-            units.append(Unit(part, stem(part), stem(joined) if last else None))
+            before = units[-1].word if units else None
+            units.append(Unit(part, stem(part), stem(joined) if last else None, before))
     return units[:MAX_QUERY_WORDS]
 
 
@@ -80,9 +88,8 @@ def parse_query(vocabulary: Vocabulary, text: str, expand: bool = True) -> Query
             slots.append(slot)
             position += used
             continue
-        previous = units[position - 1] if position else None
         is_last = position == len(units) - 1 and typing
-        slots.append(word_slot(vocabulary, units[position], previous, is_last, expand, corrections))
+        slots.append(word_slot(vocabulary, units[position], is_last, expand, corrections))
         position += 1
     corrected = None
     if corrections:
@@ -111,7 +118,6 @@ def synonym_slot(
 def word_slot(
     vocabulary: Vocabulary,
     unit: Unit,
-    previous: Unit | None,
     is_last: bool,
     expand: bool,
     corrections: dict[str, str],
@@ -124,15 +130,24 @@ def word_slot(
         weight_terms.append(unit.term)
     completions = vocabulary.complete(unit.term) if is_last else []
     alternatives.extend(((t,), PREFIX_WEIGHT) for t in completions)
-    if expand and unit.term not in known and not completions:
+    joins = [unit.joined]
+    if unit.before:
+        joins += [stem(unit.before + unit.word), stem(stem(unit.before) + unit.word)]
+    for joined in dict.fromkeys(joins):
+        if joined and joined in known and joined != unit.term:
+            alternatives.append(((joined,), 1.0))
+    if expand:
+        relatives = [t for t in vocabulary.family(unit.word) if t != unit.term][:FAMILY_SIZE]
+        if unit.term not in known:
+            relatives += [t for t in derived(unit.word) if t in known and t not in relatives]
+        alternatives.extend(((t,), FAMILY_WEIGHT) for t in relatives)
+    if expand and len(alternatives) == 0:
+        # An unknown word with no relative: a typo of a known one, most likely.
         fixed = vocabulary.correct(unit.term)
         if fixed is not None:
             alternatives.append(((fixed,), CORRECTION_WEIGHT))
             weight_terms.append(fixed)
             corrections[unit.word] = vocabulary.surface.get(fixed, fixed)
-    for joined in (unit.joined, stem(previous.word + unit.word) if previous else None):
-        if joined and joined in known and joined != unit.term:
-            alternatives.append(((joined,), 1.0))
     if not weight_terms:
         weight_terms = [t for phrase, _ in alternatives for t in phrase][:1] or [unit.term]
     weight = min(vocabulary.term_idf(t) for t in weight_terms)

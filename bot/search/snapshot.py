@@ -10,9 +10,9 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.search.index import Codes, SearchIndex
+from bot.search.index import KEYWORDS, Codes, SearchIndex
 
-FORMAT = 2  # 1 was a pickle
+FORMAT = 3  # 1 was a pickle; 3 added the keywords
 ARRAYS: dict[str, type[np.generic]] = {
     "df": np.int32,
     "offsets": np.int64,
@@ -22,7 +22,11 @@ ARRAYS: dict[str, type[np.generic]] = {
     "title_offsets": np.int64,
     "title_docs": np.int32,
     "title_lengths": np.float32,
+    "keywords": np.int32,
+    "keyword_weights": np.float32,
 }
+# Arrays of one row per document, stored flat.
+ROWS = {"keywords": KEYWORDS, "keyword_weights": KEYWORDS}
 COLUMNS = ("kinds", "topics", "levels")
 
 
@@ -41,7 +45,7 @@ def write_snapshot(index: SearchIndex, file: IO[bytes]) -> None:
         "error_signatures": {str(d): sorted(s) for d, s in index.error_signatures.items()},
         **{name: getattr(index, name).names for name in COLUMNS},
     }
-    arrays = {name: getattr(index, name) for name in ARRAYS}
+    arrays = {name: getattr(index, name).ravel() for name in ARRAYS}
     arrays |= {f"{name}_codes": getattr(index, name).codes for name in COLUMNS}
     encoded = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
     np.savez(file, meta=np.frombuffer(encoded, np.uint8), **arrays)
@@ -62,9 +66,14 @@ def read_snapshot(path: Path) -> SearchIndex:
     }
     for name, dtype in ARRAYS.items():
         setattr(index, name, _array(arrays, name, dtype))
+    index.size = len(index.ids)
+    for name, width in ROWS.items():
+        flat = getattr(index, name)
+        if len(flat) != index.size * width:
+            raise SnapshotError(f"array {name!r} is not {width} a document")
+        setattr(index, name, flat.reshape(index.size, width))
     for name in COLUMNS:
         setattr(index, name, Codes.restore(meta[name], _array(arrays, f"{name}_codes", np.int16)))
-    index.size = len(index.ids)
     _check(index)
     return index
 
@@ -90,6 +99,8 @@ def _check(index: SearchIndex) -> None:
             not len(a) or (int(a.min()) >= 0 and int(a.max()) < size)
             for a in (index.post_docs, index.title_docs)
         )
+        and (not index.keywords.size or int(index.keywords.max()) < vocabulary)
+        and (not index.keywords.size or int(index.keywords.min()) >= -1)
         and all(
             not size or int(c.codes.max()) < len(c.names)
             for c in (index.kinds, index.topics, index.levels)

@@ -7,6 +7,8 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+import Stemmer
+
 # A word, possibly joined to more words by `-`, `.` or `_` (re-render, react-dom, node.js).
 WORD = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[-._][a-z0-9][a-z0-9+#]*)*")
 COMPOUND_SPLIT = re.compile(r"[-._]")
@@ -99,13 +101,59 @@ STOP_WORDS = frozenset(
 # Endings the stemmer leaves alone: `class`, `status`, `axis`.
 KEEP_S = ("ss", "us", "is")
 UNDOUBLE = frozenset("bdfgmnprt")
+# British spellings folded to American ones, so both meet: optimise, analyse, behaviour, centre,
+# catalogue. Each rule is (pattern, replacement) on a whole lowercase word.
+SPELLING = [
+    (re.compile(r"^([a-z]{3,})is(e|es|ed|ing|er|ers|ation|ations)$"), r"\1iz\2"),
+    (re.compile(r"^([a-z]{3,})ys(e|es|ed|ing|er|ers)$"), r"\1yz\2"),
+    (re.compile(r"^([a-z]{2,})our(s|ed|ing|ite|ites|able|ably|ful|less|al|ally|er|ers)?$"), r"\1or\2"),
+    (re.compile(r"^([a-z]{2,}[tb])re(s?)$"), r"\1er\2"),
+    (re.compile(r"^([a-z]{2,}[tb])red$"), r"\1ered"),
+    (re.compile(r"^([a-z]{2,})logu(e|es|ed|ing)$"), r"\1log\2"),
+]
+SPELLING_KEEP = re.compile(
+    r"(?:advert|advis|arise|chastis|compris|compromis|concis|cruis|demis|despis|devis|disguis"
+    r"|enterpris|excis|exercis|expertis|franchis|improvis|incis|merchandis|noise|otherwis"
+    r"|paradis|praise|precis|premis|promis|raise|revis|supervis|surmis|surpris|televis"
+    r"|treatis|wise|scour|timbre|macabre)"
+)
+IRREGULAR = {
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "pretence": "pretense",
+    "programme": "program",
+    "judgement": "judgment",
+    "ageing": "aging",
+}
+DERIVED = (("able", ""), ("able", "e"), ("ible", ""), ("ible", "e"), ("er", ""), ("er", "e"),
+           ("ers", ""), ("less", ""), ("ful", ""), ("ly", ""))
+# A camelCase identifier (useEffect) or a PascalCase one of three parts or more
+# (NullReferenceException) is also found by its parts; JavaScript or WordPress are not split.
+IDENTIFIER = re.compile(r"\b[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+|[A-Z]+(?![a-z]))+\b")
+CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+@lru_cache(maxsize=200_000)
+def spelling(word: str) -> str:
+    """A lowercase word in American spelling (optimise → optimize, colour → color)."""
+    if len(word) <= 4 or not word.isascii():
+        return word
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    for pattern, replacement in SPELLING:
+        if pattern.match(word):
+            return word if SPELLING_KEEP.search(word) else pattern.sub(replacement, word)
+    return word
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light English stemmer: plurals, -ing, -ed and a final e, so forms of a word meet."""
+    """A light English stemmer: plurals, -ing, -ed and a final e, so forms of a word meet;
+    British spellings first folded to American ones."""
     if len(word) <= 3 or not word.isalpha():
         return word
+    word = spelling(word)
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):
@@ -117,10 +165,33 @@ def stem(word: str) -> str:
             word = word[: -len(ending)]
             if word[-1] == word[-2] and word[-1] in UNDOUBLE:
                 word = word[:-1]
+            elif word.endswith("ell") and len(word) >= 6 and word[-4] in "bcdfgklmnrvuw":
+                word = word[:-1]  # British modelling, cancelled
             break
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
     return word
+
+
+@lru_cache(maxsize=200_000)
+def root(word: str) -> str:
+    """The root a word shares with the rest of its family (Snowball: validation and validate →
+    valid), after its spelling is folded; coarser than `stem`, for finding relatives only."""
+    return snowball().stemWord(spelling(word))
+
+
+@cache
+def snowball() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def derived(word: str) -> list[str]:
+    """Terms a derived word may come from (parseable → parse, renderer → render)."""
+    found = []
+    for ending, base in DERIVED:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            found.append(stem(word[: -len(ending)] + base))
+    return list(dict.fromkeys(found))
 
 
 def fold(text: str) -> str:
@@ -159,9 +230,21 @@ def _ranges(codes: list[int]) -> str:
     return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in spans)
 
 
+def split_identifiers(text: str) -> str:
+    """Identifiers written as one word joined at their parts (useEffect → use_Effect), so they
+    index as compounds: found by each part and by the whole."""
+    return IDENTIFIER.sub(_split_identifier, text)
+
+
+def _split_identifier(found: re.Match[str]) -> str:
+    word = found.group()
+    parts = CAMEL.split(word)
+    return "_".join(parts) if word[0].islower() or len(parts) >= 3 else word
+
+
 def matches(text: str) -> list[str]:
     """The words and compounds of a text as written (folded); CJK runs as pairs."""
-    text = fold(text)
+    text = fold(split_identifiers(text))
     if text.isascii():
         return WORD.findall(text)
     found: list[str] = any_script().word.findall(text)
