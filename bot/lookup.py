@@ -172,7 +172,8 @@ def error_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
         )
         for hit in result.hits[1:3]
     )
-    return Reply(text="Best match from the debug archive:", cards=(entry_card(best), *others))
+    heading = "Likely match" if result.likely else "Best match"
+    return Reply(text=f"{heading} from the debug archive:", cards=(entry_card(best), *others))
 
 
 SNIPPET_USAGE = "/hub snippet <what you need, e.g. debounce hook>"

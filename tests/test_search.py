@@ -8,7 +8,10 @@ import pytest
 
 from bot.search import Doc, SearchIndex
 from bot.search.errors import match_error
+from bot.search.excerpt import excerpt
 from bot.search.paste import normalise
+from bot.search.query import parse_query
+from bot.search.text import stem, words
 
 DOCS = [
     Doc("q-a", "question", "react", "mid", "Why does strict mode render twice?",
@@ -162,3 +165,147 @@ def test_traceback_finds_entry(index: SearchIndex) -> None:
 def test_unrelated_paste_returns_nothing(index: SearchIndex, paste: str) -> None:
     result = match_error(index, paste)
     assert result.hits == [] and not result.good
+
+
+# ------------------------------------------------------- chat-style queries
+
+CHAT_DOCS = [
+    Doc("c-opt", "question", "react", "mid", "How do you optimize rendering of long lists?",
+        "Virtualize the list so only the visible rows render."),
+    Doc("c-behavior", "question", "javascript", "mid", "What is the default behavior of a form?",
+        "Submitting a form reloads the page unless preventDefault is called."),
+    Doc("c-effect", "question", "react", "mid", "How do you clean up in useEffect?",
+        "Return a function from the hook; React calls it before the next run."),
+    Doc("c-valid", "question", "python", "junior", "Where does input validation belong?",
+        "Check types and ranges at the boundary, before the data reaches the domain."),
+    Doc("c-404", "question", "react", "junior", "How do you show a NotFound page?",
+        "A route without a path renders when nothing else matched."),
+    Doc("c-other", "question", "react", "junior", "What are props?",
+        "Props are the inputs a parent passes to a component; a page renders components."),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def chat_index() -> SearchIndex:
+    return SearchIndex(CHAT_DOCS)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("optimise rendering", "c-opt"),  # British spelling
+        ("behaviour of forms", "c-behavior"),
+        ("effect cleanup", "c-effect"),  # a part of an identifier written as one word
+        ("validate user input", "c-valid"),  # a verb where the entry has a noun
+    ],
+)
+def test_chat_queries_find_their_entry(chat_index: SearchIndex, query: str, expected: str) -> None:
+    assert ids(chat_index, query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("optimise", "optimize"),
+        ("optimised", "optimizing"),
+        ("behaviours", "behavior"),
+        ("favourite", "favorite"),
+        ("analyse", "analyze"),
+        ("centre", "center"),
+        ("catalogue", "catalog"),
+        ("modelling", "modeling"),
+        ("cancelled", "canceled"),
+        ("defence", "defense"),
+    ],
+)
+def test_british_spellings_meet_american_ones(british: str, american: str) -> None:
+    assert stem(british) == stem(american)
+
+
+def test_words_that_only_look_british_are_kept() -> None:
+    assert [stem(w) for w in ("promise", "exercise", "installed", "spelling", "tour")] == [
+        "promis", "exercis", "install", "spell", "tour",
+    ]  # fmt: skip
+    assert words("useEffect NullReferenceException JavaScript") == [
+        "use", "effect", "useeffect", "null", "reference", "exception", "nullreferenceexception",
+        "javascript",
+    ]  # fmt: skip
+
+
+def test_a_compound_is_found_across_a_stop_word(chat_index: SearchIndex) -> None:
+    slots = parse_query(chat_index, "page not found").slots
+    assert (("notfound",), 1.0) in slots[-1].alternatives
+
+
+def test_excerpt_marks_either_spelling() -> None:
+    assert excerpt("The colour wheel.", {"color"}) == "The **colour** wheel."
+
+
+ERROR_DOCS = [
+    Doc("e-cors", "error", "javascript", None,
+        "Access to fetch at '<url>' from origin '<origin>' has been blocked by CORS policy: No "
+        "'Access-Control-Allow-Origin' header is present on the requested resource.",
+        "The server did not send the Access-Control-Allow-Origin header for this origin."),
+    Doc("e-rejection", "error", "node", None,
+        "UnhandledPromiseRejection: This error originated either by throwing inside of an async "
+        "function without a catch block, or by rejecting a promise which was not handled.",
+        "A promise rejected and nothing caught it."),
+    Doc("e-refused", "error", "node", None, "Error: connect ECONNREFUSED <host>:<port>",
+        "Nothing listens on that host and port: the database or service is not running."),
+    Doc("e-nre", "error", "csharp", None,
+        "System.NullReferenceException: Object reference not set to an instance of an object.",
+        "A member was used on a null reference."),
+    Doc("e-esm", "error", "node", None,
+        "Error [ERR_REQUIRE_ESM]: require() of ES Module <path> from <caller> not supported.",
+        "The package is ESM only; import it instead of requiring it."),
+    Doc("q-other", "question", "node", "mid", "How does the event loop work?",
+        "Callbacks wait in queues; the loop runs them when the stack is empty."),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def error_index() -> SearchIndex:
+    return SearchIndex(ERROR_DOCS)
+
+
+def test_short_paraphrase_of_an_error_is_a_likely_match(error_index: SearchIndex) -> None:
+    result = match_error(error_index, "cors error no allow origin header")
+    assert [h.id for h in result.hits][:1] == ["e-cors"]
+    assert result.good and result.likely
+    exact = match_error(error_index, "Error: connect ECONNREFUSED 127.0.0.1:5432")
+    assert exact.hits[0].id == "e-refused" and not exact.likely
+
+
+def test_wrapped_error_matches_each_error_innermost_first(error_index: SearchIndex) -> None:
+    paste = (
+        "(node:123) UnhandledPromiseRejectionWarning: Error: connect ECONNREFUSED 127.0.0.1:6379\n"
+        "    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1146:16)\n"
+    )
+    assert [h.id for h in match_error(error_index, paste).hits] == ["e-refused", "e-rejection"]
+    without_cause = SearchIndex([d for d in ERROR_DOCS if d.id != "e-refused"])
+    assert [h.id for h in match_error(without_cause, paste).hits] == ["e-rejection"]
+
+
+@pytest.mark.parametrize(
+    ("paste", "expected"),
+    [
+        ("UnhandledPromiseRejectionWarning", "e-rejection"),
+        ("NullReferenceException", "e-nre"),
+        ("ERR_REQUIRE_ESM", "e-esm"),
+    ],
+)
+def test_identifiers_match_their_parts(error_index: SearchIndex, paste: str, expected: str) -> None:
+    assert [h.id for h in match_error(error_index, paste).hits][:1] == [expected]
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "ZeroDivisionError: division by zero",
+        "Error: connect ETIMEDOUT 10.0.0.1:443",
+        "how does the event loop work",
+        "npm ERR! code ERESOLVE unable to resolve dependency tree",
+    ],
+)
+def test_unrelated_pastes_still_answer_nothing(error_index: SearchIndex, paste: str) -> None:
+    assert match_error(error_index, paste).hits == []

@@ -3,12 +3,18 @@
 A paste is normalised first: stack frames, paths, URLs, quoted names, addresses, ids and numbers
 go; the exception type and the message's words stay. An entry is a plausible match when the paste
 holds most of the entry's message (weighted by how rare each word is), or, for a short paste,
-when the entry holds almost every word of it. Otherwise the answer is nothing.
+when the entry holds almost every word of it; a short paste whose best entry stands far above
+the rest gets that entry as a likely match. Otherwise the answer is nothing.
+
+A line may carry several errors, one wrapping the next (`UnhandledPromiseRejectionWarning: Error:
+connect ECONNREFUSED`, `Caused by: …`): each is matched on its own as well, and the innermost
+cause the archive holds comes first.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.search.index import SearchIndex, SearchResult
 from bot.search.paste import normalise
@@ -18,12 +24,17 @@ from bot.search.text import terms
 MAX_PASTE_CHARS = 20_000
 MAX_LINES = 400
 MESSAGE_LINES = 6
+MAX_SEGMENTS = 6
 CANDIDATES = 20
 # Share of an entry's message (idf-weighted) the paste must contain.
 TITLE_MATCH = 0.6
 # A short paste (a paraphrase) must be covered this much by the entry.
 SHORT_PASTE_SLOTS = 6
 PARAPHRASE_MATCH = 0.75
+# A likely match: the best entry covers this much of a short paste and scores this many times
+# the next one.
+LIKELY_COVERAGE = 0.6
+DOMINANCE = 3.0
 
 FRAME = re.compile(
     r"""^\s*(?:File\ ".*",\ line\ \d+.*      # Python
@@ -42,15 +53,50 @@ MESSAGE = re.compile(
     r"|unable|not found|no such|does not exist|undefined|forbidden|killed|abort",
     re.IGNORECASE,
 )
+# Where a wrapped error starts inside a line: its type, then a colon (`Error: …`, `Caused by: …`).
+TYPE = r"[\w.$]*(?:Error|Exception|Warning|Rejection)(?:\s*\[\w+\])?:"
+INNER = re.compile(rf"(?<=\S)\s+(?={TYPE})")
+ERROR_TYPE = re.compile(TYPE)
+CAUSED = re.compile(r"^\s*Caused by:", re.IGNORECASE)
 
 
-def message_of(paste: str) -> str:
+@dataclass
+class Match:
+    doc: int
+    rank: float
+    depth: int
+    likely: bool
+
+
+def message_lines(paste: str) -> list[str]:
     """The lines of a paste that carry the message: frames dropped, error lines preferred."""
     lines = [line for line in paste[:MAX_PASTE_CHARS].splitlines()[:MAX_LINES] if line.strip()]
     kept = [line for line in lines if not FRAME.match(line)]
     messages = [line for line in kept if MESSAGE.search(line)]
-    chosen = (messages[:2] + messages[2:][-MESSAGE_LINES:]) if messages else kept[:MESSAGE_LINES]
-    return "\n".join(normalise(line) for line in chosen)
+    return (messages[:2] + messages[2:][-MESSAGE_LINES:]) if messages else kept[:MESSAGE_LINES]
+
+
+def message_of(paste: str) -> str:
+    return "\n".join(normalise(line) for line in message_lines(paste))
+
+
+def segments(lines: list[str]) -> list[tuple[int, str]]:
+    """The errors of the message lines, each with its depth (a wrapped error is deeper than its
+    wrapper, a `Caused by` line deeper than the lines before it); only when a line wraps one."""
+    found: list[tuple[int, str]] = []
+    base = 0
+    for line in lines:
+        if CAUSED.match(line):
+            base += 1
+        parts: list[str] = []
+        for part in INNER.split(line):
+            if parts and not ERROR_TYPE.search(parts[-1]):
+                parts[-1] += " " + part  # `(node:123) Warning: …`: the prefix joins its error
+            else:
+                parts.append(part)
+        found.extend((base + depth, normalise(part)) for depth, part in enumerate(parts))
+    nested = len(found) > len(lines) or base > 0
+    return found[:MAX_SEGMENTS] if nested else []
 
 
 def title_share(index: SearchIndex, doc: int, paste_terms: set[str]) -> float:
@@ -62,32 +108,68 @@ def title_share(index: SearchIndex, doc: int, paste_terms: set[str]) -> float:
     return sum(index.term_idf(t) for t in signature if t in paste_terms) / total
 
 
-def match_error(index: SearchIndex, paste: str, limit: int = 5) -> SearchResult:
-    message = message_of(paste)
+def find(
+    index: SearchIndex, message: str, depth: int, dominant: bool, words: int = 1
+) -> list[Match]:
+    """Plausible entries for one message of at least `words` words; with `dominant`, a short
+    message with none gets its best entry as a likely match when that entry stands far above
+    the others."""
     query = parse_query(index, message + " ", expand=False)
-    result = SearchResult(query=" ".join(message.split())[:200])
     mask = index.mask(kind="error")
-    if not query.slots or mask is None:
-        return result
+    if len(query.slots) < words or mask is None:
+        return []
     scored = index.score(query, mask)
     if not len(scored.docs):
-        return result
+        return []
     paste_terms = set(terms(message))
     short = len(query.slots) <= SHORT_PASTE_SLOTS
     top_bm25 = float(scored.scores.max())
-    ranked = []
-    for position in index.top(scored, CANDIDATES):
+    best = index.top(scored, CANDIDATES)
+    found = []
+    for position in best:
         doc = int(scored.docs[position])
         share = title_share(index, doc, paste_terms)
         coverage = float(scored.coverage[position])
-        plausible = share >= TITLE_MATCH or (short and coverage >= PARAPHRASE_MATCH)
-        if plausible:
+        if share >= TITLE_MATCH or (short and coverage >= PARAPHRASE_MATCH):
             rank = 2 * share + coverage + 0.1 * float(scored.scores[position]) / top_bm25
-            ranked.append((-rank, index.ids[doc], doc, rank))
-    ranked.sort()
-    result.hits = [
-        index.make_hit(number, rank, index.text(number)[:200])
-        for _, _, number, rank in ranked[:limit]
-    ]
+            found.append(Match(doc, rank, depth, likely=share < TITLE_MATCH))
+    if found or not dominant or not short:
+        return found
+    first = best[0]
+    runner_up = float(scored.scores[best[1]]) if len(best) > 1 else 0.0
+    coverage = float(scored.coverage[first])
+    # The entry must hold the rarest of the paste's words the archive knows: an error the archive
+    # lacks is told apart by a word the archive holds elsewhere, or not at all (coverage).
+    rarest = max((s for s in query.slots if s.alternatives), key=lambda slot: slot.weight)
+    holds = index.holds(int(scored.docs[first]), rarest)
+    if (
+        holds
+        and coverage >= LIKELY_COVERAGE
+        and float(scored.scores[first]) >= DOMINANCE * runner_up
+    ):
+        return [Match(int(scored.docs[first]), coverage, depth, likely=True)]
+    return []
+
+
+def match_error(index: SearchIndex, paste: str, limit: int = 5) -> SearchResult:
+    lines = message_lines(paste)
+    message = "\n".join(normalise(line) for line in lines)
+    result = SearchResult(query=" ".join(message.split())[:200])
+    nested = segments(lines)
+    found = find(index, message, 0, dominant=not nested)
+    for depth, part in nested:
+        found += find(index, part, depth, dominant=True, words=2)
+    best: dict[int, Match] = {}
+    for match in found:
+        known = best.get(match.doc)
+        if known is None:
+            best[match.doc] = match
+        else:
+            known.depth = max(known.depth, match.depth)
+            known.rank = max(known.rank, match.rank)
+            known.likely = known.likely and match.likely
+    ranked = sorted(best.values(), key=lambda m: (-m.depth, -m.rank, index.ids[m.doc]))[:limit]
+    result.hits = [index.make_hit(m.doc, m.rank, index.text(m.doc)[:200]) for m in ranked]
     result.good = bool(result.hits)
+    result.likely = bool(ranked) and ranked[0].likely
     return result

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from bot.search.excerpt import excerpt
 from bot.search.paste import normalise
 from bot.search.query import Query, Slot, parse_query
-from bot.search.text import STOP_WORDS, root, stem, terms, words
+from bot.search.text import STOP_WORDS, root, signature_terms, stem, words
 
 TITLE_WEIGHT, TAG_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
 K1, B = 1.2, 0.75
@@ -82,6 +82,8 @@ class SearchResult:
     suggestions: tuple[str, ...] = ()
     # False when nothing plausible was found: logged as a gap in the hub's content.
     good: bool = False
+    # True when the best hit is a likely match rather than a certain one (an error paraphrased).
+    likely: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class SearchIndex:
             title_docs_arr.extend([number] * len(title_ids))
             title_lengths.append(len({stem(w) for w in words(doc.title) if w not in STOP_WORDS}))
             if doc.kind == "error":
-                self.error_signatures[number] = frozenset(terms(normalise(doc.title)))
+                self.error_signatures[number] = signature_terms(normalise(doc.title))
         self.size = len(docs)
         vocabulary = len(self.terms)
         term_of = np.frombuffer(posting_terms, np.int32)
@@ -377,6 +379,15 @@ class SearchIndex:
             return scored
         scores = scored.scores * (1 + FEEDBACK_BOOST * gain / top_gain)
         return Scored(scored.docs, scores.astype(np.float32), scored.coverage)
+
+    def holds(self, doc: int, slot: Slot) -> bool:
+        """Whether a document holds any alternative of a slot."""
+        for phrase, weight in slot.alternatives:
+            docs, _, _ = self._phrase(phrase, weight)
+            at = int(np.searchsorted(docs, doc))
+            if at < len(docs) and docs[at] == doc:
+                return True
+        return False
 
     def everywhere(self, slot: Slot) -> bool:
         """Whether every alternative of a slot is in more than COMMON_SHARE of the documents."""

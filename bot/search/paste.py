@@ -7,6 +7,7 @@ import re
 PLACEHOLDER = re.compile(r"<[^<>\n]{1,40}>")
 NOISE = [
     re.compile(r"\b[a-z][\w+.-]*://\S+", re.IGNORECASE),  # URLs and sockets
+    re.compile(r"\(\w+:\d+\)"),  # process ids: (node:48213)
     re.compile(r"(?<=\w)['’](?=\w)"),  # apostrophes inside words: can't
     # Quoted names and values; a quoted text with spaces is a message and stays.
     re.compile(r"\"[^\"\s]{0,300}\"|'[^'\s]{0,300}'|`[^`\s]{0,300}`"),

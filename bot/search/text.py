@@ -106,7 +106,10 @@ UNDOUBLE = frozenset("bdfgmnprt")
 SPELLING = [
     (re.compile(r"^([a-z]{3,})is(e|es|ed|ing|er|ers|ation|ations)$"), r"\1iz\2"),
     (re.compile(r"^([a-z]{3,})ys(e|es|ed|ing|er|ers)$"), r"\1yz\2"),
-    (re.compile(r"^([a-z]{2,})our(s|ed|ing|ite|ites|able|ably|ful|less|al|ally|er|ers)?$"), r"\1or\2"),
+    (
+        re.compile(r"^([a-z]{2,})our(s|ed|ing|ite|ites|able|ably|ful|less|al|ally|er|ers)?$"),
+        r"\1or\2",
+    ),
     (re.compile(r"^([a-z]{2,}[tb])re(s?)$"), r"\1er\2"),
     (re.compile(r"^([a-z]{2,}[tb])red$"), r"\1ered"),
     (re.compile(r"^([a-z]{2,})logu(e|es|ed|ing)$"), r"\1log\2"),
@@ -126,8 +129,18 @@ IRREGULAR = {
     "judgement": "judgment",
     "ageing": "aging",
 }
-DERIVED = (("able", ""), ("able", "e"), ("ible", ""), ("ible", "e"), ("er", ""), ("er", "e"),
-           ("ers", ""), ("less", ""), ("ful", ""), ("ly", ""))
+DERIVED = (
+    ("able", ""),
+    ("able", "e"),
+    ("ible", ""),
+    ("ible", "e"),
+    ("er", ""),
+    ("er", "e"),
+    ("ers", ""),
+    ("less", ""),
+    ("ful", ""),
+    ("ly", ""),
+)
 # A camelCase identifier (useEffect) or a PascalCase one of three parts or more
 # (NullReferenceException) is also found by its parts; JavaScript or WordPress are not split.
 IDENTIFIER = re.compile(r"\b[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+|[A-Z]+(?![a-z]))+\b")
@@ -177,7 +190,8 @@ def stem(word: str) -> str:
 def root(word: str) -> str:
     """The root a word shares with the rest of its family (Snowball: validation and validate →
     valid), after its spelling is folded; coarser than `stem`, for finding relatives only."""
-    return snowball().stemWord(spelling(word))
+    found: str = snowball().stemWord(spelling(word))
+    return found
 
 
 @cache
@@ -294,3 +308,9 @@ def query_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
         parts = tuple(p for p in COMPOUND_SPLIT.split(word) if p)
         out.append(("".join(parts), parts))
     return out
+
+
+def signature_terms(text: str) -> frozenset[str]:
+    """The terms of an error message, compounds and identifiers by their parts only."""
+    found = (COMPOUND_SPLIT.split(word[:MAX_WORD]) for word in matches(text))
+    return frozenset(stem(part) for parts in found for part in parts if part)
