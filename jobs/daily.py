@@ -27,6 +27,7 @@ from bot.daily.posting import (
     mark_sending,
     mark_unknown,
     post_reply,
+    release,
     reveal_reply,
     take_over,
     thread_name,
@@ -146,7 +147,11 @@ class DailyJobs:
         entry = await asyncio.to_thread(self._entry, claim.entry_id)
         if outbound is None or entry is None:
             return  # the lease runs out and a process that can post takes it
-        await self.pacer.slot(claim.platform, claim.channel_id)
+        try:
+            await self.pacer.slot(claim.platform, claim.channel_id)
+        except asyncio.CancelledError:  # stopping: nothing was sent, anyone may take it now
+            release(self.engine, claim.post_id, self.owner)
+            raise
         if not await asyncio.to_thread(
             mark_sending, self.engine, claim.post_id, self.owner, _now(), self.send_lease
         ):
@@ -164,14 +169,22 @@ class DailyJobs:
             else:
                 log.warning("daily post %s failed, will retry: %s", claim.post_id, exc)
                 await asyncio.to_thread(
-                    mark_failed, self.engine, claim.post_id, str(exc), _now() + self.retry_after
+                    mark_failed, self.engine, claim.post_id, str(exc), self._retry_at(exc)
                 )
             return
+        except asyncio.CancelledError:  # stopping with the request in flight: it may be posted
+            mark_unknown(self.engine, claim.post_id, "stopped while the request was in flight")
+            raise
         except Exception as exc:  # the platform may or may not have it: never send it twice
             log.exception("daily post %s: outcome unknown", claim.post_id)
             await asyncio.to_thread(mark_unknown, self.engine, claim.post_id, repr(exc))
             return
         await asyncio.to_thread(mark_posted, self.engine, claim.post_id, ref, _now())
+
+    def _retry_at(self, exc: DeliveryError) -> datetime:
+        """When to try again: as the platform said (a 429), else after `retry_after`."""
+        wait = self.retry_after if exc.retry_after is None else timedelta(seconds=exc.retry_after)
+        return _now() + wait
 
     async def _give_up(self, claim: Claim, error: str, outbound: Outbound) -> None:
         sub = await asyncio.to_thread(mark_dead, self.engine, claim.post_id, error)
@@ -202,7 +215,11 @@ class DailyJobs:
         if post is None or entry is None or outbound is None:
             await asyncio.to_thread(finish_reveal, self.engine, post_id, RevealStatus.failed)
             return
-        await self.pacer.slot(post.platform, post.channel_id)
+        try:
+            await self.pacer.slot(post.platform, post.channel_id)
+        except asyncio.CancelledError:  # stopping before the send: due again at once
+            finish_reveal(self.engine, post_id, RevealStatus.pending)
+            raise
         try:
             await self.pacer.call(
                 post.platform,
@@ -211,7 +228,7 @@ class DailyJobs:
             )
         except DeliveryError as exc:
             status = RevealStatus.failed if exc.permanent else RevealStatus.pending
-            retry = None if exc.permanent else _now() + self.retry_after
+            retry = None if exc.permanent else self._retry_at(exc)
             await asyncio.to_thread(finish_reveal, self.engine, post_id, status, retry, str(exc))
             return
         except Exception as exc:

@@ -23,7 +23,12 @@ from adapters.slack.blocks import ACTION_PREFIX, parse_action_id, render
 from adapters.slack.events import EventClaims
 from adapters.slack.home import home_view
 from adapters.slack.mrkdwn import from_slack
-from adapters.slack.outbound import SlackOutbound, send_to_response_url, web_client
+from adapters.slack.outbound import (
+    SlackOutbound,
+    port_outbound,
+    send_to_response_url,
+    web_client,
+)
 from bot.commands import COMMANDS, ChatContext
 from bot.config import Settings
 from bot.daily import record_thread_answer
@@ -299,5 +304,5 @@ def build_app(
     app.event("app_home_opened")(bot.on_home_opened)
     app.event("message")(bot.on_message)
     app.error(bot.on_error)
-    hub.outbound[PLATFORM] = bot.outbound
+    hub.outbound[PLATFORM] = port_outbound(settings.slack_bot_token, settings.slack_api_url)
     return app, bot

@@ -168,6 +168,23 @@ def mark_sending(engine: Engine, post_id: int, owner: str, now: datetime, lease:
         )
 
 
+def release(engine: Engine, post_id: int, owner: str) -> bool:
+    """Hand a claim back before anything was sent (the process is stopping): free at once."""
+    with engine.begin() as conn:
+        return (
+            conn.execute(
+                update(DailyPost)
+                .where(
+                    col(DailyPost.id) == post_id,
+                    col(DailyPost.owner) == owner,
+                    col(DailyPost.status).in_(RETRYABLE),
+                )
+                .values(owner=None, lease_until=None)
+            ).rowcount
+            == 1
+        )
+
+
 def mark_posted(engine: Engine, post_id: int, ref: MessageRef, now: datetime) -> None:
     with session_scope(engine) as session:
         post = session.get(DailyPost, post_id)
