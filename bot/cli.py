@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.db import has_schema, is_current, make_engine, upgrade
+from bot.db import exclusive, has_schema, is_current, make_engine, upgrade
 from bot.models import Kind, Level
 from bot.ports import PlatformStopped
 
@@ -70,9 +70,11 @@ def open_store(seed: bool = False) -> Engine:
     elif not has_schema(engine) or not is_current(engine):
         raise Fail("the database schema is not current: run `hub db upgrade`")
     if seed and count_entries(engine) == 0 and config.content_dir.is_dir():
-        result = import_content(engine, [config.content_dir])
-        if not result.ok:
-            raise Fail(f"the shipped content has problems: {result.problems[0]}")
+        with exclusive(engine, "hub:seed"):  # replicas starting together: one seeds, the rest wait
+            if count_entries(engine) == 0:
+                result = import_content(engine, [config.content_dir])
+                if not result.ok:
+                    raise Fail(f"the shipped content has problems: {result.problems[0]}")
     return engine
 
 
