@@ -24,6 +24,7 @@ FEATURES = (
     "bot.daily.commands",
     "bot.mock.commands",
     "bot.review.commands",
+    "bot.privacy",
 )
 
 for _feature in FEATURES:

@@ -199,8 +199,9 @@ class DailyJobs:
                 "Check that I'm still in the channel, then `/hub daily on` there to resume."
             )
         )
+        owner = sub.created_by
         try:
-            await outbound.send_private(sub.created_by, note)
+            await self.pacer.send(claim.platform, owner, lambda: outbound.send_private(owner, note))
         except Exception:
             log.warning("could not tell %s that <#%s> was paused", sub.created_by,
                         claim.channel_id, exc_info=True)  # fmt: skip

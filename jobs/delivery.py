@@ -82,3 +82,17 @@ class Pacer:
             raise
         self._rate[platform] = min(self.max_rate, self.rate(platform) + 0.1)
         return result
+
+    async def send(
+        self, platform: str, channel: str, send: Callable[[], Awaitable[T]], attempts: int = 3
+    ) -> T:
+        """Take a slot and call `send`, waiting out up to `attempts` 429s: for a message that
+        holds no claim (a note to a person), where waiting keeps nothing from anyone."""
+        for attempt in range(1, attempts + 1):
+            await self.slot(platform, channel)
+            try:
+                return await self.call(platform, channel, send)
+            except DeliveryError as exc:
+                if exc.permanent or exc.retry_after is None or attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")

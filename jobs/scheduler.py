@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from jobs.daily import DailyJobs
 from jobs.delivery import Pacer
 from jobs.mock import MockJobs
+from jobs.privacy import PrivacyJobs
 from jobs.registry import JobRegistry
 
 if TYPE_CHECKING:
@@ -29,12 +30,13 @@ def build_scheduler(
     lease: timedelta = timedelta(seconds=60),
     retry_after: timedelta = timedelta(seconds=30),
 ) -> JobRegistry:
-    """A registry with the daily question's jobs; commands that change them trigger a rebuild."""
+    """A registry with every feature's jobs; commands that change them trigger a rebuild."""
     registry = JobRegistry(resync_seconds, debounce_seconds)
     registry.add_source(
         DailyJobs(hub, registry.owner, pacer or Pacer(), lease=lease, retry_after=retry_after)
     )
     registry.add_source(MockJobs(hub))
+    registry.add_source(PrivacyJobs(hub))
     hub.listeners.append(registry.request_sync)
     return registry
 

@@ -75,3 +75,24 @@ async def test_permanent_errors_and_errors_without_retry_after_are_not_retried()
         with pytest.raises(DeliveryError):
             await pacer.call("slack", "c", send)
     assert pacer.retries == 0
+
+
+async def test_send_waits_out_429s_for_a_message_that_holds_no_claim() -> None:
+    pacer = Pacer(per_channel=0.0)
+    answers = [DeliveryError("429", retry_after=0.05)]
+
+    async def note() -> str:
+        if answers:
+            raise answers.pop(0)
+        return "sent"
+
+    assert await pacer.send("slack", "U1", note) == "sent"
+    assert pacer.retries == 1
+    always = [DeliveryError("429", retry_after=0.01) for _ in range(5)]
+
+    async def limited() -> str:
+        raise always.pop(0)
+
+    with pytest.raises(DeliveryError):
+        await pacer.send("slack", "U1", limited, attempts=2)
+    assert len(always) == 3

@@ -213,4 +213,4 @@ async def test_429_is_retried_after_and_a_dead_channel_is_paused_and_its_owner_t
     assert any(to == "DU1" and "paused the daily question" in text for to, text in fake.private)
     assert "Paused" in sqlite_hub.handle(admin("CDEAD"), "/hub daily status").text
     assert not any(name.endswith(str(dead.id)) for name in sqlite_jobs.jobs() if "daily:" in name)
-    assert all(name.startswith(("daily:", "daily-reveal:")) for name in sqlite_jobs.jobs())
+    assert not any(name.startswith("daily-post:") for name in sqlite_jobs.jobs())  # all sent
