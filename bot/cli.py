@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -373,10 +374,11 @@ def console() -> None:
 
     chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
     stop_jobs = start_in_thread(chat.hub)  # daily questions post into the console too
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: chat.stop())
     try:
         chat.run()
     finally:
-        stop_jobs()
+        stop_jobs()  # running jobs get the shutdown grace, then hand their claims back
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURES
+from .hub_process import hub_env, spawn_hub, wait_until
 
 HUB = [sys.executable, "-c", "from bot.cli import main; main()"]
 
@@ -104,3 +106,22 @@ def test_console_answers_piped_commands(tmp_path: Path) -> None:
     assert "-- Deep dive --" in out.stdout
     assert "I don't know `nonsense`" in out.stdout
     assert "starting the console chat" in out.stderr
+
+
+def test_sigterm_stops_the_console_cleanly(tmp_path: Path) -> None:
+    env = hub_env(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
+    log = tmp_path / "console.log"
+    process = spawn_hub(["serve", "console"], env, log, stdin=subprocess.PIPE)
+    try:
+        assert process.stdin is not None
+        process.stdin.write(b"/hub help\n")
+        process.stdin.flush()
+        wait_until(lambda: "HubBot" in log.read_text(), 60, "the answer")
+        process.send_signal(signal.SIGTERM)  # waiting for the next command
+        assert process.wait(30) == 0, log.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        assert process.stdin is not None
+        process.stdin.close()
