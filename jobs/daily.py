@@ -147,14 +147,19 @@ class DailyJobs:
         entry = await asyncio.to_thread(self._entry, claim.entry_id)
         if outbound is None or entry is None:
             return  # the lease runs out and a process that can post takes it
+        marking: asyncio.Future[bool] | None = None
         try:
             await self.pacer.slot(claim.platform, claim.channel_id)
+            marking = asyncio.ensure_future(asyncio.to_thread(
+                mark_sending, self.engine, claim.post_id, self.owner, _now(), self.send_lease
+            ))  # fmt: skip
+            sending = await asyncio.shield(marking)
         except asyncio.CancelledError:  # stopping: nothing was sent, anyone may take it now
+            if marking is not None:
+                await asyncio.wait([marking])  # the UPDATE finishes before the hand-back
             release(self.engine, claim.post_id, self.owner)
             raise
-        if not await asyncio.to_thread(
-            mark_sending, self.engine, claim.post_id, self.owner, _now(), self.send_lease
-        ):
+        if not sending:
             return  # the lease ran out while waiting and another process took the post
         reply = post_reply(entry, claim.post_id, claim.day)
         try:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -169,7 +169,9 @@ def mark_sending(engine: Engine, post_id: int, owner: str, now: datetime, lease:
 
 
 def release(engine: Engine, post_id: int, owner: str) -> bool:
-    """Hand a claim back before anything was sent (the process is stopping): free at once."""
+    """Hand a claim back before anything was sent (the process is stopping): free at once.
+    A row just marked `sending` whose request never started goes back to `claimed`."""
+    status = col(DailyPost.status)
     with engine.begin() as conn:
         return (
             conn.execute(
@@ -177,9 +179,13 @@ def release(engine: Engine, post_id: int, owner: str) -> bool:
                 .where(
                     col(DailyPost.id) == post_id,
                     col(DailyPost.owner) == owner,
-                    col(DailyPost.status).in_(RETRYABLE),
+                    status.in_((*RETRYABLE, PostStatus.sending)),
                 )
-                .values(owner=None, lease_until=None)
+                .values(
+                    owner=None,
+                    lease_until=None,
+                    status=case((status == PostStatus.sending, PostStatus.claimed), else_=status),
+                )
             ).rowcount
             == 1
         )

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from adapters.slack.outbound import port_outbound
+from bot.commands import ChatContext
 from bot.daily.models import DailyPost
 from bot.hub import Hub
 from jobs.delivery import Pacer
@@ -64,25 +66,35 @@ async def test_a_429_frees_the_post_before_the_wait_and_pauses_the_platform(
     hub: Hub, slack_api: FakeSlack, jobs: JobRegistry, pacer: Pacer
 ) -> None:
     add_questions(hub.engine, "python", 5)
-    channels = due_now(hub.engine, 2)
+    [channel] = due_now(hub.engine, 1)
+    admin = ChatContext("slack", "U1", "Ada", channel_id="C0OTHER", can_manage_channel=True)
+    later = datetime.now(UTC) + timedelta(hours=3)  # not due during the test
+    assert not hub.handle(admin, f"/hub daily on at {later:%H:%M}").error
     slack_api.fail("chat.postMessage", status=429, headers={"Retry-After": str(RETRY_AFTER)})
     await jobs.start()
     [limited] = await slack_api.wait_for("chat.postMessage")
-
-    def refused() -> list[DailyPost]:
-        return [p for p in rows(hub) if p.channel_id == limited.body["channel"]]
+    assert limited.body["channel"] == channel
 
     # While Slack's Retry-After runs, the refused post is `failed` and nobody holds it.
-    await poll(lambda: [p.status for p in refused()] == ["failed"], 5, "the post to be failed")
-    [post] = refused()
-    assert post.owner is None and "rate limited" in (post.error or "")
-    assert pacer.paused_for("slack") > 0
-    assert "sending" not in {p.status for p in rows(hub)}
+    await poll(lambda: status(hub, channel) == "failed", 5, "the post to be failed")
+    assert owner(hub, channel) is None and pacer.paused_for("slack") > 0
+    # Another channel's post, asked for now, waits for the pause without reaching Slack.
+    assert not hub.handle(admin, "/hub daily now").error
+    await poll(lambda: owner(hub, "C0OTHER") is not None, 5, "the other post's claim")
+    assert status(hub, "C0OTHER") == "claimed" and pacer.paused_for("slack") > 0
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
 
-    # After the pause both channels get their question, once each; nothing reached Slack
-    # during the pause (the other channel waited for it too).
+    # After the pause both channels get their question, once each, and none before it ended.
     await poll(lambda: {p.status for p in rows(hub)} == {"posted"}, 20, "both posts")
     calls = slack_api.calls_to("chat.postMessage")
-    assert sorted(c.body["channel"] for c in calls[1:]) == channels
+    assert sorted(c.body["channel"] for c in calls[1:]) == sorted([channel, "C0OTHER"])
     assert all(c.at >= limited.at + RETRY_AFTER for c in calls[1:])
     assert pacer.retries == 1
+
+
+def status(hub: Hub, channel: str) -> str | None:
+    return next((p.status for p in rows(hub) if p.channel_id == channel), None)
+
+
+def owner(hub: Hub, channel: str) -> str | None:
+    return next((p.owner for p in rows(hub) if p.channel_id == channel), None)
