@@ -140,7 +140,7 @@ def test_a_sigkill_while_a_429_is_waited_out_leaves_the_post_to_the_other_proces
     engine = store.engine
     add_questions(engine, "python", 5)
     slack = FakeSlack()
-    slack.fail("chat.postMessage", status=429, headers={"Retry-After": "8"})
+    slack.fail("chat.postMessage", status=429, headers={"Retry-After": "15"})
     options = ("--schema", store.schema) if store.schema else ()
     log = tmp_path / "procs.log"
     first = spawn(store.url, slack.api_url, log, *options)
