@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.db import has_schema, is_current, make_engine, upgrade
+from bot.db import exclusive, has_schema, is_current, make_engine, upgrade
 from bot.models import Kind, Level
 from bot.ports import PlatformStopped
 from bot.terminal import terminal_safe
@@ -78,9 +79,11 @@ def open_store(seed: bool = False) -> Engine:
     elif not has_schema(engine) or not is_current(engine):
         raise Fail("the database schema is not current: run `hub db upgrade`")
     if seed and count_entries(engine) == 0 and config.content_dir.is_dir():
-        result = import_content(engine, [config.content_dir])
-        if not result.ok:
-            raise Fail(f"the shipped content has problems: {result.problems[0]}")
+        with exclusive(engine, "hub:seed"):  # replicas starting together: one seeds, the rest wait
+            if count_entries(engine) == 0:
+                result = import_content(engine, [config.content_dir])
+                if not result.ok:
+                    raise Fail(f"the shipped content has problems: {result.problems[0]}")
     return engine
 
 
@@ -388,10 +391,11 @@ def console() -> None:
 
     chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
     stop_jobs = start_in_thread(chat.hub)  # daily questions post into the console too
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: chat.stop())
     try:
         chat.run()
     finally:
-        stop_jobs()
+        stop_jobs()  # running jobs get the shutdown grace, then hand their claims back
 
 
 @app.command()

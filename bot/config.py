@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     discord_api_url: str | None = Field(None, alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(None, alias="DISCORD_GATEWAY_URL")
 
+    # Keys the person hash in the search log; unset, the hub generates one into the store.
+    secret_key: str | None = Field(None, alias="HUB_SECRET_KEY")
+    search_log_days: int = Field(90, ge=1, alias="HUB_SEARCH_LOG_DAYS")
+    # Seconds a stopping process (SIGTERM) gives the work in flight before handing it back.
+    shutdown_grace: float = Field(20.0, ge=0, alias="HUB_SHUTDOWN_GRACE")
+
     daily_grace_hours: float = Field(2.0, alias="HUB_DAILY_GRACE_HOURS")
     mock_idle_minutes: float = Field(60.0, alias="HUB_MOCK_IDLE_MINUTES")
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from bot.commands import ACTIONS, ChatContext, clean_text, parse
 from bot.config import Settings
 from bot.db import make_engine
+from bot.lifecycle import Lifecycle
 from bot.replies import Reply
 from bot.search import Searcher
 
@@ -24,6 +25,7 @@ FEATURES = (
     "bot.daily.commands",
     "bot.mock.commands",
     "bot.review.commands",
+    "bot.privacy",
 )
 
 for _feature in FEATURES:
@@ -41,6 +43,8 @@ class Hub:
         self.outbound: dict[str, Any] = {}
         # Called with a feature name after a command changed scheduled work (jobs/ rebuilds).
         self.listeners: list[Callable[[str], None]] = []
+        # The work in flight, and whether the process is stopping (SIGTERM).
+        self.lifecycle = Lifecycle(settings.shutdown_grace)
 
     def changed(self, feature: str) -> None:
         for listener in list(self.listeners):

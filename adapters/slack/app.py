@@ -26,11 +26,17 @@ from adapters.slack.channels import channel_access
 from adapters.slack.events import EventClaims
 from adapters.slack.home import home_view
 from adapters.slack.mrkdwn import from_slack
-from adapters.slack.outbound import SlackOutbound, send_to_response_url, web_client
+from adapters.slack.outbound import (
+    SlackOutbound,
+    port_outbound,
+    send_to_response_url,
+    web_client,
+)
 from bot.commands import COMMANDS, ChatContext
 from bot.config import Settings
 from bot.daily import record_thread_answer
 from bot.hub import Hub
+from bot.lifecycle import tracked
 from bot.ports import DeliveryError
 from bot.replies import Reply, Visibility
 
@@ -164,6 +170,7 @@ class SlackBot:
 
     # ------------------------------------------------------------ listeners
 
+    @tracked
     async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
         ctx = await self.context(
@@ -175,6 +182,7 @@ class SlackBot:
         reply = await self.run(ctx, "/hub " + from_slack(body.get("text", "")))
         await self.respond(body["response_url"], reply)
 
+    @tracked
     async def on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         name = parse_action_id(action.get("action_id", ""))
@@ -203,6 +211,7 @@ class SlackBot:
         replace = reply.replace and not reply.error and own
         await self.respond(url, reply, replace=replace)
 
+    @tracked
     async def on_find_fix(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
         message = body.get("message") or {}
@@ -232,6 +241,7 @@ class SlackBot:
             note = NOT_IN_CHANNEL if exc.permanent else "I could not answer in the thread."
             await self.respond(url, Reply(text=f"{note}\n{reply.text}", cards=reply.cards))
 
+    @tracked
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         # Events are acknowledged by bolt before this runs.
         event_id = str(body.get("event_id") or "")
@@ -250,6 +260,7 @@ class SlackBot:
         except DeliveryError as exc:
             log.warning("mention answer in %s failed: %s", channel, exc)
 
+    @tracked
     async def on_message(self, event: dict[str, Any]) -> None:
         """A person's reply in a thread may be an answer to a daily question."""
         thread = event.get("thread_ts")
@@ -260,6 +271,7 @@ class SlackBot:
             str(thread), str(event.get("user", "")),
         )  # fmt: skip
 
+    @tracked
     async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
@@ -306,5 +318,5 @@ def build_app(
     app.event("app_home_opened")(bot.on_home_opened)
     app.event("message")(bot.on_message)
     app.error(bot.on_error)
-    hub.outbound[PLATFORM] = bot.outbound
+    hub.outbound[PLATFORM] = port_outbound(settings.slack_bot_token, settings.slack_api_url)
     return app, bot

@@ -1,7 +1,9 @@
 """The core's Outbound port on Slack's Web API, and the Web API client itself.
 
-The client retries connection errors and 429 answers (after Retry-After) on its own; what still
-fails becomes a DeliveryError: permanent for errors that retrying cannot fix, else with retry_after.
+The client retries connection errors on its own, and 429 answers (after Retry-After) too, except
+the client behind the core's outbound port (`port_outbound`): there a 429 comes out at once as
+DeliveryError(retry_after), so a job frees its claim before it waits. What still fails becomes a
+DeliveryError: permanent for errors that retrying cannot fix, else with retry_after.
 """
 
 from __future__ import annotations
@@ -55,18 +57,22 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
-def retry_handlers() -> list[Any]:
-    return [
-        AsyncConnectionErrorRetryHandler(),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-    ]
+def retry_handlers(rate_limits: bool = True) -> list[Any]:
+    handlers: list[Any] = [AsyncConnectionErrorRetryHandler()]
+    if rate_limits:
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return handlers
 
 
-def web_client(token: str | None, api_url: str | None = None) -> AsyncWebClient:
+def web_client(
+    token: str | None, api_url: str | None = None, retry_rate_limits: bool = True
+) -> AsyncWebClient:
     base_url = api_url or DEFAULT_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers())
+    return AsyncWebClient(
+        token=token, base_url=base_url, retry_handlers=retry_handlers(retry_rate_limits)
+    )
 
 
 def webhook_client(url: str) -> AsyncWebhookClient:
@@ -161,6 +167,12 @@ class SlackOutbound:
             return
         opened = await deliver(self.client.conversations_open, users=user_id)
         await self.post(str(opened["channel"]["id"]), reply)
+
+
+def port_outbound(token: str | None, api_url: str | None = None) -> SlackOutbound:
+    """The outbound port for the core and its jobs (`hub.outbound`). Its client never sleeps out
+    a 429 inside the call: a post's row would sit in `sending` while nothing is in flight."""
+    return SlackOutbound(web_client(token, api_url, retry_rate_limits=False))
 
 
 async def send_to_response_url(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiohttp import web
@@ -67,7 +66,9 @@ def check_settings(settings: Settings, http: bool) -> None:
 async def serve_slack(
     hub: Hub, settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0"
 ) -> None:
-    """Run until cancelled: Socket Mode when SLACK_APP_TOKEN is set and --http not given."""
+    """Run until cancelled, or until the hub is stopping: then stop taking requests, answer what
+    was acknowledged (up to the shutdown grace), and return. Socket Mode when SLACK_APP_TOKEN is
+    set and --http not given."""
     socket_mode = bool(settings.slack_app_token) and not http
     check_settings(settings, http=not socket_mode)
     app, bot = build_app(hub, settings, socket_mode=socket_mode)
@@ -76,15 +77,17 @@ async def serve_slack(
             handler = AsyncSocketModeHandler(app, settings.slack_app_token)
             log.warning("Slack: Socket Mode")
             try:
-                await handler.start_async()  # type: ignore[no-untyped-call]
+                await handler.connect_async()  # type: ignore[no-untyped-call]
+                await hub.lifecycle.stopping()
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]
-            return
-        runner = await start_http(app, host, port)
-        log.warning("Slack: HTTP mode on %s:%d%s", host, port, EVENTS_PATH)
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await runner.cleanup()
+        else:
+            runner = await start_http(app, host, port)
+            log.warning("Slack: HTTP mode on %s:%d%s", host, port, EVENTS_PATH)
+            try:
+                await hub.lifecycle.stopping()
+            finally:
+                await runner.cleanup()  # no new requests; the ones being acked complete
+        await hub.lifecycle.finish()
     finally:
         bot.close()

@@ -12,7 +12,7 @@ import logging
 import signal
 from datetime import timedelta
 
-from adapters.slack.outbound import SlackOutbound, web_client
+from adapters.slack.outbound import port_outbound
 from bot.config import Settings
 from bot.db import make_engine
 from bot.hub import Hub
@@ -25,7 +25,7 @@ async def run(args: argparse.Namespace) -> None:
     options = {"connect_args": {"options": f"-csearch_path={args.schema}"}} if args.schema else {}
     engine = make_engine(args.db, **options)
     hub = Hub(Settings(HUB_DATABASE_URL=args.db), engine)
-    hub.outbound["slack"] = SlackOutbound(web_client(TOKEN, args.api))
+    hub.outbound["slack"] = port_outbound(TOKEN, args.api)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)

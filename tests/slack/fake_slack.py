@@ -63,6 +63,7 @@ class FakeSlack:
         self.channels: dict[str, list[str]] = {"C0GENERAL": [TEAM], "C0DEV": [TEAM]}
         self.socket_url = ""  # what apps.connections.open hands out (Socket Mode)
         self.scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        self.held: dict[str, threading.Event] = {}
         self.changed = threading.Condition()
         self._ts = itertools.count(1)
         self.server = Server(("127.0.0.1", 0), self._handler())
@@ -98,6 +99,12 @@ class FakeSlack:
             self.scripted[method].append(
                 Scripted(status, {"ok": False, "error": error}, headers or {})
             )
+
+    def hold(self, method: str) -> threading.Event:
+        """Keep calls to `method` waiting (each recorded as it arrives) until the event is set:
+        a slow Slack, to stop the bot in the middle of its work."""
+        gate = self.held[method] = threading.Event()
+        return gate
 
     def fail_with_page(self, method: str, status: int, page: str) -> None:
         self.scripted[method].append(Scripted(status, page, {}))
@@ -195,6 +202,9 @@ class FakeSlack:
                         status, headers, answer = scripted.status, scripted.headers, scripted.body
                     fake.calls.append(call)
                     fake.changed.notify_all()
+                gate = fake.held.get(method)
+                if gate is not None:
+                    gate.wait(60)
                 raw_page = isinstance(answer, str)
                 data = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
                 self.send_response(status)
