@@ -24,8 +24,9 @@ async def test_one_slot_per_channel_interval_and_a_platform_rate() -> None:
     await asyncio.gather(*(post(c) for c in "aaabbb"))
     for found in times.values():
         gaps = [b - a for a, b in itertools.pairwise(found)]
-        assert all(gap >= 0.095 for gap in gaps), found
-    assert max(times["b"]) < 0.3  # channel b does not wait for channel a's seconds
+        assert all(gap >= 0.09 for gap in gaps), found  # the loop may wake a few ms early
+    # Channel b takes turns with channel a instead of waiting for all of a's seconds.
+    assert min(times["b"]) < max(times["a"]) and min(times["a"]) < max(times["b"]), times
 
 
 async def test_429_is_raised_at_once_pauses_the_platform_and_slows_down() -> None:
