@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.replies import Reply, usage
@@ -26,6 +26,14 @@ class ChatContext:
     workspace_id: str = ""
     # Whether the platform says this person may manage the channel (admins, Manage Channels).
     can_manage_channel: bool = False
+    # Where finding that out costs the platform a call (Slack's users.info): a function that asks,
+    # called only by a command that needs the answer. Read the answer with `may_manage_channel()`.
+    ask_can_manage: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
+
+    def may_manage_channel(self) -> bool:
+        if self.ask_can_manage is not None:
+            return self.ask_can_manage()
+        return self.can_manage_channel
 
 
 Handler = Callable[["Hub", ChatContext, str], Reply]

@@ -168,7 +168,7 @@ def daily_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     handler = handlers.get(verb)
     if handler is None:
         return usage(f"`{verb[:20]}` is not a daily command.", DAILY_USAGE)
-    if verb in ("on", "off", "now") and not ctx.can_manage_channel:
+    if verb in ("on", "off", "now") and not ctx.may_manage_channel():
         return Reply(text=REFUSAL, error=True)
     try:
         return handler(hub, ctx, rest)

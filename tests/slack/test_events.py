@@ -1,4 +1,4 @@
-"""@mentions (and Events API retries), the message shortcut, the App Home tab, /healthz."""
+"""@mentions (and Events API retries), the message shortcut, the App Home tab."""
 
 from __future__ import annotations
 
@@ -94,12 +94,6 @@ async def test_app_home_shows_what_hubbot_can_do(slack: Slack) -> None:
     assert view["type"] == "home"
     assert "/hub search" in str(view["blocks"]) and len(view["blocks"]) <= 100
     assert "Your review queue" in str(view["blocks"])  # a panel whose command exists
-
-
-async def test_health_check(slack: Slack) -> None:
-    async with slack.session.get(slack.url.replace("/slack/events", "/healthz")) as response:
-        assert response.status == 200
-        assert await response.json() == {"ok": True}
 
 
 async def test_find_a_fix_reads_an_alert_from_its_attachments_and_blocks(slack: Slack) -> None:
