@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PLATFORM = "slack"
+# In a request's bolt context (HTTP mode): whether this is the request's first delivery anywhere,
+# once the store has said so (adapters/slack/server.py). Listeners ask after their ack.
+FIRST_DELIVERY = "hub_first_delivery"
 FIND_FIX_CALLBACK = "find_fix"
 # A bounded pool: a call stuck on the store (at most HUB_DB_STATEMENT_TIMEOUT) holds one thread,
 # not every asker. Few threads: each competes with the event loop for the GIL (docs/benchmarks.md).
@@ -109,19 +112,21 @@ class AskSlack:
         try:
             answer = asked.result(timeout=USERS_INFO_TIMEOUT + 1)
         except TimeoutError:  # the loop is not running the question (shutting down)
+            asked.cancel()
             answer = None
         self.unknown = answer is None
         return bool(answer)
 
 
 async def health_check(call: Awaitable[Any]) -> str:
-    """ "ok", or in a few words why not."""
+    """Say "ok" when `call` succeeds in time, or in a few words why it did not."""
     try:
         await asyncio.wait_for(call, HEALTH_TIMEOUT)
     except TimeoutError:
         return f"no answer within {HEALTH_TIMEOUT:g} s"
     except Exception as exc:
-        return f"{type(exc).__name__}: {str(exc).partition(chr(10))[0]}"[:200]
+        reason = str(exc).partition("\n")[0]
+        return f"{type(exc).__name__}: {reason}"[:200]
     return "ok"
 
 
@@ -184,7 +189,7 @@ class SlackBot:
         self.core.shutdown(wait=False, cancel_futures=True)
 
     async def health(self) -> dict[str, str]:
-        """ "ok", or why not, for the store and for Slack's Web API (the token works)."""
+        """Whether the store answers, and Slack's Web API (with our token): "ok" or why not."""
         store, slack = await asyncio.gather(
             health_check(asyncio.to_thread(ping, self.hub.engine)),
             health_check(deliver(self.client.auth_test)),
@@ -250,8 +255,15 @@ class SlackBot:
 
     # ------------------------------------------------------------ listeners
 
-    async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
+    async def replayed(self, context: dict[str, Any]) -> bool:
+        """Whether this request was delivered before (to any replica): then it is not answered."""
+        first: Awaitable[bool] | None = context.get(FIRST_DELIVERY)
+        return first is not None and not await first
+
+    async def on_command(self, ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
         await ack()
+        if await self.replayed(context):
+            return
         ctx = self.context(
             body.get("user_id", ""),
             body.get("user_name", ""),
@@ -261,8 +273,12 @@ class SlackBot:
         reply = await self.run(ctx, "/hub " + from_slack(body.get("text", "")))
         await self.respond(body["response_url"], reply, ctx)
 
-    async def on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_button(
+        self, ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         await ack()
+        if await self.replayed(context):
+            return
         name = parse_action_id(action.get("action_id", ""))
         container = body.get("container") or {}
         channel = ref_id(body.get("channel")) or container.get("channel_id") or ""
@@ -288,8 +304,10 @@ class SlackBot:
         replace = reply.replace and not reply.error and own
         await self.respond(url, reply, ctx, replace=replace)
 
-    async def on_find_fix(self, ack: Any, body: dict[str, Any]) -> None:
+    async def on_find_fix(self, ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
         await ack()
+        if await self.replayed(context):
+            return
         message = body.get("message") or {}
         channel = ref_id(body.get("channel"))
         thread = message.get("thread_ts") or message.get("ts")
@@ -316,8 +334,12 @@ class SlackBot:
             note = NOT_IN_CHANNEL if exc.permanent else "I could not answer in the thread."
             await self.respond(url, Reply(text=f"{note}\n{reply.text}", cards=reply.cards), ctx)
 
-    async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def on_mention(
+        self, body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         # Events are acknowledged by bolt before this runs.
+        if await self.replayed(context):
+            return
         event_id = str(body.get("event_id") or "")
         if event_id and not await self.in_core(self.events.first_time, event_id):
             log.info("event %s answered before: this delivery is a retry, ignored", event_id)
@@ -334,8 +356,10 @@ class SlackBot:
             if event_id and not exc.permanent:  # Slack's own retry of the event may answer it
                 await self.in_core(self.events.release, event_id)
 
-    async def on_message(self, event: dict[str, Any]) -> None:
+    async def on_message(self, event: dict[str, Any], context: dict[str, Any]) -> None:
         """A person's reply in a thread may be an answer to a daily question."""
+        if await self.replayed(context):
+            return
         thread = event.get("thread_ts")
         if not thread or thread == event.get("ts") or event.get("bot_id") or event.get("subtype"):
             return
@@ -348,8 +372,10 @@ class SlackBot:
         """An event type HubBot has no use for (subscribed by hand, or new): acknowledged."""
         log.debug("ignored a %s event", event.get("type"))
 
-    async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
+    async def on_home_opened(
+        self, body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
+    ) -> None:
+        if event.get("tab", "home") != "home" or await self.replayed(context):
             return
         user = ref_id(event.get("user"))
         ctx = self.context(user, "", "", body.get("team_id", ""))

@@ -2,9 +2,10 @@
 
 HTTP mode trusts nothing before the signature. A request is verified first (a numeric timestamp
 within five minutes, and the HMAC of the raw bytes): anything else gets 401 and one log line,
-without a byte of the body parsed. A verified request is claimed by its signature in the store, so
-a replay within the five minutes, to any replica, is acknowledged and ignored. A verified body that
-is not what Slack sends gets 400. Only then does bolt parse and dispatch it.
+without a byte of the body parsed. A verified body that is not what Slack sends gets 400. Only then
+does bolt parse and dispatch it. Meanwhile the request is claimed by its signature in the store;
+the listeners wait for that claim after their ack, so a replay within the five minutes, to any
+replica, is acknowledged and ignored, and the store is never between Slack and its ack.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 
-from adapters.slack.app import SlackBot, build_app
+from adapters.slack.app import FIRST_DELIVERY, SlackBot, build_app
 from adapters.slack.payloads import well_formed
 from bot.config import Settings
 from bot.hub import Hub
@@ -36,7 +37,6 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1024 * 1024
 MAX_SKEW = 300  # seconds between Slack's timestamp and ours, either way
-CLAIM_WAIT = 1.0  # seconds the store gets to claim a signature before the request is answered
 TIMESTAMP = "X-Slack-Request-Timestamp"
 SIGNATURE = "X-Slack-Signature"
 
@@ -73,17 +73,23 @@ def parse(body: bytes, request: web.Request) -> AsyncBoltRequest | None:
     return AsyncBoltRequest(body=text, query=request.query_string, headers=dict(request.headers))
 
 
+async def first_time(bot: SlackBot, signature: str, stamp: str) -> bool:
+    """Claim a verified request by its signature: False when any process claimed it before."""
+    signed_at = datetime.fromtimestamp(int(stamp), UTC)
+    claim = asyncio.to_thread(bot.requests.first_time, signature.removeprefix("v0="), signed_at)
+    try:
+        if await claim:
+            return True
+    except Exception as exc:  # the store is down: answer rather than leave Slack unanswered
+        log.warning("could not claim a request (%s); answering it", type(exc).__name__)
+        return True
+    log.warning("ignored a replayed request (its signature was seen before)")
+    return False
+
+
 def http_app(app: AsyncApp, bot: SlackBot, signing_secret: str) -> web.Application:
     """Events, slash commands, interactivity and shortcuts at one URL, and a health check."""
-
-    async def first_time(signature: str, stamp: str) -> bool:
-        signed_at = datetime.fromtimestamp(int(stamp), UTC)
-        claim = asyncio.to_thread(bot.requests.first_time, signature.removeprefix("v0="), signed_at)
-        try:
-            return await asyncio.wait_for(claim, CLAIM_WAIT)
-        except Exception as exc:  # the store is down or slow: answer rather than fail Slack
-            log.warning("could not claim a request (%s); answering it", type(exc).__name__)
-            return True
+    claims: set[asyncio.Task[bool]] = set()  # running claims (the loop keeps only weak references)
 
     async def events(request: web.Request) -> web.Response:
         body = await request.read()
@@ -91,13 +97,16 @@ def http_app(app: AsyncApp, bot: SlackBot, signing_secret: str) -> web.Applicati
         if why:
             log.warning("refused a request from %s: %s", request.remote, why)
             return web.json_response({"error": "invalid request"}, status=401)
-        if not await first_time(request.headers[SIGNATURE], request.headers[TIMESTAMP]):
-            log.warning("ignored a replayed request (its signature was seen before)")
-            return web.Response(status=200)
         parsed = parse(body, request)
         if parsed is None:
             log.warning("refused a signed request whose body is not what Slack sends")
             return web.json_response({"error": "malformed request"}, status=400)
+        claim = asyncio.ensure_future(
+            first_time(bot, request.headers[SIGNATURE], request.headers[TIMESTAMP])
+        )
+        claims.add(claim)
+        claim.add_done_callback(claims.discard)
+        parsed.context[FIRST_DELIVERY] = claim
         return await to_aiohttp_response(await app.async_dispatch(parsed))
 
     async def health(request: web.Request) -> web.Response:
