@@ -42,9 +42,12 @@ PLATFORM = "slack"
 # once the store has said so (adapters/slack/server.py). Listeners ask after their ack.
 FIRST_DELIVERY = "hub_first_delivery"
 FIND_FIX_CALLBACK = "find_fix"
-# A bounded pool: a call stuck on the store (at most HUB_DB_STATEMENT_TIMEOUT) holds one thread,
-# not every asker. Few threads: each competes with the event loop for the GIL (docs/benchmarks.md).
+# The core's threads: a call stuck on the store (for at most HUB_DB_STATEMENT_TIMEOUT) holds one of
+# them, not every asker. But one call starts at a time, and the next only when it ends or has run
+# CORE_PATIENCE seconds (then it is most likely waiting on the store): every thread computing at
+# once would starve the event loop of the GIL and delay acks (docs/benchmarks.md).
 CORE_THREADS = 4
+CORE_PATIENCE = 0.5
 MAX_RESPONSES = 5  # a response_url takes at most five messages
 USERS_INFO_TIMEOUT = 2.0  # seconds Slack gets to say who someone is
 HEALTH_TIMEOUT = 2.0  # seconds each /healthz check gets
@@ -183,6 +186,7 @@ class SlackBot:
         self.events = event_claims(hub.engine)
         self.requests = request_claims(hub.engine)
         self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
+        self.starting = asyncio.Lock()
 
     def close(self) -> None:
         """Stop the core's threads once their current calls are done."""
@@ -216,7 +220,10 @@ class SlackBot:
 
     async def in_core(self, call: Callable[..., T], *args: Any) -> T:
         """Run the synchronous core (or the store) off the event loop, on the core's threads."""
-        return await asyncio.get_running_loop().run_in_executor(self.core, call, *args)
+        async with self.starting:  # until the call ends or has run CORE_PATIENCE seconds
+            running = asyncio.get_running_loop().run_in_executor(self.core, call, *args)
+            await asyncio.wait({running}, timeout=CORE_PATIENCE)
+        return await running
 
     async def respond(
         self, url: str, reply: Reply, ctx: ChatContext | None = None, replace: bool = False
