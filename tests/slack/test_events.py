@@ -98,8 +98,13 @@ async def test_app_home_shows_what_hubbot_can_do(slack: Slack) -> None:
 
 async def test_find_a_fix_reads_an_alert_from_its_attachments_and_blocks(slack: Slack) -> None:
     payload = message_shortcut("", slack.fake.response_url("sc"))
-    payload["message"]["attachments"] = [
-        {"title": "deploy failed", "text": "Error: listen EADDRINUSE: address already in use"}
+    payload["message"]["attachments"] = [  # legacy attachments number their id and ts
+        {
+            "id": 1,
+            "ts": 1700000000,
+            "title": "deploy failed",
+            "text": "Error: listen EADDRINUSE: address already in use",
+        }
     ]
     payload["message"]["blocks"] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": "port `:::3000`"}}
