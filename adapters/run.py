@@ -24,13 +24,23 @@ class PlatformUnavailable(PlatformStopped):
 
 
 def run_platforms(
-    hub: Hub, platforms: list[str], http: bool = False, port: int = 3000, shards: int | None = None
+    hub: Hub,
+    platforms: list[str],
+    http: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    shards: int | None = None,
 ) -> None:
-    asyncio.run(serve_platforms(hub, platforms, http=http, port=port, shards=shards))
+    asyncio.run(serve_platforms(hub, platforms, http=http, host=host, port=port, shards=shards))
 
 
 async def serve_platforms(
-    hub: Hub, platforms: list[str], http: bool = False, port: int = 3000, shards: int | None = None
+    hub: Hub,
+    platforms: list[str],
+    http: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    shards: int | None = None,
 ) -> None:
     """Every platform's adapter in one event loop, until a signal or until one of them stops."""
     runs: list[Coroutine[Any, Any, None]] = []
@@ -38,7 +48,7 @@ async def serve_platforms(
         if platform == "slack":
             from adapters.slack import serve_slack
 
-            runs.append(serve_slack(hub, hub.settings, http=http, port=port))
+            runs.append(serve_slack(hub, hub.settings, http=http, port=port, host=host))
         elif platform == "discord":
             from adapters.discord import serve as serve_discord
 

@@ -72,7 +72,7 @@ def open_store(seed: bool = False) -> Engine:
     from bot.content.store import count_entries
 
     config = settings()
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, config.db_statement_timeout)
     if config.database_url.startswith("sqlite"):
         if not has_schema(engine) or not is_current(engine):
             upgrade(engine)
@@ -93,7 +93,7 @@ def open_searcher() -> Searcher:
     from bot.search.service import Searcher, content_state
 
     config = settings()
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, config.db_statement_timeout)
     if content_state(engine) is None:
         engine = open_store(seed=True)
     return Searcher(engine, config.freshness_interval, config.search_cache_dir)
@@ -405,6 +405,9 @@ def serve(
         bool, typer.Option("--http", help="Slack: HTTP mode, not Socket Mode.")
     ] = False,
     port: Annotated[int, typer.Option(help="Slack HTTP mode: the port.")] = 3000,
+    host: Annotated[
+        str, typer.Option(help="Slack HTTP mode: the address (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
     shards: Annotated[int | None, typer.Option(help="Discord: shard count (auto-sharded).")] = None,
 ) -> None:
     """Run the bot on the configured platforms; the console when no tokens are set."""
@@ -421,7 +424,9 @@ def serve(
     from adapters.run import run_platforms  # the composition root: adapters, jobs, the hub
     from bot.hub import Hub
 
-    run_platforms(Hub(config, open_store(seed=True)), chosen, http=http, port=port, shards=shards)
+    run_platforms(
+        Hub(config, open_store(seed=True)), chosen, http=http, host=host, port=port, shards=shards
+    )
 
 
 def main() -> None:

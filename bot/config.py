@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     freshness_interval: float = Field(2.0, alias="HUB_FRESHNESS_INTERVAL")
     # Where built search indexes are kept so one-shot commands load instead of rebuilding.
     search_cache_dir: Path = Field(SEARCH_CACHE, alias="HUB_SEARCH_CACHE_DIR")
+    # Seconds one database call may take (a PostgreSQL statement, SQLite's wait for its write
+    # lock) before the bot answers "busy"; 0: no limit on PostgreSQL, SQLite's former 30 s.
+    db_statement_timeout: float = Field(5.0, ge=0, alias="HUB_DB_STATEMENT_TIMEOUT")
 
     slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
