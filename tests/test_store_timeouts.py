@@ -38,13 +38,13 @@ def write_locked(store: Store) -> Iterator[None]:
             yield
             conn.rollback()
         return
-    conn = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
+    raw = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        raw.execute("BEGIN IMMEDIATE")
         yield
-        conn.execute("ROLLBACK")
+        raw.execute("ROLLBACK")
     finally:
-        conn.close()
+        raw.close()
 
 
 def test_the_setting_reaches_the_hubs_store(settings: Settings) -> None:

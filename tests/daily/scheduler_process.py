@@ -22,8 +22,8 @@ from tests.daily.fake_chat import TOKEN
 
 
 async def run(args: argparse.Namespace) -> None:
-    options = {"connect_args": {"options": f"-csearch_path={args.schema}"}} if args.schema else {}
-    engine = make_engine(args.db, **options)
+    options = {"options": f"-csearch_path={args.schema}"} if args.schema else {}
+    engine = make_engine(args.db, connect_args=options)
     hub = Hub(Settings(HUB_DATABASE_URL=args.db), engine)
     hub.outbound["slack"] = port_outbound(TOKEN, args.api)
     stop = asyncio.Event()

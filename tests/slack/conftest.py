@@ -41,11 +41,14 @@ class Slack:
     session: aiohttp.ClientSession
 
     async def post(
-        self, body: str, content_type: str, timestamp: float | None = None, **headers: str
+        self,
+        body: str,
+        content_type: str,
+        timestamp: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, str]:
-        return await self.raw(
-            body.encode(), signed_headers(body, content_type, timestamp) | headers
-        )
+        signed = signed_headers(body, content_type, timestamp)
+        return await self.raw(body.encode(), signed | (headers or {}))
 
     async def raw(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         """POST exactly these bytes and headers (signed or not) to the events URL."""
@@ -62,10 +65,12 @@ class Slack:
         return status
 
     async def event(self, event: dict[str, Any], event_id: str, retry: int | None = None) -> int:
-        headers = {}
+        headers: dict[str, str] = {}
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-        status, _ = await self.post(event_callback(event, event_id), "application/json", **headers)
+        status, _ = await self.post(
+            event_callback(event, event_id), "application/json", headers=headers
+        )
         return status
 
 
