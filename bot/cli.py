@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.db import has_schema, is_current, make_engine, upgrade
+from bot.db import exclusive, has_schema, is_current, make_engine, upgrade
 from bot.models import Kind, Level
 from bot.ports import PlatformStopped
 from bot.terminal import terminal_safe
@@ -71,16 +72,18 @@ def open_store(seed: bool = False) -> Engine:
     from bot.content.store import count_entries
 
     config = settings()
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, config.db_statement_timeout)
     if config.database_url.startswith("sqlite"):
         if not has_schema(engine) or not is_current(engine):
             upgrade(engine)
     elif not has_schema(engine) or not is_current(engine):
         raise Fail("the database schema is not current: run `hub db upgrade`")
     if seed and count_entries(engine) == 0 and config.content_dir.is_dir():
-        result = import_content(engine, [config.content_dir])
-        if not result.ok:
-            raise Fail(f"the shipped content has problems: {result.problems[0]}")
+        with exclusive(engine, "hub:seed"):  # replicas starting together: one seeds, the rest wait
+            if count_entries(engine) == 0:
+                result = import_content(engine, [config.content_dir])
+                if not result.ok:
+                    raise Fail(f"the shipped content has problems: {result.problems[0]}")
     return engine
 
 
@@ -90,7 +93,7 @@ def open_searcher() -> Searcher:
     from bot.search.service import Searcher, content_state
 
     config = settings()
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, config.db_statement_timeout)
     if content_state(engine) is None:
         engine = open_store(seed=True)
     return Searcher(engine, config.freshness_interval, config.search_cache_dir)
@@ -388,10 +391,11 @@ def console() -> None:
 
     chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
     stop_jobs = start_in_thread(chat.hub)  # daily questions post into the console too
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: chat.stop())
     try:
         chat.run()
     finally:
-        stop_jobs()
+        stop_jobs()  # running jobs get the shutdown grace, then hand their claims back
 
 
 @app.command()
@@ -401,6 +405,9 @@ def serve(
         bool, typer.Option("--http", help="Slack: HTTP mode, not Socket Mode.")
     ] = False,
     port: Annotated[int, typer.Option(help="Slack HTTP mode: the port.")] = 3000,
+    host: Annotated[
+        str, typer.Option(help="Slack HTTP mode: the address (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
     shards: Annotated[int | None, typer.Option(help="Discord: shard count (auto-sharded).")] = None,
 ) -> None:
     """Run the bot on the configured platforms; the console when no tokens are set."""
@@ -417,7 +424,9 @@ def serve(
     from adapters.run import run_platforms  # the composition root: adapters, jobs, the hub
     from bot.hub import Hub
 
-    run_platforms(Hub(config, open_store(seed=True)), chosen, http=http, port=port, shards=shards)
+    run_platforms(
+        Hub(config, open_store(seed=True)), chosen, http=http, host=host, port=port, shards=shards
+    )
 
 
 def main() -> None:

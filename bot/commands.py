@@ -40,13 +40,21 @@ class ChatContext:
     check_channel: Callable[[str], ChannelAccess] | None = field(
         default=None, compare=False, repr=False
     )
+    # Where finding that out costs the platform a call (Slack's users.info): a function that asks,
+    # called only by a command that needs the answer. Read the answer with `may_manage_channel()`.
+    ask_can_manage: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
     def channel_access(self, channel_id: str) -> ChannelAccess:
         if channel_id == self.channel_id:
-            return ChannelAccess.manager if self.can_manage_channel else ChannelAccess.member
+            return ChannelAccess.manager if self.may_manage_channel() else ChannelAccess.member
         if self.check_channel is None:
             return ChannelAccess.elsewhere
         return self.check_channel(channel_id)
+
+    def may_manage_channel(self) -> bool:
+        if self.ask_can_manage is not None:
+            return self.ask_can_manage()
+        return self.can_manage_channel
 
 
 Handler = Callable[["Hub", ChatContext, str], Reply]

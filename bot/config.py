@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     freshness_interval: float = Field(2.0, alias="HUB_FRESHNESS_INTERVAL")
     # Where built search indexes are kept so one-shot commands load instead of rebuilding.
     search_cache_dir: Path = Field(SEARCH_CACHE, alias="HUB_SEARCH_CACHE_DIR")
+    # Seconds one database call may take (a PostgreSQL statement, SQLite's wait for its write
+    # lock) before the bot answers "busy"; 0: no limit on PostgreSQL, SQLite's former 30 s.
+    db_statement_timeout: float = Field(5.0, ge=0, alias="HUB_DB_STATEMENT_TIMEOUT")
 
     slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
@@ -34,6 +37,12 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = Field(None, alias="DISCORD_GUILD_ID")
     discord_api_url: str | None = Field(None, alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(None, alias="DISCORD_GATEWAY_URL")
+
+    # Keys the person hash in the search log; unset, the hub generates one into the store.
+    secret_key: str | None = Field(None, alias="HUB_SECRET_KEY")
+    search_log_days: int = Field(90, ge=1, alias="HUB_SEARCH_LOG_DAYS")
+    # Seconds a stopping process (SIGTERM) gives the work in flight before handing it back.
+    shutdown_grace: float = Field(20.0, ge=0, alias="HUB_SHUTDOWN_GRACE")
 
     daily_grace_hours: float = Field(2.0, alias="HUB_DAILY_GRACE_HOURS")
     mock_idle_minutes: float = Field(60.0, alias="HUB_MOCK_IDLE_MINUTES")

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:  # alembic loads only when migrations run: one-shot commands start faster
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_WAIT = 30.0  # seconds, when no statement timeout is asked for
+# PostgreSQL: statement_timeout (57014) and lock_timeout (55P03) cancelled the statement.
+BUSY_SQLSTATES = frozenset({"57014", "55P03"})
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, statement_timeout: float | None = None, **kwargs: Any) -> Engine:
+    """The engine for `url`. With `statement_timeout` (seconds), no call waits longer: PostgreSQL
+    cancels a statement (lock waits included) and gives up connecting after that long, and SQLite
+    waits that long for its write lock; either then raises an error that `is_busy` recognises."""
+    connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
-        )
+        connect_args["check_same_thread"] = False
+        connect_args["timeout"] = statement_timeout or SQLITE_BUSY_WAIT
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -32,7 +42,32 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    if statement_timeout:
+        # libpq options given in the URL (`?options=-csearch_path%3D…`) would be replaced by
+        # connect_args' own: keep them, then add the limit.
+        given = make_url(url).query.get("options", "")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        limit = f"-c statement_timeout={round(statement_timeout * 1000)}"
+        connect_args["options"] = f"{given} {connect_args.get('options', '')} {limit}".strip()
+        connect_args.setdefault("connect_timeout", max(1, math.ceil(statement_timeout)))
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` means the store did not answer in time (a statement timeout, a lock wait,
+    SQLite's busy timeout), so the same call may well work a moment later."""
+    if not isinstance(error, OperationalError):
+        return False
+    reason = error.orig
+    return getattr(reason, "sqlstate", None) in BUSY_SQLSTATES or "database is locked" in str(
+        reason
+    )
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the store answers a trivial query."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -57,8 +92,11 @@ def is_current(engine: Engine) -> bool:
 
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-    return current == set(script.get_heads())
+        current = MigrationContext.configure(conn).get_current_heads()
+    # A head that another migration depends on is recorded only through that one: count every
+    # revision the recorded ones stand on.
+    applied = {rev.revision for rev in script.iterate_revisions(current, "base") if rev}
+    return set(script.get_heads()) <= applied
 
 
 def has_schema(engine: Engine) -> bool:
@@ -75,3 +113,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """Run the block in one process at a time, across every process sharing the database: a
+    PostgreSQL advisory lock, held by a transaction of its own (the block uses other connections;
+    the loser waits). SQLite serves one process per file: no lock."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        yield

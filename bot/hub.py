@@ -11,11 +11,14 @@ from sqlalchemy.engine import Engine
 
 from bot.commands import ACTIONS, ChatContext, clean_text, parse
 from bot.config import Settings
-from bot.db import make_engine
+from bot.db import is_busy, make_engine
+from bot.lifecycle import Lifecycle
 from bot.replies import Reply
 from bot.search import Searcher
 
 log = logging.getLogger(__name__)
+
+BUSY = "The hub is busy right now; try again in a moment."
 
 # Modules that register commands and actions when imported.
 FEATURES = (
@@ -24,6 +27,7 @@ FEATURES = (
     "bot.daily.commands",
     "bot.mock.commands",
     "bot.review.commands",
+    "bot.privacy",
 )
 
 for _feature in FEATURES:
@@ -33,7 +37,9 @@ for _feature in FEATURES:
 class Hub:
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
-        self.engine = engine if engine is not None else make_engine(settings.database_url)
+        if engine is None:
+            engine = make_engine(settings.database_url, settings.db_statement_timeout)
+        self.engine = engine
         self.searcher = Searcher(
             self.engine, settings.freshness_interval, settings.search_cache_dir
         )
@@ -41,6 +47,8 @@ class Hub:
         self.outbound: dict[str, Any] = {}
         # Called with a feature name after a command changed scheduled work (jobs/ rebuilds).
         self.listeners: list[Callable[[str], None]] = []
+        # The work in flight, and whether the process is stopping (SIGTERM).
+        self.lifecycle = Lifecycle(settings.shutdown_grace)
 
     def changed(self, feature: str) -> None:
         for listener in list(self.listeners):
@@ -62,7 +70,12 @@ class Hub:
     def _run(self, name: str, call: Any) -> Reply:
         try:
             reply: Reply = call()
-        except Exception:
+        except Exception as exc:
+            if is_busy(exc):  # the store did not answer within its timeout: no traceback
+                log.warning(
+                    "command %s: the store is busy: %s", name, str(exc.__cause__).partition("\n")[0]
+                )
+                return Reply(text=BUSY, error=True)
             log.exception("command %s failed", name)
             return Reply(text="Something went wrong on our side; it has been logged.", error=True)
         return reply

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ from bot.cards import entry_card
 from bot.commands import COMMANDS, ChatContext, action, command
 from bot.db import session_scope
 from bot.models import QUESTION_SECTIONS, Entry, Kind, Level, SearchLog
+from bot.privacy import person_hash
 from bot.replies import Button, Card, Reply, Visibility, usage
 from bot.search import SearchResult
 
@@ -29,12 +29,6 @@ def help_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     specs = sorted({spec.name: spec for spec in COMMANDS.values()}.values(), key=lambda s: s.name)
     lines = [f"`{spec.usage}` — {spec.summary}" for spec in specs]
     return Reply(text="*HubBot* — the developer knowledge hub in your chat.\n" + "\n".join(lines))
-
-
-def user_hash(ctx: ChatContext) -> str:
-    return hashlib.sha256(f"{ctx.platform}:{ctx.workspace_id}:{ctx.user_id}".encode()).hexdigest()[
-        :32
-    ]
 
 
 def split_filters(args: str) -> tuple[str, dict[str, str]]:
@@ -60,8 +54,9 @@ def log_search(
         result_count=len(result.hits),
         top_score=top,
         good=good,
-        user_hash=user_hash(ctx),
+        user_hash=person_hash(hub, ctx.platform, ctx.user_id),
         platform=ctx.platform,
+        workspace=ctx.workspace_id,
     )
     with session_scope(hub.engine) as session:
         session.add(entry)
@@ -137,7 +132,11 @@ def more_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
         return gone
     with Session(hub.engine) as session:
         logged = session.get(SearchLog, int(log_id))
-    if logged is None or logged.user_hash != user_hash(ctx):
+    if logged is None or (logged.platform, logged.workspace, logged.user_hash) != (
+        ctx.platform,
+        ctx.workspace_id,
+        person_hash(hub, ctx.platform, ctx.user_id),
+    ):
         return gone
     if logged.command == "error":
         result = hub.searcher.match_error(logged.query, limit=50)

@@ -118,3 +118,4 @@ class SearchLog(SQLModel, table=True):
     good: bool = True  # False when nothing plausible was found: a content gap
     user_hash: str | None = Field(default=None, max_length=64)
     platform: str | None = Field(default=None, max_length=16)
+    workspace: str | None = Field(default=None, max_length=64)

@@ -27,6 +27,7 @@ from bot.daily.posting import (
     mark_sending,
     mark_unknown,
     post_reply,
+    release,
     reveal_reply,
     take_over,
     thread_name,
@@ -146,10 +147,19 @@ class DailyJobs:
         entry = await asyncio.to_thread(self._entry, claim.entry_id)
         if outbound is None or entry is None:
             return  # the lease runs out and a process that can post takes it
-        await self.pacer.slot(claim.platform, claim.channel_id)
-        if not await asyncio.to_thread(
-            mark_sending, self.engine, claim.post_id, self.owner, _now(), self.send_lease
-        ):
+        marking: asyncio.Future[bool] | None = None
+        try:
+            await self.pacer.slot(claim.platform, claim.channel_id)
+            marking = asyncio.ensure_future(asyncio.to_thread(
+                mark_sending, self.engine, claim.post_id, self.owner, _now(), self.send_lease
+            ))  # fmt: skip
+            sending = await asyncio.shield(marking)
+        except asyncio.CancelledError:  # stopping: nothing was sent, anyone may take it now
+            if marking is not None:
+                await asyncio.wait([marking])  # the UPDATE finishes before the hand-back
+            release(self.engine, claim.post_id, self.owner)
+            raise
+        if not sending:
             return  # the lease ran out while waiting and another process took the post
         reply = post_reply(entry, claim.post_id, claim.day)
         try:
@@ -164,14 +174,22 @@ class DailyJobs:
             else:
                 log.warning("daily post %s failed, will retry: %s", claim.post_id, exc)
                 await asyncio.to_thread(
-                    mark_failed, self.engine, claim.post_id, str(exc), _now() + self.retry_after
+                    mark_failed, self.engine, claim.post_id, str(exc), self._retry_at(exc)
                 )
             return
+        except asyncio.CancelledError:  # stopping with the request in flight: it may be posted
+            mark_unknown(self.engine, claim.post_id, "stopped while the request was in flight")
+            raise
         except Exception as exc:  # the platform may or may not have it: never send it twice
             log.exception("daily post %s: outcome unknown", claim.post_id)
             await asyncio.to_thread(mark_unknown, self.engine, claim.post_id, repr(exc))
             return
         await asyncio.to_thread(mark_posted, self.engine, claim.post_id, ref, _now())
+
+    def _retry_at(self, exc: DeliveryError) -> datetime:
+        """When to try again: as the platform said (a 429), else after `retry_after`."""
+        wait = self.retry_after if exc.retry_after is None else timedelta(seconds=exc.retry_after)
+        return _now() + wait
 
     async def _give_up(self, claim: Claim, error: str, outbound: Outbound) -> None:
         sub = await asyncio.to_thread(mark_dead, self.engine, claim.post_id, error)
@@ -186,8 +204,9 @@ class DailyJobs:
                 "Check that I'm still in the channel, then `/hub daily on` there to resume."
             )
         )
+        owner = sub.created_by
         try:
-            await outbound.send_private(sub.created_by, note)
+            await self.pacer.send(claim.platform, owner, lambda: outbound.send_private(owner, note))
         except Exception:
             log.warning("could not tell %s that <#%s> was paused", sub.created_by,
                         claim.channel_id, exc_info=True)  # fmt: skip
@@ -202,7 +221,11 @@ class DailyJobs:
         if post is None or entry is None or outbound is None:
             await asyncio.to_thread(finish_reveal, self.engine, post_id, RevealStatus.failed)
             return
-        await self.pacer.slot(post.platform, post.channel_id)
+        try:
+            await self.pacer.slot(post.platform, post.channel_id)
+        except asyncio.CancelledError:  # stopping before the send: due again at once
+            finish_reveal(self.engine, post_id, RevealStatus.pending)
+            raise
         try:
             await self.pacer.call(
                 post.platform,
@@ -211,7 +234,7 @@ class DailyJobs:
             )
         except DeliveryError as exc:
             status = RevealStatus.failed if exc.permanent else RevealStatus.pending
-            retry = None if exc.permanent else _now() + self.retry_after
+            retry = None if exc.permanent else self._retry_at(exc)
             await asyncio.to_thread(finish_reveal, self.engine, post_id, status, retry, str(exc))
             return
         except Exception as exc:

@@ -2,9 +2,11 @@
 
 Proactive pacing: at most `rate` calls a second per platform and one call every `per_channel`
 seconds per channel (Slack asks about 1 message a second a channel). Reactive: a DeliveryError
-with `retry_after` (an HTTP 429) pauses the whole platform that long, then the call is retried,
-and the platform's rate drops by a third, to creep back up with every success (AIMD), so several
-processes sharing one limit settle under it instead of taking turns at 429s.
+with `retry_after` (an HTTP 429) pauses the whole platform that long and is raised at once, so the
+job frees its claim before anyone waits (a 429 means the platform did not post); a call made
+while the platform is paused is refused the same way without reaching the platform. The
+platform's rate drops by a third per 429 episode, to creep back up with every success (AIMD), so
+several processes sharing one limit settle under it instead of taking turns at 429s.
 """
 
 from __future__ import annotations
@@ -19,12 +21,11 @@ T = TypeVar("T")
 
 
 class Pacer:
-    def __init__(self, rate: float = 40.0, per_channel: float = 1.0, max_retries: int = 20) -> None:
+    def __init__(self, rate: float = 40.0, per_channel: float = 1.0) -> None:
         self.max_rate = rate
         self.interval = 1.0 / rate  # at the full rate
         self._rate: dict[str, float] = {}
         self.per_channel = per_channel
-        self.max_retries = max_retries
         self._platform_next: dict[str, float] = {}
         self._channel_next: dict[tuple[str, str], float] = {}
         self._cooldown: dict[str, float] = {}
@@ -33,6 +34,10 @@ class Pacer:
     def rate(self, platform: str) -> float:
         """The calls a second this process allows itself on the platform now."""
         return self._rate.get(platform, self.max_rate)
+
+    def paused_for(self, platform: str) -> float:
+        """Seconds until the platform's pause after a 429 ends (0 when it is not paused)."""
+        return max(0.0, self._cooldown.get(platform, 0.0) - asyncio.get_running_loop().time())
 
     async def slot(self, platform: str, channel: str) -> None:
         """Wait for this channel's turn, then for the platform's next free moment."""
@@ -63,18 +68,31 @@ class Pacer:
         self._channel_next[key] = max(self._channel_next.get(key, 0.0), until)
 
     async def call(self, platform: str, channel: str, send: Callable[[], Awaitable[T]]) -> T:
-        """Call `send` (a slot already taken); on 429 wait as told and try again."""
-        attempt = 0
-        while True:
-            try:
-                result = await send()
-            except DeliveryError as exc:
-                if exc.permanent or exc.retry_after is None or attempt >= self.max_retries:
-                    raise
-                attempt += 1
+        """Call `send` (a slot already taken). A 429 pauses the platform and is raised: the caller
+        frees its claim and tries again after `retry_after`. While paused nothing is sent."""
+        paused = self.paused_for(platform)
+        if paused > 0:
+            raise DeliveryError(f"{platform}: paused after a 429", retry_after=paused)
+        try:
+            result = await send()
+        except DeliveryError as exc:
+            if not exc.permanent and exc.retry_after is not None:
                 self.retries += 1
                 self.cool_down(platform, channel, exc.retry_after)
-                await self.slot(platform, channel)
-                continue
-            self._rate[platform] = min(self.max_rate, self.rate(platform) + 0.1)
-            return result
+            raise
+        self._rate[platform] = min(self.max_rate, self.rate(platform) + 0.1)
+        return result
+
+    async def send(
+        self, platform: str, channel: str, send: Callable[[], Awaitable[T]], attempts: int = 3
+    ) -> T:
+        """Take a slot and call `send`, waiting out up to `attempts` 429s: for a message that
+        holds no claim (a note to a person), where waiting keeps nothing from anyone."""
+        for attempt in range(1, attempts + 1):
+            await self.slot(platform, channel)
+            try:
+                return await self.call(platform, channel, send)
+            except DeliveryError as exc:
+                if exc.permanent or exc.retry_after is None or attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")

@@ -19,13 +19,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.lifecycle import cancel
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ class JobRegistry:
         self.scheduler.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()  # the jobs running now
+        self.stopping = False
 
     def _submitted(self, event: JobSubmissionEvent) -> None:
         if event.job_id != RESYNC:
@@ -93,22 +97,43 @@ class JobRegistry:
         )
 
     def stop(self) -> None:
+        """Stop at once: running jobs are cancelled (see `drain` for a graceful stop)."""
+        self.pause()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def pause(self) -> None:
+        """Start no new job and no rebuild; the running jobs go on."""
+        self.stopping = True
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.pause()
+
+    async def drain(self, deadline: float) -> None:
+        """Start nothing new, let the running jobs end until the loop time `deadline`, then
+        cancel the rest: a job cancelled before its send hands its claim back."""
+        self.pause()
+        await asyncio.sleep(0)  # a job submitted a moment ago starts and shows up
+        left = deadline - asyncio.get_running_loop().time()
+        if self._tasks and left > 0:
+            await asyncio.wait(set(self._tasks), timeout=left)
+        if self._tasks:
+            log.warning("jobs still running after the grace, handing them back: %s",
+                        sorted(self.running))  # fmt: skip
+            await cancel(self._tasks)
 
     async def _resync(self) -> None:
         self.sync()
 
     def request_sync(self, _feature: str = "") -> None:
         """Rebuild soon (debounced); safe to call from any thread."""
-        if self._loop is not None and not self._loop.is_closed():
+        if self._loop is not None and not self._loop.is_closed() and not self.stopping:
             self._loop.call_soon_threadsafe(self._debounce)
 
     def _debounce(self) -> None:
-        if self._pending is None and self._loop is not None:
+        if self._pending is None and self._loop is not None and not self.stopping:
             self._pending = self._loop.call_later(self.debounce_seconds, self._sync_now)
 
     def _sync_now(self) -> None:
@@ -150,11 +175,15 @@ class JobRegistry:
 
     def _wrap(self, job_id: str, func: JobFunc) -> JobFunc:
         async def run(*args: int | str) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._tasks.add(task)
             try:
                 await func(*args)
             except Exception:
                 log.exception("job %s failed", job_id)
             finally:
+                self._tasks.discard(task)
                 self.running.discard(job_id)
                 self.request_sync()
 

@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.lifecycle import CANCEL_WAIT
 from jobs.daily import DailyJobs
 from jobs.delivery import Pacer
 from jobs.mock import MockJobs
+from jobs.privacy import PrivacyJobs
 from jobs.registry import JobRegistry
 
 if TYPE_CHECKING:
@@ -29,29 +31,37 @@ def build_scheduler(
     lease: timedelta = timedelta(seconds=60),
     retry_after: timedelta = timedelta(seconds=30),
 ) -> JobRegistry:
-    """A registry with the daily question's jobs; commands that change them trigger a rebuild."""
+    """A registry with every feature's jobs; commands that change them trigger a rebuild."""
     registry = JobRegistry(resync_seconds, debounce_seconds)
     registry.add_source(
         DailyJobs(hub, registry.owner, pacer or Pacer(), lease=lease, retry_after=retry_after)
     )
     registry.add_source(MockJobs(hub))
+    registry.add_source(PrivacyJobs(hub))
     hub.listeners.append(registry.request_sync)
     return registry
 
 
 @asynccontextmanager
 async def scheduler_running(hub: Hub, **options: Any) -> AsyncIterator[JobRegistry]:
-    """The jobs run while the block runs (the bot process wraps its adapters in this)."""
+    """The jobs run while the block runs (the bot process wraps its adapters in this). When it
+    ends, running jobs get until the shutdown deadline (HUB_SHUTDOWN_GRACE) to finish; the rest
+    are cancelled and hand their claims back."""
     registry = build_scheduler(hub, **options)
     await registry.start()
     try:
         yield registry
     finally:
         hub.listeners.remove(registry.request_sync)
+        await registry.drain(hub.lifecycle.deadline())
         for source in registry.sources:
             close = getattr(source, "aclose", None)
-            if close is not None:
-                await close()  # e.g. a mock session's messages still on their way
+            if close is None:
+                continue
+            try:  # e.g. a mock session's messages still on their way
+                await asyncio.wait_for(close(), max(hub.lifecycle.left(), CANCEL_WAIT))
+            except TimeoutError:
+                log.warning("%s did not finish within the shutdown grace", type(source).__name__)
         registry.stop()
 
 
@@ -89,6 +99,6 @@ def start_in_thread(hub: Hub) -> Callable[[], None]:
     def stop_thread() -> None:
         if not loop.is_closed():
             loop.call_soon_threadsafe(stop.set)
-        thread.join(timeout=5)
+        thread.join(timeout=hub.lifecycle.grace + 10)
 
     return stop_thread

@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -15,19 +16,13 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURES
+from .hub_process import hub_env, spawn_hub, wait_until
 
 HUB = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 
-def hub_env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "HUB_CONTENT_DIR": str(FIXTURES / "content"),
-    }
-    for key in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
-        env.pop(key, None)
-    return env
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    return hub_env(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
 
 
 def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -36,7 +31,7 @@ def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
         input=stdin,
         capture_output=True,
         text=True,
-        env=hub_env(tmp_path),
+        env=cli_env(tmp_path),
         cwd=tmp_path,
         timeout=60,
     )
@@ -47,7 +42,7 @@ def run_in_terminal(tmp_path: Path, *args: str, stdin: str = "") -> str:
     parent, child = pty.openpty()
     process = subprocess.Popen(
         [*HUB, *args], stdin=subprocess.PIPE, stdout=child, stderr=child,
-        env=hub_env(tmp_path), cwd=tmp_path,
+        env=cli_env(tmp_path), cwd=tmp_path,
     )  # fmt: skip
     os.close(child)
     assert process.stdin is not None
@@ -200,7 +195,7 @@ def test_export_on_a_full_disk_leaves_the_previous_export_intact(tmp_path: Path)
     ]  # fmt: skip
     out = subprocess.run(
         [*limited, "export", str(target)],
-        capture_output=True, text=True, env=hub_env(tmp_path), cwd=tmp_path, timeout=60,
+        capture_output=True, text=True, env=cli_env(tmp_path), cwd=tmp_path, timeout=60,
     )  # fmt: skip
     assert out.returncode == 1
     assert out.stderr == f"error: could not write {target}: File too large\n"
@@ -217,3 +212,22 @@ def test_export_into_a_folder_of_other_files_needs_force(tmp_path: Path) -> None
         f"error: {tmp_path} is not empty and not a previous export: use --force to replace it\n"
     )
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_sigterm_stops_the_console_cleanly(tmp_path: Path) -> None:
+    env = cli_env(tmp_path)
+    log = tmp_path / "console.log"
+    process = spawn_hub(["serve", "console"], env, log, stdin=subprocess.PIPE)
+    try:
+        assert process.stdin is not None
+        process.stdin.write(b"/hub help\n")
+        process.stdin.flush()
+        wait_until(lambda: "HubBot" in log.read_text(), 60, "the answer")
+        process.send_signal(signal.SIGTERM)  # waiting for the next command
+        assert process.wait(30) == 0, log.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        assert process.stdin is not None
+        process.stdin.close()

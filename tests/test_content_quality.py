@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot.content import EntryData, content_stats, load_paths
 from bot.content.quality import (
@@ -66,11 +67,11 @@ def test_code_blocks_carry_their_language() -> None:
 
 def test_floors_name_every_shortfall() -> None:
     full = {t: {"junior": 10, "mid": 10, "senior": 10, "architect": 18} for t in TOPICS}
-    counts = {"questions": 48 * len(TOPICS), "topic_levels": full,
-              "roles": dict.fromkeys(ROLES, 200)}  # fmt: skip
+    roles = dict.fromkeys(ROLES, 200)
+    counts: dict[str, Any] = {"questions": 48 * len(TOPICS), "topic_levels": full, "roles": roles}
     assert floor_shortfalls(counts) == []
     full["go"] = {**full["go"], "architect": LEVEL_FLOORS[Level.architect] - 1}
-    counts["roles"]["data"] = 59
+    roles["data"] = 59
     assert floor_shortfalls(counts) == [
         "go: 33 questions of 40", "go: 3 architect questions of 4", "role data: 59 questions of 60"
     ]  # fmt: skip

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from bot.models import Entry, LearningPath
 from .conftest import FIXTURES
 
 
-def jsonl(path: Path, *records: dict[str, object]) -> Path:
+def jsonl(path: Path, *records: Mapping[str, object]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
 
@@ -66,7 +67,7 @@ def test_any_problem_imports_nothing(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_round_trip_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
-    records = [
+    records: list[dict[str, object]] = [
         {
             "id": "r-1",
             "kind": "question",

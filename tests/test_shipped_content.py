@@ -73,12 +73,36 @@ def test_no_two_entries_share_a_title() -> None:
     assert [t for t, n in titles.items() if n > 1] == []
 
 
+MIN_PATH_STEPS = 12
+MIN_PATH_MILESTONES = 3
+
+
 def test_paths_link_to_shipped_entries_in_order() -> None:
     ids = {e.id for e in ENTRIES}
     for path, _ in FOUND.paths:
-        assert len(path.steps) >= 8, path.id
+        assert len(path.steps) >= MIN_PATH_STEPS, path.id
         for step in path.steps:
             assert step.entries and set(step.entries) <= ids, (path.id, step.title)
+
+
+def test_every_path_is_a_full_track_without_repeats() -> None:
+    """At least 12 steps and 3 milestones; each step links 2-5 shipped entries; no id twice."""
+    ids = {e.id for e in ENTRIES}
+    problems: list[str] = []
+    for path, _ in FOUND.paths:
+        if len(path.steps) < MIN_PATH_STEPS:
+            problems.append(f"{path.id}: {len(path.steps)} steps, needs {MIN_PATH_STEPS}")
+        if len(path.milestones) < MIN_PATH_MILESTONES:
+            problems.append(
+                f"{path.id}: {len(path.milestones)} milestones, needs {MIN_PATH_MILESTONES}"
+            )
+        linked = Counter(i for step in path.steps for i in step.entries)
+        problems += [f"{path.id}: links {i} {n} times" for i, n in linked.items() if n > 1]
+        problems += [f"{path.id}: links unknown entry {i}" for i in linked if i not in ids]
+        for number, step in enumerate(path.steps, start=1):
+            if not 2 <= len(step.entries) <= 5:
+                problems.append(f"{path.id}: step {number} links {len(step.entries)} entries")
+    assert problems == []
 
 
 @pytest.mark.parametrize("entry", by_language("python"), ids=lambda e: e.id)

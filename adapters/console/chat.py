@@ -17,6 +17,10 @@ PROMPT = "hub> "
 BANNER = "HubBot console. Type /hub help, a number to press a button, or quit."
 
 
+class Stopped(Exception):
+    """Raised into a read of the next command when the console is told to stop."""
+
+
 class ConsoleOutbound:
     """The outbound port for the terminal: everything is printed."""
 
@@ -62,6 +66,15 @@ class ConsoleChat:
             can_manage_channel=True,
         )
         hub.outbound["console"] = ConsoleOutbound(stdout)
+        self.reading = False
+        self.stopping = False
+
+    def stop(self) -> None:
+        """Stop after the command being answered; while waiting for input, at once. For a
+        signal handler (SIGTERM)."""
+        self.stopping = True
+        if self.reading:
+            raise Stopped
 
     def handle_line(self, line: str) -> str | None:
         """One line typed; the rendered answer, or None when there is nothing to say."""
@@ -85,11 +98,17 @@ class ConsoleChat:
         interactive = self.stdin.isatty()
         if interactive:
             self.stdout.write(BANNER + "\n")
-        while True:
+        while not self.stopping:
             if interactive:
                 self.stdout.write(PROMPT)
                 self.stdout.flush()
-            line = self.stdin.readline()
+            try:
+                self.reading = True
+                line = self.stdin.readline()
+            except Stopped:
+                break
+            finally:
+                self.reading = False
             if not line or line.strip().lower() in {"quit", "exit", "/quit"}:
                 break
             answer = self.handle_line(line)

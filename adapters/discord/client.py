@@ -29,6 +29,7 @@ from adapters.discord.views import HubButton
 from bot.commands import COMMANDS, ChatContext
 from bot.config import Settings
 from bot.daily import record_thread_answer
+from bot.lifecycle import tracked
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +98,12 @@ class HubClientMixin(_ClientBase):
         if self.sync_on_start:
             await sync_if_changed(self.tree, self.hub.engine, self.settings.discord_guild_id)
 
+    @tracked
     async def run_command(self, interaction: discord.Interaction[Any], text: str) -> None:
         ctx = chat_context(interaction)
         await answer(interaction, lambda: self.hub.handle(ctx, text), ack_after=self.ack_after)
 
+    @tracked
     async def on_hub_button(
         self, interaction: discord.Interaction[Any], action: str, value: str
     ) -> None:
@@ -140,6 +143,7 @@ class HubClientMixin(_ClientBase):
         except Exception:
             log.exception("could not count message %s as a daily answer", message.id)
 
+    @tracked
     async def on_message(self, message: discord.Message) -> None:
         me = self.user
         if me is None or message.author.bot:

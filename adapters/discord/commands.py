@@ -175,6 +175,11 @@ class HubCommands(app_commands.Group):
         text = f"review remind {remind}" if remind else "review"
         await runner(interaction).run_command(interaction, text)
 
+    @app_commands.command(description="Delete everything HubBot holds about you")
+    @app_commands.describe(who="Whose data: yours (me)")
+    async def forget(self, interaction: discord.Interaction[Any], who: Literal["me"]) -> None:
+        await runner(interaction).run_command(interaction, f"forget {who}")
+
 
 async def find_fix(interaction: discord.Interaction[Any], message: discord.Message) -> None:
     """The message menu: look the message's text up in the debug archive."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -88,7 +89,20 @@ async def sync_now(hub: Hub, settings: Settings, guild_id: int | None) -> int:
 
 
 async def serve(hub: Hub, settings: Settings, shards: int | None = None) -> None:
-    """`hub serve discord`: run until stopped."""
+    """`hub serve discord`: run until cancelled or the hub is stopping. Stopping, the gateway
+    stays open until the work in flight is answered (up to the shutdown grace): Discord hands
+    this connection's events to no other process, so what arrives meanwhile is answered too."""
     if not settings.discord_token:
         raise DiscordStopped("DISCORD_TOKEN is not set")
-    await run_client(make_client(hub, settings, shards), settings.discord_token)
+    client = make_client(hub, settings, shards)
+
+    async def close_when_stopping() -> None:
+        await hub.lifecycle.stopping()
+        await hub.lifecycle.finish()
+        await client.close()
+
+    closing = asyncio.create_task(close_when_stopping())
+    try:
+        await run_client(client, settings.discord_token)
+    finally:
+        closing.cancel()

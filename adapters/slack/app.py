@@ -1,7 +1,8 @@
 """The bolt app: Slack events in, core calls, Block Kit out.
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds) and then runs the
-synchronous core in a worker thread; answers go back through the response_url or the Web API.
+synchronous core on a few worker threads, so one slow database call holds up only its own asker;
+answers go back through the response_url or the Web API.
 """
 
 from __future__ import annotations
@@ -11,26 +12,35 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.channels import channel_check
-from adapters.slack.blocks import ACTION_PREFIX, parse_action_id, render
+from adapters.slack.blocks import ACTION_PREFIX, SlackMessage, parse_action_id, render
 from adapters.slack.channels import channel_access
-from adapters.slack.events import EventClaims
+from adapters.slack.claims import event_claims, request_claims
 from adapters.slack.home import home_view
 from adapters.slack.mrkdwn import from_slack
-from adapters.slack.outbound import SlackOutbound, send_to_response_url, web_client
+from adapters.slack.outbound import (
+    SlackOutbound,
+    deliver,
+    port_outbound,
+    send_to_response_url,
+    web_client,
+)
 from bot.commands import COMMANDS, ChatContext
 from bot.config import Settings
 from bot.daily import record_thread_answer
+from bot.db import ping
 from bot.hub import Hub
+from bot.lifecycle import tracked
 from bot.ports import DeliveryError
 from bot.replies import Reply, Visibility
 
@@ -38,9 +48,19 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PLATFORM = "slack"
+# In a request's bolt context (HTTP mode): whether this is the request's first delivery anywhere,
+# once the store has said so (adapters/slack/server.py). Listeners ask after their ack.
+FIRST_DELIVERY = "hub_first_delivery"
 FIND_FIX_CALLBACK = "find_fix"
-CORE_THREADS = 1
+# The core's threads: a call stuck on the store (for at most HUB_DB_STATEMENT_TIMEOUT) holds one of
+# them, not every asker. But one call starts at a time, and the next only when it ends or has run
+# CORE_PATIENCE seconds (then it is most likely waiting on the store): every thread computing at
+# once would starve the event loop of the GIL and delay acks (docs/benchmarks.md).
+CORE_THREADS = 4
+CORE_PATIENCE = 0.5
 MAX_RESPONSES = 5  # a response_url takes at most five messages
+USERS_INFO_TIMEOUT = 2.0  # seconds Slack gets to say who someone is
+HEALTH_TIMEOUT = 2.0  # seconds each /healthz check gets
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 # Errno names (EPERM, ENOENT) only in capitals: under IGNORECASE they matched `event`.
 LOOKS_LIKE_ERROR = re.compile(
@@ -50,10 +70,18 @@ LOOKS_LIKE_ERROR = re.compile(
 )
 SORRY = "Something went wrong on our side; it has been logged."
 NOT_IN_CHANNEL = "Invite me to this channel (`/invite @HubBot`) and I will answer in its threads."
+RIGHTS_UNKNOWN = (
+    "I could not ask Slack whether you may manage this channel (Slack did not answer); "
+    "try again in a minute."
+)
 
 
 class ChannelManagers:
-    """Whether someone may manage channel settings: SLACK_ADMINS, or a workspace admin/owner."""
+    """Whether someone may manage channel settings: SLACK_ADMINS, or a workspace admin/owner.
+
+    Slack's answer (users.info) is cached for `ttl` seconds. None means Slack could not say (it
+    failed, limited the rate or took longer than USERS_INFO_TIMEOUT): not known, so not allowed.
+    """
 
     def __init__(self, client: AsyncWebClient, admins: str, ttl: float = 600.0) -> None:
         self.client = client
@@ -61,21 +89,65 @@ class ChannelManagers:
         self.ttl = ttl
         self.cache: dict[str, tuple[bool, float]] = {}
 
-    async def can_manage(self, user_id: str) -> bool:
+    async def can_manage(self, user_id: str) -> bool | None:
         if user_id in self.admins:
             return True
         cached = self.cache.get(user_id)
         if cached and cached[1] > time.monotonic():
             return cached[0]
         try:
-            info = await self.client.users_info(user=user_id)
-            user = info.get("user") or {}
-            allowed = bool(user.get("is_admin") or user.get("is_owner"))
-        except SlackApiError as exc:
-            log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
-            return False
+            info = await asyncio.wait_for(
+                deliver(self.client.users_info, user=user_id), USERS_INFO_TIMEOUT
+            )
+        except TimeoutError:
+            log.warning("users.info %s: no answer within %g s", user_id, USERS_INFO_TIMEOUT)
+            return None
+        except DeliveryError as exc:
+            log.warning("users.info %s failed: %s", user_id, exc)
+            return False if exc.permanent else None
+        user = info.get("user") or {}
+        allowed = bool(user.get("is_admin") or user.get("is_owner"))
         self.cache[user_id] = (allowed, time.monotonic() + self.ttl)
         return allowed
+
+
+class AskSlack:
+    """`ChatContext.ask_can_manage` for one request: the core's thread asks on the event loop."""
+
+    def __init__(
+        self, managers: ChannelManagers, user_id: str, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        self.managers = managers
+        self.user_id = user_id
+        self.loop = loop
+        self.unknown = False
+
+    def __call__(self) -> bool:
+        asked = asyncio.run_coroutine_threadsafe(self.on_loop(), self.loop)
+        try:
+            return asked.result(timeout=USERS_INFO_TIMEOUT + 1)
+        except TimeoutError:  # the loop is not running the question (shutting down)
+            asked.cancel()
+            self.unknown = True
+            return False
+
+    async def on_loop(self) -> bool:
+        """The same question, asked on the event loop (for a channel a command names)."""
+        answer = await self.managers.can_manage(self.user_id)
+        self.unknown = answer is None
+        return bool(answer)
+
+
+async def health_check(call: Awaitable[Any]) -> str:
+    """Say "ok" when `call` succeeds in time, or in a few words why it did not."""
+    try:
+        await asyncio.wait_for(call, HEALTH_TIMEOUT)
+    except TimeoutError:
+        return f"no answer within {HEALTH_TIMEOUT:g} s"
+    except Exception as exc:
+        reason = str(exc).partition("\n")[0]
+        return f"{type(exc).__name__}: {reason}"[:200]
+    return "ok"
 
 
 def mention_command(text: str) -> str:
@@ -105,6 +177,17 @@ def block_text(block: dict[str, Any]) -> str:
     return "\n".join(str(t.get("text") or "") for t in texts if isinstance(t, dict) and "text" in t)
 
 
+def ref_id(value: Any) -> str:
+    """The id of a user, team or channel, which Slack gives as an id or as an object with one."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def user_name(user: Any) -> str:
+    return str(user.get("username") or user.get("name") or "") if isinstance(user, dict) else ""
+
+
 def in_public(reply: Reply) -> Reply:
     return dataclasses.replace(reply, visibility=Visibility.channel)
 
@@ -117,21 +200,29 @@ class SlackBot:
         self.client = client
         self.outbound = SlackOutbound(client)
         self.managers = ChannelManagers(client, admins)
-        self.events = EventClaims(hub.engine)
-        # One thread: the core is mostly CPU-bound Python, and every thread running it competes
-        # with the event loop for the GIL, delaying acks (see docs/benchmarks.md).
+        self.events = event_claims(hub.engine)
+        self.requests = request_claims(hub.engine)
         self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
+        self.starting = asyncio.Lock()
 
     def close(self) -> None:
-        """Stop the core's thread once its current call is done."""
+        """Stop the core's threads once their current calls are done."""
         self.core.shutdown(wait=False, cancel_futures=True)
+
+    async def health(self) -> dict[str, str]:
+        """Whether the store answers, and Slack's Web API (with our token): "ok" or why not."""
+        store, slack = await asyncio.gather(
+            health_check(asyncio.to_thread(ping, self.hub.engine)),
+            health_check(deliver(self.client.auth_test)),
+        )
+        return {"store": store, "slack": slack}
 
     # ------------------------------------------------------------ the core
 
-    async def context(
+    def context(
         self, user: str, name: str, channel: str, team: str, thread: str | None = None
     ) -> ChatContext:
-        can_manage = await self.managers.can_manage(user)
+        ask = AskSlack(self.managers, user, asyncio.get_running_loop())
         return ChatContext(
             platform=PLATFORM,
             user_id=user,
@@ -139,60 +230,98 @@ class SlackBot:
             channel_id=channel,
             thread_id=thread,
             workspace_id=team,
-            can_manage_channel=can_manage,
-            check_channel=channel_check(partial(channel_access, self.client, team, can_manage)),
+            ask_can_manage=ask,
+            check_channel=channel_check(partial(channel_access, self.client, team, ask.on_loop)),
         )
 
     async def run(self, ctx: ChatContext, text: str) -> Reply:
-        return await self.in_core(self.hub.handle, ctx, text)
+        return explained(ctx, await self.in_core(self.hub.handle, ctx, text))
 
     async def in_core(self, call: Callable[..., T], *args: Any) -> T:
-        """Run the synchronous core (or the store) off the event loop, in its own thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.core, call, *args)
+        """Run the synchronous core (or the store) off the event loop, on the core's threads."""
+        async with self.starting:  # until the call ends or has run CORE_PATIENCE seconds
+            running = asyncio.get_running_loop().run_in_executor(self.core, call, *args)
+            await asyncio.wait({running}, timeout=CORE_PATIENCE)
+        return await running
 
-    async def respond(self, url: str, reply: Reply, replace: bool = False) -> bool:
+    async def respond(
+        self, url: str, reply: Reply, ctx: ChatContext | None = None, replace: bool = False
+    ) -> None:
+        """Answer through a response_url; what passes its five messages follows by the Web API."""
         messages = render(reply)
-        if len(messages) > MAX_RESPONSES:
-            log.warning("reply of %d messages cut to %d", len(messages), MAX_RESPONSES)
-        ok = True
         for number, message in enumerate(messages[:MAX_RESPONSES]):
-            sent = await send_to_response_url(
+            await send_to_response_url(
                 url, message, public=not reply.private, replace=replace and number == 0
             )
-            ok = ok and sent
-        return ok
+        rest = messages[MAX_RESPONSES:]
+        if rest and ctx is not None:
+            await self.continue_reply(ctx, rest, public=not reply.private)
+
+    async def continue_reply(
+        self, ctx: ChatContext, messages: list[SlackMessage], public: bool
+    ) -> None:
+        """The rest of a long reply where its asker sees it: in the channel (to the asker alone
+        unless the reply is public), or in a direct message where HubBot may not post."""
+        try:
+            await self.outbound.send(
+                ctx.channel_id,
+                messages,
+                thread_id=ctx.thread_id,
+                user_id=None if public else ctx.user_id,
+            )
+            return
+        except DeliveryError as exc:
+            if not exc.permanent:
+                log.warning("the rest of a long reply to %s failed: %s", ctx.user_id, exc)
+                return
+        try:
+            await self.outbound.send_direct(ctx.user_id, messages)
+        except DeliveryError as exc:
+            log.warning("the rest of a long reply to %s failed: %s", ctx.user_id, exc)
 
     # ------------------------------------------------------------ listeners
 
-    async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
+    async def replayed(self, context: dict[str, Any]) -> bool:
+        """Whether this request was delivered before (to any replica): then it is not answered."""
+        first: Awaitable[bool] | None = context.get(FIRST_DELIVERY)
+        return first is not None and not await first
+
+    @tracked
+    async def on_command(self, ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
         await ack()
-        ctx = await self.context(
+        if await self.replayed(context):
+            return
+        ctx = self.context(
             body.get("user_id", ""),
             body.get("user_name", ""),
             body.get("channel_id", ""),
             body.get("team_id", ""),
         )
         reply = await self.run(ctx, "/hub " + from_slack(body.get("text", "")))
-        await self.respond(body["response_url"], reply)
+        await self.respond(body["response_url"], reply, ctx)
 
-    async def on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @tracked
+    async def on_button(
+        self, ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         await ack()
+        if await self.replayed(context):
+            return
         name = parse_action_id(action.get("action_id", ""))
-        user = body.get("user") or {}
         container = body.get("container") or {}
-        channel = (body.get("channel") or {}).get("id", "") or container.get("channel_id", "")
-        ctx = await self.context(
-            user.get("id", ""),
-            user.get("username") or user.get("name", ""),
+        channel = ref_id(body.get("channel")) or container.get("channel_id") or ""
+        ctx = self.context(
+            ref_id(body.get("user")),
+            user_name(body.get("user")),
             channel,
-            (body.get("team") or {}).get("id", ""),
+            ref_id(body.get("team")),
             container.get("thread_ts"),
         )
         if name is None:
             reply = Reply(text="That button no longer does anything.", error=True)
         else:
             value = str(action.get("value", ""))
-            reply = await self.in_core(self.hub.handle_action, ctx, name, value)
+            reply = explained(ctx, await self.in_core(self.hub.handle_action, ctx, name, value))
         url = body.get("response_url")
         if not url:  # a button on the Home tab: answer in a direct message
             await self.deliver_privately(ctx, reply)
@@ -201,19 +330,21 @@ class SlackBot:
         # never a message the channel shares.
         own = bool(container.get("is_ephemeral")) or channel.startswith("D")
         replace = reply.replace and not reply.error and own
-        await self.respond(url, reply, replace=replace)
+        await self.respond(url, reply, ctx, replace=replace)
 
-    async def on_find_fix(self, ack: Any, body: dict[str, Any]) -> None:
+    @tracked
+    async def on_find_fix(self, ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
         await ack()
+        if await self.replayed(context):
+            return
         message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id", "")
+        channel = ref_id(body.get("channel"))
         thread = message.get("thread_ts") or message.get("ts")
-        user = body.get("user") or {}
-        ctx = await self.context(
-            user.get("id", ""),
-            user.get("username") or user.get("name", ""),
+        ctx = self.context(
+            ref_id(body.get("user")),
+            user_name(body.get("user")),
             channel,
-            (body.get("team") or {}).get("id", ""),
+            ref_id(body.get("team")),
             thread,
         )
         text = from_slack(message_text(message)).strip()
@@ -223,55 +354,74 @@ class SlackBot:
             reply = await self.run(ctx, "error " + text)
         url = body.get("response_url", "")
         if reply.error or not reply.cards:  # nothing to add to the thread: tell the asker only
-            await self.respond(url, reply)
+            await self.respond(url, reply, ctx)
             return
         try:
             await self.outbound.post(channel, in_public(reply), thread_id=thread)
         except DeliveryError as exc:
             log.info("find-a-fix thread answer failed: %s", exc)
             note = NOT_IN_CHANNEL if exc.permanent else "I could not answer in the thread."
-            await self.respond(url, Reply(text=f"{note}\n{reply.text}", cards=reply.cards))
+            await self.respond(url, Reply(text=f"{note}\n{reply.text}", cards=reply.cards), ctx)
 
-    async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    @tracked
+    async def on_mention(
+        self, body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         # Events are acknowledged by bolt before this runs.
+        if await self.replayed(context):
+            return
         event_id = str(body.get("event_id") or "")
         if event_id and not await self.in_core(self.events.first_time, event_id):
             log.info("event %s answered before: this delivery is a retry, ignored", event_id)
             return
-        channel = event.get("channel", "")
+        channel = ref_id(event.get("channel"))
         thread = event.get("thread_ts") or event.get("ts")
-        ctx = await self.context(
-            event.get("user", ""), "", channel, body.get("team_id", ""), thread
-        )
-        text = from_slack(MENTION.sub(" ", event.get("text", "")))
+        ctx = self.context(ref_id(event.get("user")), "", channel, body.get("team_id", ""), thread)
+        text = from_slack(MENTION.sub(" ", str(event.get("text") or "")))
         reply = await self.run(ctx, mention_command(text))
         try:
             await self.outbound.post(channel, in_public(reply), thread_id=thread)
         except DeliveryError as exc:
             log.warning("mention answer in %s failed: %s", channel, exc)
+            if event_id and not exc.permanent:  # Slack's own retry of the event may answer it
+                await self.in_core(self.events.release, event_id)
 
-    async def on_message(self, event: dict[str, Any]) -> None:
+    @tracked
+    async def on_message(self, event: dict[str, Any], context: dict[str, Any]) -> None:
         """A person's reply in a thread may be an answer to a daily question."""
+        if await self.replayed(context):
+            return
         thread = event.get("thread_ts")
         if not thread or thread == event.get("ts") or event.get("bot_id") or event.get("subtype"):
             return
         await self.in_core(
-            record_thread_answer, self.hub.engine, PLATFORM, str(event.get("channel", "")),
-            str(thread), str(event.get("user", "")),
+            record_thread_answer, self.hub.engine, PLATFORM, ref_id(event.get("channel")),
+            str(thread), ref_id(event.get("user")),
         )  # fmt: skip
 
-    async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
+    async def on_other_event(self, event: dict[str, Any]) -> None:
+        """An event type HubBot has no use for (subscribed by hand, or new): acknowledged."""
+        log.debug("ignored a %s event", event.get("type"))
+
+    @tracked
+    async def on_home_opened(
+        self, body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
+    ) -> None:
+        if event.get("tab", "home") != "home" or await self.replayed(context):
             return
-        user = event.get("user", "")
-        ctx = await self.context(user, "", "", body.get("team_id", ""))
+        user = ref_id(event.get("user"))
+        ctx = self.context(user, "", "", body.get("team_id", ""))
         try:
-            await self.client.views_publish(user_id=user, view=await home_view(self.run, ctx))
-        except SlackApiError as exc:
-            log.warning("views.publish for %s failed: %s", user, exc.response.get("error"))
+            view = await home_view(self.run, ctx)
+            await deliver(self.client.views_publish, user_id=user, view=view)
+        except DeliveryError as exc:
+            log.warning("views.publish for %s failed: %s", user, exc)
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         """A listener failed after its ack: log it, and tell the asker in one line."""
+        if isinstance(error, BoltUnhandledRequestError):  # no listener for it: answered 404
+            log.info("no listener for a %s request", str(body.get("type"))[:40])
+            return
         log.error("Slack listener failed", exc_info=error)
         url = body.get("response_url") if isinstance(body, dict) else None
         if url:
@@ -284,27 +434,51 @@ class SlackBot:
             log.warning("direct message to %s failed: %s", ctx.user_id, exc)
 
 
+def explained(ctx: ChatContext, reply: Reply) -> Reply:
+    """The reply, saying so first when Slack could not tell whether the asker may do it."""
+    asked = ctx.ask_can_manage
+    if isinstance(asked, AskSlack) and asked.unknown:
+        return dataclasses.replace(reply, text=f"{RIGHTS_UNKNOWN}\n{reply.text}".strip())
+    return reply
+
+
+async def rate_limited(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> Any:
+    """`app_rate_limited`: Slack dropped events for a minute. Say so once; answer 200."""
+    if body.get("type") != "app_rate_limited":
+        return await next()
+    log.warning(
+        "Slack is dropping events: app_rate_limited (minute %s)", body.get("minute_rate_limited")
+    )
+    return BoltResponse(status=200, body="")
+
+
 def build_app(
     hub: Hub,
     settings: Settings,
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
 ) -> tuple[AsyncApp, SlackBot]:
-    """The bolt app with every listener registered, and the bot behind it."""
+    """The bolt app with every listener registered, and the bot behind it.
+
+    Signatures are not checked here: HTTP mode verifies every request before it is parsed
+    (adapters/slack/server.py), and Socket Mode needs none.
+    """
     client = client or web_client(settings.slack_bot_token, settings.slack_api_url)
+    # Unhandled requests go to on_error: bolt's own warning for them can fail on odd bodies.
     app = AsyncApp(
         client=client,
-        signing_secret=settings.slack_signing_secret or "",
-        # Socket Mode needs no signing secret; HTTP mode always verifies signatures.
-        request_verification_enabled=not socket_mode,
+        request_verification_enabled=False,
+        raise_error_for_unhandled_request=True,
     )
     bot = SlackBot(hub, client, settings.slack_admins)
+    app.middleware(rate_limited)
     app.command("/hub")(bot.on_command)
     app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(bot.on_button)
     app.shortcut(FIND_FIX_CALLBACK)(bot.on_find_fix)
     app.event("app_mention")(bot.on_mention)
     app.event("app_home_opened")(bot.on_home_opened)
     app.event("message")(bot.on_message)
+    app.event(re.compile(".*"))(bot.on_other_event)  # last: only what no listener above took
     app.error(bot.on_error)
-    hub.outbound[PLATFORM] = bot.outbound
+    hub.outbound[PLATFORM] = port_outbound(settings.slack_bot_token, settings.slack_api_url)
     return app, bot

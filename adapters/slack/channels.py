@@ -8,6 +8,7 @@ for workspace admins (see ChannelManagers), so whoever may manage one channel ma
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -19,7 +20,10 @@ log = logging.getLogger(__name__)
 
 
 async def channel_access(
-    client: AsyncWebClient, team: str, can_manage: bool, channel_id: str
+    client: AsyncWebClient,
+    team: str,
+    can_manage: Callable[[], Awaitable[bool | None]],
+    channel_id: str,
 ) -> ChannelAccess:
     try:
         info = await client.conversations_info(channel=channel_id)
@@ -33,4 +37,5 @@ async def channel_access(
     teams = {channel.get("context_team_id"), *(channel.get("shared_team_ids") or [])}
     if not team or team not in teams:
         return ChannelAccess.elsewhere
-    return ChannelAccess.manager if can_manage else ChannelAccess.member
+    # users.info is asked only now, for a channel of theirs; no answer means not allowed.
+    return ChannelAccess.manager if await can_manage() else ChannelAccess.member

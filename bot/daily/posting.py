@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -160,6 +160,29 @@ def mark_sending(engine: Engine, post_id: int, owner: str, now: datetime, lease:
                     col(DailyPost.status).in_(RETRYABLE),
                 )
                 .values(status=PostStatus.sending, lease_until=now + lease)
+            ).rowcount
+            == 1
+        )
+
+
+def release(engine: Engine, post_id: int, owner: str) -> bool:
+    """Hand a claim back before anything was sent (the process is stopping): free at once.
+    A row just marked `sending` whose request never started goes back to `claimed`."""
+    status = col(DailyPost.status)
+    with engine.begin() as conn:
+        return (
+            conn.execute(
+                update(DailyPost)
+                .where(
+                    col(DailyPost.id) == post_id,
+                    col(DailyPost.owner) == owner,
+                    status.in_((*RETRYABLE, PostStatus.sending)),
+                )
+                .values(
+                    owner=None,
+                    lease_until=None,
+                    status=case((status == PostStatus.sending, PostStatus.claimed), else_=status),
+                )
             ).rowcount
             == 1
         )

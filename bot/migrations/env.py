@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import bot.daily.models
 import bot.mock.models
 import bot.models  # (these imports register the tables)
+import bot.privacy
 import bot.review.models  # noqa: F401
 
 config = context.config

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -16,6 +17,13 @@ MAX_ROWS = 200_000
 
 def query_key(text: str) -> str:
     return " ".join(text.lower().split())[:200]
+
+
+def expire_search_logs(engine: Engine, days: int, now: datetime | None = None) -> int:
+    """Delete searches older than `days` (HUB_SEARCH_LOG_DAYS); how many went."""
+    before = (now or utcnow()) - timedelta(days=days)
+    with engine.begin() as conn:
+        return int(conn.execute(delete(SearchLog).where(col(SearchLog.at) < before)).rowcount)
 
 
 def search_stats(engine: Engine, days: int = 30, top: int = 10) -> dict[str, Any]:

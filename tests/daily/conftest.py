@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from adapters.slack.outbound import SlackOutbound, web_client
+from adapters.slack.outbound import SlackOutbound, port_outbound
 from bot.commands import ChatContext
 from bot.db import session_scope
 from bot.models import Entry
@@ -45,4 +45,4 @@ def fake() -> Iterator[FakeChat]:
 
 
 def slack_outbound(fake: FakeChat) -> SlackOutbound:
-    return SlackOutbound(web_client(TOKEN, fake.api_url))
+    return port_outbound(TOKEN, fake.api_url)

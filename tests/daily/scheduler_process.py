@@ -12,7 +12,7 @@ import logging
 import signal
 from datetime import timedelta
 
-from adapters.slack.outbound import SlackOutbound, web_client
+from adapters.slack.outbound import port_outbound
 from bot.config import Settings
 from bot.db import make_engine
 from bot.hub import Hub
@@ -22,10 +22,10 @@ from tests.daily.fake_chat import TOKEN
 
 
 async def run(args: argparse.Namespace) -> None:
-    options = {"connect_args": {"options": f"-csearch_path={args.schema}"}} if args.schema else {}
-    engine = make_engine(args.db, **options)
+    options = {"options": f"-csearch_path={args.schema}"} if args.schema else {}
+    engine = make_engine(args.db, connect_args=options)
     hub = Hub(Settings(HUB_DATABASE_URL=args.db), engine)
-    hub.outbound["slack"] = SlackOutbound(web_client(TOKEN, args.api))
+    hub.outbound["slack"] = port_outbound(TOKEN, args.api)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.commands import ChannelAccess, ChatContext
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
@@ -123,7 +123,7 @@ def test_now_claims_the_next_post_of_today(hub: Hub) -> None:
     assert "Posting" in hub.handle(ADMIN, "/hub daily now").text
     assert "Posting" in hub.handle(ADMIN, "/hub daily now").text
     with Session(hub.engine) as session:
-        posts = session.exec(select(DailyPost).order_by(DailyPost.seq)).all()
+        posts = session.exec(select(DailyPost).order_by(col(DailyPost.seq))).all()
     assert [p.seq for p in posts] == [0, 1] and [p.status for p in posts] == ["claimed"] * 2
     assert posts[0].entry_id != posts[1].entry_id  # the pool of two is used up, no repeat
     assert changes == ["daily"] * 3

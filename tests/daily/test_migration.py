@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from alembic import command
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
 from bot.db import alembic_config, session_scope, upgrade
@@ -42,7 +42,7 @@ def test_rekeying_keeps_every_row_and_lets_workspaces_share_a_channel(store: Sto
     upgrade(store.engine)
 
     with Session(store.engine) as session:
-        kept = session.exec(select(DailySubscription).order_by(DailySubscription.id)).all()
+        kept = session.exec(select(DailySubscription).order_by(col(DailySubscription.id))).all()
         assert [(s.workspace_id, s.channel_id) for s in kept] == [("T1", "C1"), ("T1", "C2")]
         assert session.exec(select(DailyPost.subscription_id)).all() == [kept[0].id]
         assert len(session.exec(select(DailyAnswer)).all()) == 1

@@ -22,6 +22,7 @@ from bot.db import make_engine, session_scope, upgrade
 from tests.conftest import POSTGRES_URL, Store
 from tests.daily.conftest import add_questions
 from tests.daily.fake_chat import FakeChat
+from tests.slack.fake_slack import FakeSlack
 
 
 def due_now(engine: Engine, count: int) -> list[str]:
@@ -129,3 +130,35 @@ def test_a_crash_in_the_middle_of_a_fan_out_loses_and_repeats_nothing(
     assert len(in_flight) <= 1
     assert set(counts) | set(in_flight) == set(channels)  # nothing lost but an unknown send
     engine.dispose()
+
+
+def test_a_sigkill_while_a_429_is_waited_out_leaves_the_post_to_the_other_process(
+    store: Store, tmp_path: Path
+) -> None:
+    """The real slack_sdk client gets a 429: the row is `failed` during Retry-After, so when its
+    process is killed in that wait the other replica posts it (it used to stay `sending`)."""
+    engine = store.engine
+    add_questions(engine, "python", 5)
+    slack = FakeSlack()
+    slack.fail("chat.postMessage", status=429, headers={"Retry-After": "15"})
+    options = ("--schema", store.schema) if store.schema else ()
+    log = tmp_path / "procs.log"
+    first = spawn(store.url, slack.api_url, log, *options)
+    second: subprocess.Popen[bytes] | None = None
+    try:
+        wait_until(lambda: "started" in log.read_text(), 30, "the first process")
+        [channel] = due_now(engine, 1)
+        slack.wait_for_blocking("chat.postMessage", 1, timeout=30)  # the 429
+        wait_until(lambda: statuses(engine) == {channel: "failed"}, 10, "the post to be failed")
+        second = spawn(store.url, slack.api_url, log, *options)
+        wait_until(lambda: log.read_text().count("started") == 2, 30, "the second process")
+        first.kill()  # SIGKILL inside the Retry-After wait
+        first.wait(10)
+        wait_until(lambda: statuses(engine) == {channel: "posted"}, 30, "the post")
+    finally:
+        stop(first, *([second] if second else []))
+        slack.close()
+    assert [c.body["channel"] for c in slack.calls_to("chat.postMessage")] == [channel] * 2
+    started = [line for line in log.read_text().splitlines() if line.startswith("started ")]
+    with Session(engine) as session:
+        assert f"started {session.exec(select(DailyPost.owner)).one()}" == started[1]

@@ -128,6 +128,7 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.failures: list[Failure] = []
+        self.holds: list[tuple[str, re.Pattern[str], asyncio.Event]] = []
         self.close_on_identify: int | None = None
         self.interactions: dict[str, dict[str, Any]] = {}  # token -> interaction payload
         self.guilds = {GUILD_ID: our_guild(), OTHER_GUILD_ID: other_guild()}
@@ -203,6 +204,12 @@ class FakeDiscord:
         self.failures.append(
             Failure(method, re.compile(path), status, body or {}, headers or {}, times)
         )
+
+    def hold(self, method: str, path: str) -> asyncio.Event:
+        """Keep matching calls waiting (recorded as they arrive) until the event is set."""
+        gate = asyncio.Event()
+        self.holds.append((method, re.compile(path), gate))
+        return gate
 
     # ---------------------------------------------------------------- gateway
     async def gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -357,6 +364,9 @@ class FakeDiscord:
         if request.can_read_body:
             body = await request.json() if request.content_type == "application/json" else None
         await self._record(Call(request.method, path, body, dict(request.query)))
+        for method, pattern, gate in self.holds:
+            if method == request.method and pattern.fullmatch(path):
+                await gate.wait()
         for failure in self.failures:
             if failure.method == request.method and failure.path.fullmatch(path):
                 failure.times -= 1

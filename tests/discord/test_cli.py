@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli import Fail, app
 from tests.discord.fake import BOT_ID, FakeDiscord
+from tests.hub_process import HUB, hub_env
 
 
 async def hub_cli(env: dict[str, str], *args: str) -> tuple[int, str]:
@@ -71,3 +73,40 @@ async def test_hub_serve_discord_stops_on_a_rejected_token(
     assert "(4004 Authentication failed): check DISCORD_TOKEN" in output
     assert "Traceback" not in output
     assert len(fake.identifies) == 1
+
+
+async def test_sigterm_finishes_the_answer_in_flight_then_exits_0(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    env = hub_env(
+        f"sqlite:///{tmp_path / 'hub.db'}",
+        tmp_path,
+        DISCORD_TOKEN="fake-token",
+        DISCORD_API_URL=fake.api_url,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+    )
+    log = tmp_path / "hub.log"
+    with log.open("ab") as out:
+        process = await asyncio.create_subprocess_exec(
+            *HUB, "serve", "discord", env=env, stdout=out, stderr=out
+        )
+    gate = fake.hold("POST", r"/interactions/\d+/[^/]+/callback")  # Discord is slow to answer
+    try:
+        await fake.wait_for(lambda: fake.identifies, timeout=60)
+        interaction = await fake.slash("search", query="django orm")
+        await fake.wait_for(lambda: fake.callbacks(interaction), timeout=30)
+        process.send_signal(signal.SIGTERM)
+        for _ in range(600):
+            if "SIGTERM" in log.read_text() or process.returncode is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert process.returncode is None, log.read_text()  # still finishing the answer
+        gate.set()
+        assert await asyncio.wait_for(process.wait(), 30) == 0, log.read_text()
+    finally:
+        gate.set()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    [answer] = fake.callbacks(interaction)
+    assert "N+1" in str(answer.body)

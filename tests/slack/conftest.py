@@ -10,11 +10,14 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy.engine import Engine
 
 from adapters.slack import SlackBot, build_app, start_http
 from adapters.slack.server import EVENTS_PATH, bound_port
+from bot.config import Settings
 from bot.content import import_content
 from bot.hub import Hub
+from tests.conftest import FIXTURES
 from tests.slack.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -38,10 +41,18 @@ class Slack:
     session: aiohttp.ClientSession
 
     async def post(
-        self, body: str, content_type: str, timestamp: float | None = None, **headers: str
+        self,
+        body: str,
+        content_type: str,
+        timestamp: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, str]:
-        sent = signed_headers(body, content_type, timestamp) | headers
-        async with self.session.post(self.url, data=body.encode(), headers=sent) as response:
+        signed = signed_headers(body, content_type, timestamp)
+        return await self.raw(body.encode(), signed | (headers or {}))
+
+    async def raw(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """POST exactly these bytes and headers (signed or not) to the events URL."""
+        async with self.session.post(self.url, data=body, headers=headers) as response:
             return response.status, await response.text()
 
     async def command(self, text: str, response_url: str = "", **kwargs: Any) -> int:
@@ -54,10 +65,12 @@ class Slack:
         return status
 
     async def event(self, event: dict[str, Any], event_id: str, retry: int | None = None) -> int:
-        headers = {}
+        headers: dict[str, str] = {}
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-        status, _ = await self.post(event_callback(event, event_id), "application/json", **headers)
+        status, _ = await self.post(
+            event_callback(event, event_id), "application/json", headers=headers
+        )
         return status
 
 
@@ -65,6 +78,14 @@ class Slack:
 def hub(sqlite_hub: Hub) -> Hub:
     """The adapter's tests run on SQLite: the core's own tests cover both stores."""
     return sqlite_hub
+
+
+@pytest.fixture
+def store_hub(engine: Engine, settings: Settings) -> Hub:
+    """A hub on each store (a SQLite file, then PostgreSQL): for what the adapter keeps there."""
+    result = import_content(engine, [FIXTURES / "content"])
+    assert result.ok, result.problems
+    return Hub(settings, engine)
 
 
 @pytest.fixture
@@ -86,7 +107,7 @@ async def running_slack(hub: Hub, fake: FakeSlack) -> AsyncIterator[Slack]:
         }
     )
     app, bot = build_app(hub, settings)
-    runner = await start_http(app, "127.0.0.1", 0)
+    runner = await start_http(app, bot, SIGNING_SECRET, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
     try:
         async with aiohttp.ClientSession() as session:

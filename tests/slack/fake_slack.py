@@ -2,7 +2,8 @@
 
 Modelled on bolt-python's tests/mock_web_api_server: a small HTTP server in a thread that the real
 slack_sdk clients talk to. It records every call, answers like Slack, and can be told to fail a
-method (a 429 with Retry-After, `not_in_channel` …) the next N times.
+method the next N times: an error (a 429 with Retry-After, `not_in_channel` …), a page that is not
+JSON, no answer until the fake closes (`stall`), or a dropped connection (`drop`).
 """
 
 from __future__ import annotations
@@ -48,8 +49,11 @@ class Call:
 @dataclass
 class Scripted:
     status: int
-    body: dict[str, Any] | str  # a str is sent as it is, as text/html (a proxy's error page)
+    body: dict[str, Any] | str  # a str is sent as it is (a proxy's error page)
     headers: dict[str, str]
+    content_type: str = "application/json; charset=utf-8"
+    stall: bool = False  # answer nothing until the fake closes
+    drop: bool = False  # close the connection without an answer
 
 
 class FakeSlack:
@@ -63,7 +67,9 @@ class FakeSlack:
         self.channels: dict[str, list[str]] = {"C0GENERAL": [TEAM], "C0DEV": [TEAM]}
         self.socket_url = ""  # what apps.connections.open hands out (Socket Mode)
         self.scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        self.held: dict[str, threading.Event] = {}
         self.changed = threading.Condition()
+        self.closing = threading.Event()
         self._ts = itertools.count(1)
         self.server = Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -81,6 +87,7 @@ class FakeSlack:
         return f"{self.base}/response/{name}"
 
     def close(self) -> None:
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -99,8 +106,27 @@ class FakeSlack:
                 Scripted(status, {"ok": False, "error": error}, headers or {})
             )
 
-    def fail_with_page(self, method: str, status: int, page: str) -> None:
-        self.scripted[method].append(Scripted(status, page, {}))
+    def hold(self, method: str) -> threading.Event:
+        """Keep calls to `method` waiting (each recorded as it arrives) until the event is set:
+        a slow Slack, to stop the bot in the middle of its work."""
+        gate = self.held[method] = threading.Event()
+        return gate
+
+    def fail_with_page(
+        self, method: str, status: int, page: str, content_type: str = "text/html", times: int = 1
+    ) -> None:
+        for _ in range(times):
+            self.scripted[method].append(Scripted(status, page, {}, content_type))
+
+    def stall(self, method: str, times: int = 1) -> None:
+        """The next calls to `method` get no answer (until the fake closes)."""
+        for _ in range(times):
+            self.scripted[method].append(Scripted(200, {}, {}, stall=True))
+
+    def drop(self, method: str, times: int = 1) -> None:
+        """The next calls to `method` find their connection closed without an answer."""
+        for _ in range(times):
+            self.scripted[method].append(Scripted(200, {}, {}, drop=True))
 
     def calls_to(self, method: str) -> list[Call]:
         with self.changed:
@@ -183,25 +209,31 @@ class FakeSlack:
                 else:
                     method = url.path.removeprefix("/api/")
                 call = Call(method, url.path, dict(self.headers.items()), body)
-                status, headers, answer = 200, {}, fake.answer(method, body)
+                scripted = Scripted(200, fake.answer(method, body), {})
                 if method != "response_url" and not str(
                     self.headers.get("Authorization")
                 ).startswith(("Bearer xoxb-", "Bearer xapp-")):
-                    answer = {"ok": False, "error": "not_authed"}
+                    scripted.body = {"ok": False, "error": "not_authed"}
                 with fake.changed:
                     queue = fake.scripted.get(method)
                     if queue:
                         scripted = queue.popleft()
-                        status, headers, answer = scripted.status, scripted.headers, scripted.body
                     fake.calls.append(call)
                     fake.changed.notify_all()
-                raw_page = isinstance(answer, str)
+                gate = fake.held.get(method)
+                if gate is not None:
+                    gate.wait(60)
+                if scripted.stall:
+                    fake.closing.wait()
+                if scripted.drop or scripted.stall:
+                    self.close_connection = True
+                    return
+                answer = scripted.body
                 data = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
-                self.send_response(status)
-                kind = "text/html" if raw_page else "application/json; charset=utf-8"
-                self.send_header("Content-Type", kind)
+                self.send_response(scripted.status)
+                self.send_header("Content-Type", scripted.content_type)
                 self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
+                for name, value in scripted.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
@@ -213,10 +245,15 @@ class FakeSlack:
 
 
 def signed_headers(
-    body: str, content_type: str, timestamp: float | None = None, secret: str = SIGNING_SECRET
+    body: str | bytes,
+    content_type: str,
+    timestamp: float | None = None,
+    secret: str = SIGNING_SECRET,
 ) -> dict[str, str]:
     stamp = str(int(timestamp if timestamp is not None else time.time()))
-    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    raw = body.encode() if isinstance(body, str) else body
+    signed = b"v0:" + stamp.encode() + b":" + raw
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": stamp,

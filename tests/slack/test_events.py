@@ -1,4 +1,4 @@
-"""@mentions (and Events API retries), the message shortcut, the App Home tab, /healthz."""
+"""@mentions (and Events API retries), the message shortcut, the App Home tab."""
 
 from __future__ import annotations
 
@@ -117,16 +117,15 @@ async def test_app_home_shows_what_hubbot_can_do(slack: Slack) -> None:
     assert "Your review queue" in str(view["blocks"])  # a panel whose command exists
 
 
-async def test_health_check(slack: Slack) -> None:
-    async with slack.session.get(slack.url.replace("/slack/events", "/healthz")) as response:
-        assert response.status == 200
-        assert await response.json() == {"ok": True}
-
-
 async def test_find_a_fix_reads_an_alert_from_its_attachments_and_blocks(slack: Slack) -> None:
     payload = message_shortcut("", slack.fake.response_url("sc"))
-    payload["message"]["attachments"] = [
-        {"title": "deploy failed", "text": "Error: listen EADDRINUSE: address already in use"}
+    payload["message"]["attachments"] = [  # legacy attachments number their id and ts
+        {
+            "id": 1,
+            "ts": 1700000000,
+            "title": "deploy failed",
+            "text": "Error: listen EADDRINUSE: address already in use",
+        }
     ]
     payload["message"]["blocks"] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": "port `:::3000`"}}

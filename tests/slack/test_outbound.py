@@ -71,21 +71,43 @@ async def test_undeliverable_is_permanent(
     assert error in str(caught.value)
 
 
-async def test_a_server_error_is_worth_retrying(outbound: SlackOutbound, fake: FakeSlack) -> None:
-    fake.fail("chat.postMessage", "internal_error", status=500)
-    with pytest.raises(DeliveryError) as caught:
-        await outbound.post("C1", REPLY)
-    assert not caught.value.permanent
-
-
-@pytest.mark.parametrize("status", [200, 502])
-async def test_a_page_that_is_not_json_is_a_delivery_error(
-    outbound: SlackOutbound, fake: FakeSlack, status: int
+async def test_a_server_error_is_retried_then_worth_retrying_later(
+    outbound: SlackOutbound, fake: FakeSlack
 ) -> None:
-    fake.fail_with_page("chat.postMessage", status, "<html>Bad Gateway</html>")
+    fake.fail("chat.postMessage", "internal_error", status=500, times=3)
     with pytest.raises(DeliveryError) as caught:
         await outbound.post("C1", REPLY)
     assert not caught.value.permanent
+    assert len(fake.calls_to("chat.postMessage")) == 3  # the first try and two retries
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type"),
+    [(500, "text/plain"), (502, "text/html"), (503, "application/json")],
+)
+async def test_an_error_page_that_is_not_json_is_worth_retrying(
+    outbound: SlackOutbound, fake: FakeSlack, status: int, content_type: str
+) -> None:
+    """What a proxy or load balancer answers instead of Slack, e.g. `upstream connect error`."""
+    fake.fail_with_page("chat.postMessage", status, "upstream connect error", content_type, 3)
+    with pytest.raises(DeliveryError) as caught:
+        await outbound.post("C1", REPLY)
+    assert not caught.value.permanent
+    assert f"HTTP {status}" in str(caught.value)
+    assert len(fake.calls_to("chat.postMessage")) == 3
+
+
+@pytest.mark.parametrize(("status", "content_type"), [(200, "text/plain"), (404, "text/html")])
+async def test_a_page_that_is_not_json_without_a_5xx_is_permanent(
+    outbound: SlackOutbound, fake: FakeSlack, status: int, content_type: str
+) -> None:
+    fake.fail_with_page(
+        "chat.postMessage", status, "<html>Sign in to the proxy</html>", content_type
+    )
+    with pytest.raises(DeliveryError) as caught:
+        await outbound.post("C1", REPLY)
+    assert caught.value.permanent
+    assert len(fake.calls_to("chat.postMessage")) == 1
 
 
 async def test_rate_limited_past_the_retries_says_when(
@@ -118,5 +140,16 @@ async def test_channel_managers(fake: FakeSlack) -> None:
 
 async def test_users_info_failing_means_no_rights(fake: FakeSlack) -> None:
     fake.fail("users.info", "user_not_found")
+    fake.fail_with_page("users.info", 200, "not json", "text/plain")
     managers = ChannelManagers(web_client(BOT_TOKEN, fake.api_url), admins="")
-    assert not await managers.can_manage("U0GHOST")
+    assert await managers.can_manage("U0GHOST") is False
+    assert await managers.can_manage("U0GHOST") is False
+
+
+async def test_channel_managers_ask_again_after_the_ttl(fake: FakeSlack) -> None:
+    fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": True}
+    managers = ChannelManagers(web_client(BOT_TOKEN, fake.api_url), admins="", ttl=0)
+    assert await managers.can_manage("U0ADMIN")
+    fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": False}  # no longer an admin
+    assert not await managers.can_manage("U0ADMIN")
+    assert len(fake.calls_to("users.info")) == 2

@@ -1,18 +1,27 @@
-"""Serving: Socket Mode opens a connection with the app token and acks envelopes over it."""
+"""Serving: Socket Mode opens a connection with the app token and acks envelopes over it; HTTP
+mode listens where it is told (loopback unless told otherwise)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import os
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import WSMsgType, web
 
 from adapters.slack import SlackNotConfigured, serve_slack
 from bot.hub import Hub
-from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.conftest import FIXTURES
+from tests.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 
 def slash_command_envelope(response_url: str) -> dict[str, Any]:
@@ -80,3 +89,69 @@ async def test_http_mode_without_a_signing_secret_says_what_to_set(hub: Hub) -> 
     settings = hub.settings.model_copy(update={"slack_bot_token": BOT_TOKEN})
     with pytest.raises(SlackNotConfigured, match=r"SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET"):
         await serve_slack(hub, settings, http=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def reachable(host: str, port: int) -> bool:
+    try:
+        _, writer = await asyncio.open_connection(host, port)
+    except OSError:
+        return False
+    writer.close()
+    await writer.wait_closed()
+    return True
+
+
+@contextlib.asynccontextmanager
+async def hub_serve_slack_http(fake: FakeSlack, tmp_path: Path, *args: str) -> AsyncIterator[int]:
+    """`hub serve slack --http --port P …` in its own process, as people run it; yields P once
+    /healthz answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "HUB_CONTENT_DIR": str(FIXTURES / "content"),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    env.pop("DISCORD_TOKEN", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from bot.cli import main; main()",
+        "serve", "slack", "--http", "--port", str(port), *args,
+        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    host = args[args.index("--host") + 1] if "--host" in args else "127.0.0.1"
+    try:
+        deadline = time.monotonic() + 60
+        async with aiohttp.ClientSession() as session:
+            while True:
+                assert process.returncode is None, "hub serve stopped"
+                try:
+                    async with session.get(f"http://{host}:{port}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                assert time.monotonic() < deadline, "hub serve never answered /healthz"
+                await asyncio.sleep(0.1)
+        yield port
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await process.wait()
+
+
+async def test_http_mode_listens_on_loopback_unless_told_otherwise(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    async with hub_serve_slack_http(fake, tmp_path) as port:
+        assert not await reachable("127.0.0.2", port)  # another address of this machine
+    async with hub_serve_slack_http(fake, tmp_path, "--host", "127.0.0.2") as port:
+        assert not await reachable("127.0.0.1", port)

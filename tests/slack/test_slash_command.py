@@ -21,7 +21,7 @@ async def test_search_answers_privately_with_cards(slack: Slack) -> None:
 async def test_bad_signature_is_refused(slack: Slack) -> None:
     body = "command=/hub&text=help"
     status, _ = await slack.post(
-        body, "application/x-www-form-urlencoded", **{"X-Slack-Signature": "v0=bad"}
+        body, "application/x-www-form-urlencoded", headers={"X-Slack-Signature": "v0=bad"}
     )
     assert status == 401
     assert slack.fake.calls_to("response_url") == []

@@ -3,7 +3,7 @@ asker's workspace (conversations.info says so), and each workspace keeps its own
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.daily.models import DailySubscription
 from bot.hub import Hub
@@ -20,7 +20,7 @@ async def said(slack: Slack, text: str, team: str = TEAM) -> str:
 
 def subs(hub: Hub) -> list[tuple[str, str, bool]]:
     with Session(hub.engine) as session:
-        rows = session.exec(select(DailySubscription).order_by(DailySubscription.id)).all()
+        rows = session.exec(select(DailySubscription).order_by(col(DailySubscription.id))).all()
         return [(s.workspace_id, s.channel_id, s.active) for s in rows]
 
 

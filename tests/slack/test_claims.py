@@ -1,4 +1,4 @@
-"""Events API retries are claimed in the store, so no replica answers an event twice."""
+"""Events API retries and signed requests are claimed in the store, so no replica answers twice."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from adapters.slack.events import KEEP, PRUNE_EVERY, EventClaims, slack_event
+from adapters.slack.claims import PRUNE_EVERY, event_claims, slack_event
 from bot.hub import Hub
 from bot.models import utcnow
 from tests.slack.conftest import running_slack
@@ -16,7 +16,7 @@ from tests.slack.fake_slack import FakeSlack, app_mention
 
 
 def test_each_event_is_claimed_once_on_each_store(engine: Engine) -> None:
-    first, other_process = EventClaims(engine), EventClaims(engine)
+    first, other_process = event_claims(engine), event_claims(engine)
     assert first.first_time("Ev1")
     assert not first.first_time("Ev1")
     assert not other_process.first_time("Ev1")
@@ -24,8 +24,8 @@ def test_each_event_is_claimed_once_on_each_store(engine: Engine) -> None:
 
 
 def test_old_claims_are_pruned(engine: Engine) -> None:
-    claims = EventClaims(engine)
-    long_ago = utcnow() - KEEP - timedelta(minutes=1)
+    claims = event_claims(engine)
+    long_ago = utcnow() - claims.keep - timedelta(minutes=1)
     assert claims.first_time("EvOLD", now=long_ago)
     for n in range(PRUNE_EVERY - 1):
         claims.first_time(f"Ev{n}")
