@@ -44,6 +44,11 @@ SECTION_TITLES = {
 }
 
 
+# An error keeps its `## Reproduce` block and its variants (one a line) in columns that no error
+# uses otherwise.
+ERROR_COLUMNS = {"reproduce": "code", "variants": "summary"}
+
+
 class Entry(SQLModel, table=True):
     """One piece of content: a question, an error, a snippet or an article."""
 
@@ -81,6 +86,11 @@ class Entry(SQLModel, table=True):
     def section(self, name: str) -> str | None:
         value: Any = getattr(self, name, None)
         return value if isinstance(value, str) and value else None
+
+    def error_variants(self) -> list[str]:
+        """The other forms an error's message takes (see ERROR_COLUMNS)."""
+        stored = getattr(self, ERROR_COLUMNS["variants"]) if self.kind == Kind.error else None
+        return stored.split("\n") if stored else []
 
 
 class LearningPath(SQLModel, table=True):

@@ -16,9 +16,9 @@ from bot.content.files import ContentProblem, ContentSet, load_paths
 from bot.content.quality import question_counts
 from bot.content.schema import EntryData
 from bot.db import session_scope
-from bot.models import ContentVersion, Entry, LearningPath, utcnow
+from bot.models import ERROR_COLUMNS, ContentVersion, Entry, Kind, LearningPath, utcnow
 
-ENTRY_FIELDS = tuple(f for f in EntryData.model_fields)
+ENTRY_FIELDS = tuple(f for f in EntryData.model_fields if f not in ERROR_COLUMNS)
 CHUNK = 500
 Progress = Callable[[int], None]
 
@@ -40,13 +40,21 @@ class ImportResult:
 
 
 def entry_values(entry: EntryData) -> dict[str, Any]:
-    values = entry.model_dump(mode="json")
+    values = entry.model_dump(mode="json", exclude=set(ERROR_COLUMNS))
     values["tags"] = list(entry.tags)
+    if entry.kind is Kind.error:
+        values[ERROR_COLUMNS["reproduce"]] = entry.reproduce
+        values[ERROR_COLUMNS["variants"]] = "\n".join(entry.variants) or None
     return values
 
 
 def entry_data(row: Entry) -> EntryData:
-    return EntryData.model_validate({f: getattr(row, f) for f in ENTRY_FIELDS})
+    values = {f: getattr(row, f) for f in ENTRY_FIELDS}
+    if row.kind == Kind.error:
+        values["reproduce"] = values.pop(ERROR_COLUMNS["reproduce"])
+        values["variants"] = row.error_variants()
+        values.pop(ERROR_COLUMNS["variants"])
+    return EntryData.model_validate(values)
 
 
 def count_entries(engine: Engine) -> int:
@@ -144,5 +152,6 @@ def content_stats(found: ContentSet) -> dict[str, Any]:
         "topics": dict(sorted(Counter(e.topic for e in entries).items())),
         "levels": dict(sorted(Counter(e.level.value for e in entries if e.level).items())),
         "paths": len(found.paths),
+        "errors_reproduced": sum(1 for e in entries if e.reproduce),
         **question_counts(entries),
     }

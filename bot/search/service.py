@@ -54,8 +54,21 @@ BATCH = 2000
 
 
 def entry_doc(row: Entry) -> Doc:
-    text = "\n".join(v for f in TEXT_FIELDS if (v := getattr(row, f)))
-    return Doc(row.id, row.kind, row.topic, row.level, row.title, text, tuple(row.tags or ()))
+    from bot.models import ERROR_COLUMNS
+
+    # An error's reproduction script is not searched; its variants count as its title does.
+    skip = set(ERROR_COLUMNS.values()) if row.kind == "error" else set()
+    text = "\n".join(v for f in TEXT_FIELDS if f not in skip and (v := getattr(row, f)))
+    return Doc(
+        row.id,
+        row.kind,
+        row.topic,
+        row.level,
+        row.title,
+        text,
+        tuple(row.tags or ()),
+        tuple(row.error_variants()),
+    )
 
 
 def load_docs(engine: Engine) -> list[Doc]:
