@@ -105,17 +105,15 @@ def run(command: list[str], cwd: Path, env: dict[str, str], stdin: str | None = 
 
 
 def base_env(folder: Path) -> dict[str, str]:
-    """The machine's environment with git set up in a home of its own and libpq pointed at the
+    """The machine's environment with a git configuration of its own and libpq pointed at the
     test database, for scripts that open sessions themselves."""
-    home = folder / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text(
+    config = folder / "gitconfig"
+    config.write_text(
         "[user]\n\tname = Repro\n\temail = repro@example.com\n[init]\n\tdefaultBranch = main\n"
     )
     return os.environ | {
-        "HOME": str(home),
         "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "GIT_CONFIG_GLOBAL": str(config),
         "PGHOST": PG.hostname or "127.0.0.1",
         "PGPORT": str(PG.port or 5432),
         "PGUSER": PG.username or "postgres",
