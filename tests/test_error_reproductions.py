@@ -171,7 +171,20 @@ def test_the_real_tool_prints_the_message(entry: EntryData, tmp_path: Path) -> N
 
 
 def test_the_archive_has_reproductions() -> None:
-    assert len(ERRORS) >= 80
+    assert len(ERRORS) >= 90
+
+
+def test_a_missing_tool_skips_here_and_fails_in_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = next(e for e in ERRORS if reproduction(e.reproduce or "")[0] == "node")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="node is not available"):
+        reproduce(entry, tmp_path)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="node is needed in CI"):
+        reproduce(entry, tmp_path)
 
 
 MATCHES = [
