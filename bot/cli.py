@@ -300,6 +300,7 @@ def _print_content_stats(stats: dict[str, Any]) -> None:
     for name in ("kinds", "topics", "levels", "roles"):
         echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in stats[name].items()))
     echo(f"paths: {stats['paths']}")
+    echo(f"errors with a reproduction: {stats['errors_reproduced']}")
     levels = [level.value for level in Level]
     echo(f"\n{'questions':14}" + "".join(f"{name:>10}" for name in [*levels, "total"]))
     for topic, counts in stats["topic_levels"].items():

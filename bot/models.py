@@ -65,6 +65,11 @@ class Entry(SQLModel, table=True):
     root_cause: str | None = Field(default=None, sa_column=Column(Text))
     fix: str | None = Field(default=None, sa_column=Column(Text))
     stack: str | None = Field(default=None, max_length=40)
+    # The `## Reproduce` block (its fence names the runtime) and the message's other forms.
+    reproduce: str | None = Field(default=None, sa_column=Column(Text))
+    variants: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     # snippet
     description: str | None = Field(default=None, sa_column=Column(Text))
     language: str | None = Field(default=None, max_length=40)

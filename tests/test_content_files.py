@@ -193,3 +193,74 @@ def test_big_or_deep_front_matter_is_one_problem(
     (problem,) = load_paths([tmp_path]).problems
     assert (problem.file, problem.line) == (str(path), line)
     assert message in problem.message
+
+
+# In the canonical form that render_entry writes.
+REPRODUCED = """---
+id: err-x
+kind: error
+title: 'KeyError: ''<key>'''
+variants: ['KeyError: <key>', 'KeyError: ''<key>'' (from an older version)']
+topic: python
+source: hubbot
+---
+
+Raised by a dict lookup.
+
+## Root cause
+
+The key is missing.
+
+## Fix
+
+Use `dict.get`.
+
+## Reproduce
+
+```python
+{}["user_id"]
+```
+"""
+
+
+def test_an_error_carries_its_reproduction_and_variants(tmp_path: Path) -> None:
+    path = write(tmp_path, "errors/python/err-x.md", REPRODUCED)
+    ((entry, _),) = load_paths([tmp_path]).entries
+    assert entry.reproduce == '```python\n{}["user_id"]\n```'
+    assert entry.variants == ("KeyError: <key>", "KeyError: '<key>' (from an older version)")
+    assert entry.fix == "Use `dict.get`."
+    assert render_entry(entry) == path.read_text()
+
+
+@pytest.mark.parametrize(
+    ("reproduce", "message"),
+    [
+        ("```cobol\nDISPLAY 'x'.\n```", "runs with 'cobol': name one of python, node"),
+        ("```\nprint(1)\n```", "runs with 'no runtime'"),
+        ("Run it:\n\n```python\nprint(1)\n```", "exactly one fenced code block"),
+        ("```python\na()\n```\n\n```python\nb()\n```", "exactly one fenced code block"),
+    ],
+)
+def test_a_reproduction_is_one_block_of_a_known_runtime(
+    tmp_path: Path, reproduce: str, message: str
+) -> None:
+    text = REPRODUCED.replace('```python\n{}["user_id"]\n```', reproduce)
+    path = write(tmp_path, "errors/python/err-x.md", text)
+    found = load_paths([tmp_path])
+    assert found.entries == []
+    (problem,) = found.problems
+    assert problem.file == str(path) and message in problem.message
+
+
+def test_only_errors_have_reproductions_and_variants(tmp_path: Path) -> None:
+    write(
+        tmp_path, "questions/python/q-x.md", GOOD.replace("level: mid", "level: mid\nvariants: [x]")
+    )
+    write(
+        tmp_path,
+        "q.jsonl",
+        '{"id": "q-y", "kind": "question", "topic": "python", '
+        '"title": "t", "reproduce": "```python\\nx\\n```"}\n',
+    )
+    messages = sorted(p.message for p in load_paths([tmp_path]).problems)
+    assert messages == ["a question cannot have reproduce", "a question cannot have variants"]

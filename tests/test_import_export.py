@@ -66,6 +66,10 @@ def test_any_problem_imports_nothing(engine: Engine, tmp_path: Path) -> None:
     assert count_entries(engine) == 0
 
 
+# A longer fence around a script that prints a fence.
+REPRODUCE = "````bash\necho '```'\necho 'Error: x: \"y\" <z>'\n````"
+
+
 def test_round_trip_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
     records: list[dict[str, object]] = [
         {
@@ -85,6 +89,8 @@ def test_round_trip_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
             "title": 'Error: x: "y" <z>',
             "root_cause": "because\r\nof this",
             "fix": "```bash\nkill -9 <pid>\n```",
+            "variants": ["Error: x: <z>", "x: 'y'"],
+            "reproduce": REPRODUCE,
         },
     ]
     assert import_content(engine, [jsonl(tmp_path / "in.jsonl", *records), FIXTURES / "content"]).ok
@@ -101,6 +107,12 @@ def test_round_trip_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
     assert one == two and len(one) == 10  # nine files and the export marker
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes()
+    exported = (tmp_path / "two" / "errors" / "node" / "e-1.md").read_text()
+    assert "variants: ['Error: x: <z>', 'x: ''y''']\n" in exported
+    assert exported.endswith(f"## Reproduce\n\n{REPRODUCE}\n")
+    with Session(second) as session:
+        row = session.get(Entry, "e-1")
+        assert row is not None and row.variants == ["Error: x: <z>", "x: 'y'"]
     second.dispose()
 
 

@@ -310,3 +310,20 @@ def test_identifiers_match_their_parts(error_index: SearchIndex, paste: str, exp
 )
 def test_unrelated_pastes_still_answer_nothing(error_index: SearchIndex, paste: str) -> None:
     assert match_error(error_index, paste).hits == []
+
+
+def test_a_variant_is_found_like_the_title() -> None:
+    unbound = Doc(
+        "e-c",
+        "error",
+        "python",
+        None,
+        "UnboundLocalError: cannot access local variable '<name>' where it is not associated"
+        " with a value",
+        "The function assigns the name somewhere, so every use in it is local.",
+        variants=("UnboundLocalError: local variable '<name>' referenced before assignment",),
+    )
+    index = SearchIndex([*DOCS, unbound])
+    paste = "UnboundLocalError: local variable 'total' referenced before assignment"
+    assert [hit.id for hit in match_error(index, paste).hits] == ["e-c"]
+    assert ids(index, "referenced before assignment") == ["e-c"]

@@ -18,6 +18,7 @@ from bot.commands import ChatContext
 from bot.content import import_content
 from bot.hub import Hub
 from bot.search import Searcher
+from bot.search.snapshot import FORMAT
 from bot.search.stats import search_stats
 
 from .conftest import FIXTURES
@@ -120,7 +121,7 @@ def test_the_cache_is_data_only(sqlite_engine: Engine, tmp_path: Path) -> None:
     with np.load(file, allow_pickle=False) as stored:  # raises on any pickled object
         assert "post_docs" in stored.files
         meta = json.loads(bytes(stored["meta"]))
-    assert meta["format"] == 3 and "q-django-n-plus-one" in meta["ids"]
+    assert meta["format"] == FORMAT and "q-django-n-plus-one" in meta["ids"]
 
 
 @pytest.mark.parametrize(

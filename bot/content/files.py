@@ -34,7 +34,7 @@ SECTION_HEADINGS: dict[Kind, dict[str, str]] = {
         "common mistakes": "common_mistakes",
         "production scenario": "production_scenario",
     },
-    Kind.error: {"root cause": "root_cause", "fix": "fix"},
+    Kind.error: {"root cause": "root_cause", "fix": "fix", "reproduce": "reproduce"},
     Kind.snippet: {"code": "code"},
     Kind.article: {},
 }
@@ -397,6 +397,7 @@ FRONT_KEYS = (
     "id",
     "kind",
     "title",
+    "variants",
     "topic",
     "tags",
     "level",
@@ -438,7 +439,7 @@ def render_entry(entry: EntryData) -> str:
             value = entry.kind.value
         elif key == "level" and value is not None:
             value = value.value
-        elif key == "tags":
+        elif key in ("tags", "variants"):
             value = list(value) or None
         if value is not None:
             front[key] = value

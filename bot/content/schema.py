@@ -23,6 +23,14 @@ MAX_TEXT = 100_000
 EntryId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+# What an error's `## Reproduce` block may run with: its fence's info string. `node` runs an ES
+# module, `node-cjs` a CommonJS script; `sqlite` SQL through Python's sqlite3; `git` a bash script.
+RUNTIMES = (
+    "python", "node", "node-cjs", "sqlite", "postgresql", "mysql", "php", "go", "java", "git",
+    "bash",
+)  # fmt: skip
+REPRODUCE_BLOCK = re.compile(r"\A(`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*\n(.*)\n\1[ \t]*\Z", re.S)
 
 # The text fields each kind needs, and the ones it may have.
 REQUIRED_TEXT: dict[Kind, tuple[str, ...]] = {
@@ -33,7 +41,7 @@ REQUIRED_TEXT: dict[Kind, tuple[str, ...]] = {
 }
 ALLOWED_TEXT: dict[Kind, tuple[str, ...]] = {
     Kind.question: ("answer", "deep_dive", "real_world", "common_mistakes", "production_scenario"),
-    Kind.error: ("description", "root_cause", "fix", "stack"),
+    Kind.error: ("description", "root_cause", "fix", "stack", "reproduce"),
     Kind.snippet: ("description", "language", "dialect", "code"),
     Kind.article: ("summary", "body"),
 }
@@ -53,7 +61,7 @@ class EntryData(BaseModel):
 
     id: EntryId
     kind: Kind
-    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    title: Title
     topic: Slug
     tags: tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...] = ()
     level: Level | None = None
@@ -73,12 +81,27 @@ class EntryData(BaseModel):
     code: Text | None = None
     summary: Text | None = None
     body: Text | None = None
+    # error: one fenced block whose info string names the runtime, and the other forms the
+    # message takes in other versions (placeholders as in the title)
+    reproduce: Text | None = None
+    variants: tuple[Title, ...] = ()
 
     @field_validator("title", "role", "source", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = " ".join(value.split())
+        return value
+
+    @field_validator("variants", mode="before")
+    @classmethod
+    def _variants(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            return tuple(dict.fromkeys(" ".join(str(v).split()) for v in value if str(v).strip()))
         return value
 
     @field_validator("tags", mode="before")
@@ -107,21 +130,50 @@ class EntryData(BaseModel):
 
     @model_validator(mode="after")
     def _kind_fields(self) -> EntryData:
-        for field in (self.title, self.answer, self.code, self.body, self.fix, self.root_cause):
+        for field in (
+            self.title,
+            self.answer,
+            self.code,
+            self.body,
+            self.fix,
+            self.root_cause,
+            self.reproduce,
+        ):
             if field is not None:
                 _no_nul(field)
         missing = [f for f in REQUIRED_TEXT[self.kind] if not getattr(self, f)]
         if missing:
             raise ValueError(f"{self._article()} {self.kind.value} needs {', '.join(missing)}")
         foreign = [f for f in TEXT_FIELDS if f not in ALLOWED_TEXT[self.kind] and getattr(self, f)]
+        if self.variants and self.kind is not Kind.error:
+            foreign.append("variants")
         if foreign:
             raise ValueError(
                 f"{self._article()} {self.kind.value} cannot have {', '.join(foreign)}"
             )
+        if self.reproduce is not None:
+            reproduction(self.reproduce)
         return self
 
     def _article(self) -> str:
         return "an" if self.kind in (Kind.error, Kind.article) else "a"
+
+
+def reproduction(block: str) -> tuple[str, str]:
+    """The runtime and the script of a `## Reproduce` block; ValueError when it is not one
+    fenced block of a known runtime."""
+    found = REPRODUCE_BLOCK.match(block)
+    if found is None or any(
+        line.strip().startswith(found.group(1)) for line in found.group(3).split("\n")
+    ):
+        raise ValueError("## Reproduce must hold exactly one fenced code block")
+    runtime = found.group(2)
+    if runtime not in RUNTIMES:
+        raise ValueError(
+            f"## Reproduce runs with {runtime or 'no runtime'!r}: name one of {', '.join(RUNTIMES)}"
+            " after the opening fence"
+        )
+    return runtime, found.group(3)
 
 
 class PathStep(BaseModel):

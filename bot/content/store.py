@@ -18,7 +18,6 @@ from bot.content.schema import EntryData
 from bot.db import session_scope
 from bot.models import ContentVersion, Entry, LearningPath, utcnow
 
-ENTRY_FIELDS = tuple(f for f in EntryData.model_fields)
 CHUNK = 500
 Progress = Callable[[int], None]
 
@@ -42,11 +41,12 @@ class ImportResult:
 def entry_values(entry: EntryData) -> dict[str, Any]:
     values = entry.model_dump(mode="json")
     values["tags"] = list(entry.tags)
+    values["variants"] = list(entry.variants)
     return values
 
 
 def entry_data(row: Entry) -> EntryData:
-    return EntryData.model_validate({f: getattr(row, f) for f in ENTRY_FIELDS})
+    return EntryData.model_validate({f: getattr(row, f) for f in EntryData.model_fields})
 
 
 def count_entries(engine: Engine) -> int:
@@ -144,5 +144,6 @@ def content_stats(found: ContentSet) -> dict[str, Any]:
         "topics": dict(sorted(Counter(e.topic for e in entries).items())),
         "levels": dict(sorted(Counter(e.level.value for e in entries if e.level).items())),
         "paths": len(found.paths),
+        "errors_reproduced": sum(1 for e in entries if e.reproduce),
         **question_counts(entries),
     }

@@ -100,12 +100,15 @@ def segments(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def title_share(index: SearchIndex, doc: int, paste_terms: set[str]) -> float:
-    """How much of an entry's message (idf-weighted) appears in the paste."""
-    signature = index.error_signatures.get(doc, frozenset())
-    total = sum(index.term_idf(t) for t in signature)
-    if total <= 0:
-        return 0.0
-    return sum(index.term_idf(t) for t in signature if t in paste_terms) / total
+    """How much of an entry's message (idf-weighted) appears in the paste, in the form (the
+    title or a variant) that the paste holds most of."""
+    best = 0.0
+    for signature in index.error_signatures.get(doc, ()):
+        total = sum(index.term_idf(t) for t in signature)
+        if total > 0:
+            found = sum(index.term_idf(t) for t in signature if t in paste_terms)
+            best = max(best, found / total)
+    return best
 
 
 def find(

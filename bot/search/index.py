@@ -61,6 +61,8 @@ class Doc:
     title: str
     text: str
     tags: tuple[str, ...] = ()
+    # An error's message as other versions print it: searched like the title.
+    variants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,14 +129,16 @@ class SearchIndex:
         self.terms: dict[str, int] = {}
         # The word people typed most often for each stem, to show in "did you mean".
         self.surface: dict[str, str] = {}
-        # For errors: the terms of the message with its variable parts dropped.
-        self.error_signatures: dict[int, frozenset[str]] = {}
+        # For errors: the terms of each form of the message with its variable parts dropped.
+        self.error_signatures: dict[int, tuple[frozenset[str], ...]] = {}
         posting_terms, posting_docs, posting_tf = array("i"), array("i"), array("f")
         title_terms_arr, title_docs_arr = array("i"), array("i")
         lengths, title_lengths = array("f"), array("f")
         for number, doc in enumerate(docs):
             counts: dict[int, float] = {}
             title = self._add_words(words(doc.title), counts, TITLE_WEIGHT)
+            for variant in doc.variants:
+                title += self._add_words(words(variant), counts, TITLE_WEIGHT)
             for tag in doc.tags:
                 self._add_words(words(tag), counts, TAG_WEIGHT)
             self._add_words(words(doc.text[:MAX_TEXT_CHARS]), counts, TEXT_WEIGHT)
@@ -147,7 +151,9 @@ class SearchIndex:
             title_docs_arr.extend([number] * len(title_ids))
             title_lengths.append(len({stem(w) for w in words(doc.title) if w not in STOP_WORDS}))
             if doc.kind == "error":
-                self.error_signatures[number] = signature_terms(normalise(doc.title))
+                self.error_signatures[number] = tuple(
+                    signature_terms(normalise(form)) for form in (doc.title, *doc.variants)
+                )
         self.size = len(docs)
         vocabulary = len(self.terms)
         term_of = np.frombuffer(posting_terms, np.int32)

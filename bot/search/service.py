@@ -54,8 +54,18 @@ BATCH = 2000
 
 
 def entry_doc(row: Entry) -> Doc:
+    # An error's reproduction script is not searched; its variants count as its title does.
     text = "\n".join(v for f in TEXT_FIELDS if (v := getattr(row, f)))
-    return Doc(row.id, row.kind, row.topic, row.level, row.title, text, tuple(row.tags or ()))
+    return Doc(
+        row.id,
+        row.kind,
+        row.topic,
+        row.level,
+        row.title,
+        text,
+        tuple(row.tags or ()),
+        tuple(row.variants or ()),
+    )
 
 
 def load_docs(engine: Engine) -> list[Doc]:

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from bot.search.index import KEYWORDS, Codes, SearchIndex
 
-FORMAT = 3  # 1 was a pickle; 3 added the keywords
+FORMAT = 4  # 1 was a pickle; 3 added the keywords; 4 has every form of an error's message
 ARRAYS: dict[str, type[np.generic]] = {
     "df": np.int32,
     "offsets": np.int64,
@@ -42,7 +42,9 @@ def write_snapshot(index: SearchIndex, file: IO[bytes]) -> None:
         "titles": index.titles,
         "terms": list(index.terms),
         "surface": [index.surface[t] for t in index.terms],
-        "error_signatures": {str(d): sorted(s) for d, s in index.error_signatures.items()},
+        "error_signatures": {
+            str(d): [sorted(s) for s in forms] for d, forms in index.error_signatures.items()
+        },
         **{name: getattr(index, name).names for name in COLUMNS},
     }
     arrays = {name: getattr(index, name).ravel() for name in ARRAYS}
@@ -62,7 +64,8 @@ def read_snapshot(path: Path) -> SearchIndex:
     index.terms = {term: number for number, term in enumerate(meta["terms"])}
     index.surface = dict(zip(meta["terms"], meta["surface"], strict=True))
     index.error_signatures = {
-        int(doc): frozenset(terms) for doc, terms in meta["error_signatures"].items()
+        int(doc): tuple(frozenset(terms) for terms in forms)
+        for doc, forms in meta["error_signatures"].items()
     }
     for name, dtype in ARRAYS.items():
         setattr(index, name, _array(arrays, name, dtype))
