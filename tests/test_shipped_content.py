@@ -147,7 +147,14 @@ def snippet_command(entry: EntryData, folder: Path) -> tuple[list[str], dict[str
         return [need(NODE, "node"), "snippet.mjs"], {}
     if language == "typescript":
         (folder / "snippet.mts").write_text(code)
-        tsc = [need(NODE, "node"), need(TSC, "tsc"), "--strict", "--target", "es2022"]
+        tsc = [
+            need(NODE, "node"),
+            need(TSC, "tsc"),
+            "--strict",
+            "--skipLibCheck",
+            "--target",
+            "es2022",
+        ]
         tsc += ["--module", "nodenext", "--types", "node", "--outDir", "out", "snippet.mts"]
         out = subprocess.run(tsc, capture_output=True, text=True, timeout=180, cwd=folder)
         assert out.returncode == 0, out.stdout[-3000:]
