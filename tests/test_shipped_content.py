@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -11,13 +12,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.config import SHIPPED_CONTENT
 from bot.content import EntryData, content_stats, load_paths
 from bot.content.quality import CodeBlock, code_blocks, near_duplicate_titles, shared_runs
 from bot.models import QUESTION_SECTIONS
 
-from .conftest import Store
+from .conftest import POSTGRES_URL, Store, require_postgres
 
 FOUND = load_paths([SHIPPED_CONTENT])
 ENTRIES = [entry for entry, _ in FOUND.entries]
@@ -105,23 +107,146 @@ def test_every_path_is_a_full_track_without_repeats() -> None:
     assert problems == []
 
 
-@pytest.mark.parametrize("entry", by_language("python"), ids=lambda e: e.id)
-def test_python_snippets_run(entry: EntryData, tmp_path: Path) -> None:
-    script = tmp_path / "snippet.py"
-    script.write_text(entry.code or "")
+# Snippets run their own self-check: the code ends with a check of its behaviour that exits
+# non-zero on failure and prints SELF_CHECK as its last line. Every snippet is started with the
+# argument --self-test: library-style code ignores it and checks itself when run directly, while an
+# entry point (a server, a git hook) needs it to run its check instead of doing its real job.
+SELF_CHECK = "self-check passed"
+ROOT = Path(__file__).resolve().parents[1]
+NODE = shutil.which("node")
+PHP = shutil.which("php")
+GO = shutil.which("go")
+JAVA = shutil.which("java")
+BASH = shutil.which("bash")
+# Pinned npm packages (TypeScript, @types/node, React) that scripts/test installs into the venv.
+NODE_MODULES = ROOT / ".venv" / "snippet-node" / "node_modules"
+TSC = NODE_MODULES / "typescript" / "bin" / "tsc"
+JDBC_DRIVER = Path("/usr/share/java/postgresql.jar")  # Debian's libpostgresql-jdbc-java
+# What cannot run or be checked here, and why.
+UNCHECKED = {
+    "vbnet": "no VB.NET compiler is packaged in Debian 12 (mono-vbnc was dropped, the .NET SDK "
+    "is not in Debian) and CI reaches no other registry that has one",
+    "dockerfile": "a build needs base images from a container registry that CI cannot reach",
+}
+SQL_SELF_CHECK = "SELECT count(*) FROM self_check"
+JAVA_TYPE = re.compile(
+    r"^(public\s+)?(?:(?:final|abstract)\s+)*(?:class|interface|record|enum)\s+(\w+)", re.M
+)
+BARE_IMPORT = re.compile(r"""^import\s[^'"]*['"](?!node:|\.)[^'"]+['"]""", re.M)
+
+
+def need(tool: str | Path | None, what: str) -> str:
+    """The tool's path; outside CI a missing toolchain skips the test, in CI it fails it."""
+    if tool is not None and Path(tool).exists():
+        return str(tool)
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is needed in CI to run these snippets (scripts/test installs it)")
+    pytest.skip(f"{what} is not installed on this machine")
+
+
+def java_class(code: str) -> str:
+    """Single-file launch runs the first top-level type, so it is the one public class with main,
+    and the file is named after it (as javac would require too)."""
+    types: list[tuple[str, str]] = JAVA_TYPE.findall(code)
+    assert types, "no top-level class"
+    public = [name for is_public, name in types if is_public]
+    assert public == [types[0][1]], "the first top-level type must be the only public one"
+    assert "public static void main(String[] args)" in code, "the public class needs main"
+    return types[0][1]
+
+
+def snippet_command(entry: EntryData, folder: Path) -> tuple[list[str], dict[str, str]]:
+    """Write the snippet into `folder` and return how to run it, with extra environment."""
+    code = entry.code or ""
+    language = entry.language or ""
+    if language in ("javascript", "typescript") and (
+        language == "typescript" or BARE_IMPORT.search(code)
+    ):
+        (folder / "node_modules").symlink_to(need(NODE_MODULES, "the snippet npm packages"))
+    if language == "python":
+        (folder / "snippet.py").write_text(code)
+        return [sys.executable, "snippet.py"], {}
+    if language == "javascript":
+        (folder / "snippet.mjs").write_text(code)
+        return [need(NODE, "node"), "snippet.mjs"], {}
+    if language == "typescript":
+        (folder / "snippet.mts").write_text(code)
+        tsc = [
+            need(NODE, "node"),
+            need(TSC, "tsc"),
+            "--strict",
+            "--skipLibCheck",
+            "--target",
+            "es2022",
+        ]
+        tsc += ["--module", "nodenext", "--types", "node", "--outDir", "out", "snippet.mts"]
+        out = subprocess.run(tsc, capture_output=True, text=True, timeout=180, cwd=folder)
+        assert out.returncode == 0, out.stdout[-3000:]
+        return [need(NODE, "node"), "out/snippet.mjs"], {}
+    if language == "php":
+        (folder / "snippet.php").write_text(code)
+        return [need(PHP, "php"), "snippet.php"], {}
+    if language == "go":
+        (folder / "main.go").write_text(code)
+        return [need(GO, "go"), "run", "main.go"], {"GOTOOLCHAIN": "local"}
+    if language == "java":
+        name = java_class(code)
+        assert f"{name}.java" in (entry.description or ""), f"say how to run it: java {name}.java"
+        (folder / f"{name}.java").write_text(code)
+        command = [need(JAVA, "java")]
+        if "jdbc:postgresql" in code:
+            command += ["-cp", need(JDBC_DRIVER, "the PostgreSQL JDBC driver")]
+        return [*command, f"{name}.java"], {"JDBC_URL": jdbc_url()}
+    if language == "bash":
+        (folder / "snippet.sh").write_text(code)
+        return [need(BASH, "bash"), "snippet.sh"], {}
+    raise AssertionError(f"no runner for {language}")
+
+
+def jdbc_url() -> str:
+    url = make_url(POSTGRES_URL)
+    auth = f"?user={url.username}" + (f"&password={url.password}" if url.password else "")
+    return f"jdbc:postgresql://{url.host}:{url.port or 5432}/{url.database}{auth}"
+
+
+RUNNABLE = ("python", "javascript", "typescript", "php", "go", "java", "bash")
+
+
+def test_every_snippet_language_is_run_or_explained() -> None:
+    known = {*RUNNABLE, "sql", *UNCHECKED}
+    assert sorted({e.language or "" for e in SNIPPETS} - known) == []
+
+
+@pytest.mark.parametrize("entry", by_language(*RUNNABLE), ids=lambda e: e.id)
+def test_snippets_run_their_self_check(
+    entry: EntryData, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if "jdbc:postgresql" in (entry.code or ""):
+        require_postgres(request)
+    command, env = snippet_command(entry, tmp_path)
     out = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=30, cwd=tmp_path
+        [*command, "--self-test"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+        env={**os.environ, **env},
     )
-    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
+    lines = out.stdout.strip().splitlines()
+    assert lines and lines[-1] == SELF_CHECK, f"the self-check did not finish: {out.stdout[-500:]}"
 
 
 @pytest.mark.parametrize(
     "entry", [e for e in by_language("sql") if e.dialect != "postgresql"], ids=lambda e: e.id
 )
-def test_sqlite_snippets_run(entry: EntryData) -> None:
+def test_sqlite_snippets_run_their_self_check(entry: EntryData) -> None:
+    """SQL self-checks insert rows into a temp table `self_check (label, ok)` whose CHECK refuses
+    anything but true, so a wrong result fails the script."""
     connection = sqlite3.connect(":memory:")
     try:
         connection.executescript(entry.code or "")
+        assert connection.execute(SQL_SELF_CHECK).fetchone()[0] > 0
     finally:
         connection.close()
 
@@ -129,41 +254,17 @@ def test_sqlite_snippets_run(entry: EntryData) -> None:
 @pytest.mark.parametrize(
     "entry", [e for e in by_language("sql") if e.dialect == "postgresql"], ids=lambda e: e.id
 )
-def test_postgresql_snippets_run(entry: EntryData, pg_store: Store) -> None:
+def test_postgresql_snippets_run_their_self_check(entry: EntryData, pg_store: Store) -> None:
     raw = pg_store.engine.raw_connection()
     try:
-        raw.cursor().execute(entry.code or "")
+        cursor = raw.cursor()
+        cursor.execute(entry.code or "")
+        cursor.execute(SQL_SELF_CHECK)
+        row = cursor.fetchone()
+        assert row is not None and row[0] > 0
     finally:
         raw.rollback()
         raw.close()
-
-
-NODE = shutil.which("node")
-PHP = shutil.which("php")
-
-
-@pytest.mark.parametrize("entry", by_language("javascript"), ids=lambda e: e.id)
-def test_javascript_snippets_parse(entry: EntryData, tmp_path: Path) -> None:
-    if NODE is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is needed in CI to check JavaScript snippets")
-        pytest.skip("node is not installed")
-    script = tmp_path / "snippet.mjs"
-    script.write_text(entry.code or "")
-    out = subprocess.run([NODE, "--check", str(script)], capture_output=True, text=True, timeout=30)
-    assert out.returncode == 0, out.stderr[-2000:]
-
-
-@pytest.mark.parametrize("entry", by_language("php"), ids=lambda e: e.id)
-def test_php_snippets_parse(entry: EntryData, tmp_path: Path) -> None:
-    if PHP is None:
-        if os.environ.get("CI"):
-            pytest.fail("php is needed in CI to check PHP snippets (scripts/test installs it)")
-        pytest.skip("php is not installed on this machine; PHP snippets are not linted")
-    script = tmp_path / "snippet.php"
-    script.write_text(entry.code or "")
-    out = subprocess.run([PHP, "-l", str(script)], capture_output=True, text=True, timeout=30)
-    assert out.returncode == 0, out.stdout[-2000:]
 
 
 BLOCKS = list(code_blocks(ENTRIES))
