@@ -261,6 +261,15 @@ def signed_headers(
     }
 
 
+_triggers = itertools.count(1)
+
+
+def trigger_id() -> str:
+    """Slack gives every command and interaction its own trigger_id: two are never the same body,
+    even in the same second (a replayed request is)."""
+    return f"13345224609.738474920.{next(_triggers):031x}"
+
+
 def slash_command(
     text: str,
     response_url: str,
@@ -283,7 +292,7 @@ def slash_command(
             "api_app_id": "A0HUB",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "trigger_id": trigger_id(),
         }
     )
 
@@ -313,7 +322,7 @@ def block_actions(
             "channel_id": channel,
             "is_ephemeral": ephemeral,
         },
-        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "trigger_id": trigger_id(),
         "team": {"id": team, "domain": "hubteam"},
         "channel": {"id": channel, "name": "general"},
         "response_url": response_url,
@@ -342,7 +351,7 @@ def message_shortcut(text: str, response_url: str, thread_ts: str | None = None)
     return {
         "type": "message_action",
         "callback_id": "find_fix",
-        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "trigger_id": trigger_id(),
         "message_ts": message["ts"],
         "team": {"id": TEAM, "domain": "hubteam"},
         "channel": {"id": "C0GENERAL", "name": "general"},
