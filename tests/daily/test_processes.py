@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from bot.db import make_engine, session_scope, upgrade
 from tests.conftest import POSTGRES_URL, Store
 from tests.daily.conftest import add_questions
 from tests.daily.fake_chat import FakeChat
+from tests.hub_process import wait_until
 from tests.slack.fake_slack import FakeSlack
 
 
@@ -47,14 +47,6 @@ def spawn(db: str, api: str, log: Path, *options: str) -> subprocess.Popen[bytes
     command = [sys.executable, "-m", "tests.daily.scheduler_process", db, api, *options]
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=REPO_ROOT, stdout=out, stderr=out)
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def stop(*processes: subprocess.Popen[bytes]) -> None:
