@@ -5,6 +5,7 @@ The real SlackOutbound (slack_sdk's AsyncWebClient) posts to the fake chat API o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
@@ -199,11 +200,14 @@ async def test_429_is_retried_after_and_a_dead_channel_is_paused_and_its_owner_t
     clock.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     await sqlite_jobs.idle()
     assert fake.limited > 0
-    for _ in range(20):  # a refused post is retried after Retry-After (1 s)
-        if len(fake.by_channel()) == 5:
-            break
+    # A refused post is retried after Retry-After (1 s of the event loop's own clock, which the
+    # time machine does not move): wait for it with a deadline, however slow the machine.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while len(fake.by_channel()) < 5 and loop.time() < deadline:
         clock.shift(timedelta(seconds=2))
         await sqlite_jobs.idle()
+        await asyncio.sleep(0.1)
     assert fake.by_channel() == {c: 1 for c in ("CA", "CB", "CC", "CD", "CE")}
     with Session(sqlite_hub.engine) as session:
         dead = session.exec(
