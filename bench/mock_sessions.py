@@ -216,7 +216,7 @@ async def run_rounds(engine: Engine, url: str, args: argparse.Namespace) -> None
     settings = Settings(HUB_DATABASE_URL=url, HUB_MOCK_IDLE_MINUTES=60)
     hub = Hub(settings, engine)
     chat = BenchChat()
-    hub.outbound[PLATFORM] = chat
+    hub.outbound.register(chat)
     shape = f"{args.sessions} sessions × {args.people} people × {args.questions} questions"
     print(f"store: {url.split('://')[0]}; {shape} of {args.seconds} s; RSS {rss_mb():.0f} MB")
     async with scheduler_running(hub):

@@ -13,6 +13,7 @@ from bot.commands import ACTIONS, ChatContext, clean_text, parse
 from bot.config import Settings
 from bot.db import is_busy, make_engine
 from bot.lifecycle import Lifecycle
+from bot.ports import OutboundPorts
 from bot.replies import Reply
 from bot.search import Searcher
 
@@ -43,8 +44,8 @@ class Hub:
         self.searcher = Searcher(
             self.engine, settings.freshness_interval, settings.search_cache_dir
         )
-        # Outbound ports by platform name, set by the adapters that run (see bot.ports).
-        self.outbound: dict[str, Any] = {}
+        # The outbound ports of the platforms that run, registered by their adapters.
+        self.outbound = OutboundPorts()
         # Called with a feature name after a command changed scheduled work (jobs/ rebuilds).
         self.listeners: list[Callable[[str], None]] = []
         # The work in flight, and whether the process is stopping (SIGTERM).

@@ -51,3 +51,20 @@ class Outbound(Protocol):
     async def send_private(self, user_id: str, reply: Reply, channel_id: str | None = None) -> None:
         """Show `reply` to one person only: ephemeral in `channel_id`, or a direct message."""
         ...
+
+
+class OutboundPorts:
+    """The outbound ports of the platforms this process runs, by platform name. Adapters register
+    theirs when they start; the core and the jobs look one up by the platform a row names."""
+
+    def __init__(self) -> None:
+        self._ports: dict[str, Outbound] = {}
+
+    def register(self, port: Outbound) -> None:
+        self._ports[port.platform] = port
+
+    def get(self, platform: str) -> Outbound | None:
+        return self._ports.get(platform)
+
+    def platforms(self) -> list[str]:
+        return list(self._ports)

@@ -75,7 +75,7 @@ class DailyJobs:
     # The source: which jobs should exist now.
 
     def specs(self, now: datetime) -> list[JobSpec]:
-        platforms = list(self.hub.outbound)
+        platforms = self.hub.outbound.platforms()
         if not platforms:
             return []
         expire_stale(self.engine, now, self.grace)

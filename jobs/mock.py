@@ -31,7 +31,7 @@ class MockJobs:
     def specs(self, now: datetime) -> list[JobSpec]:
         if self.runtime.loop is None:
             self.runtime.attach()  # the registry builds its jobs inside the running loop
-        platforms = set(self.hub.outbound)
+        platforms = set(self.hub.outbound.platforms())
         if not platforms:
             return []
         idle = self.runtime.idle

@@ -65,7 +65,7 @@ class ConsoleChat:
             channel_id="console",
             can_manage_channel=True,
         )
-        hub.outbound["console"] = ConsoleOutbound(stdout)
+        hub.outbound.register(ConsoleOutbound(stdout))
         self.reading = False
         self.stopping = False
 

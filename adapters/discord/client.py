@@ -90,7 +90,7 @@ class HubClientMixin(_ClientBase):
         self.tree = build_tree(self)
         self.outbound = DiscordOutbound(self)
         self._clicks: dict[tuple[int, int, str, str], float] = {}
-        hub.outbound["discord"] = self.outbound
+        hub.outbound.register(self.outbound)
 
     async def setup_hook(self) -> None:
         # Registered here, once per process, so buttons sent before a restart keep working.

@@ -480,5 +480,5 @@ def build_app(
     app.event("message")(bot.on_message)
     app.event(re.compile(".*"))(bot.on_other_event)  # last: only what no listener above took
     app.error(bot.on_error)
-    hub.outbound[PLATFORM] = port_outbound(settings.slack_bot_token, settings.slack_api_url)
+    hub.outbound.register(port_outbound(settings.slack_bot_token, settings.slack_api_url))
     return app, bot

@@ -25,7 +25,7 @@ async def run(args: argparse.Namespace) -> None:
     options = {"options": f"-csearch_path={args.schema}"} if args.schema else {}
     engine = make_engine(args.db, connect_args=options)
     hub = Hub(Settings(HUB_DATABASE_URL=args.db), engine)
-    hub.outbound["slack"] = port_outbound(TOKEN, args.api)
+    hub.outbound.register(port_outbound(TOKEN, args.api))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)

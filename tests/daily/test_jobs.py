@@ -39,7 +39,7 @@ def clock() -> Iterator[time_machine.Traveller]:
 def make_jobs(hub: Hub, fake: FakeChat) -> JobRegistry:
     add_questions(hub.engine, "python", 40)
     fake.per_channel = 0  # time is frozen: the per-channel second is tested elsewhere
-    hub.outbound["slack"] = slack_outbound(fake)
+    hub.outbound.register(slack_outbound(fake))
     return build_scheduler(
         hub, Pacer(per_channel=0), debounce_seconds=0.01, retry_after=timedelta(minutes=10)
     )

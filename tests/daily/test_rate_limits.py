@@ -43,7 +43,7 @@ def pacer() -> Pacer:
 
 @pytest.fixture
 async def jobs(hub: Hub, slack_api: FakeSlack, pacer: Pacer) -> AsyncIterator[JobRegistry]:
-    hub.outbound["slack"] = port_outbound(BOT_TOKEN, slack_api.api_url)
+    hub.outbound.register(port_outbound(BOT_TOKEN, slack_api.api_url))
     registry = build_scheduler(hub, pacer, resync_seconds=0.5, debounce_seconds=0.01)
     yield registry
     registry.stop()

@@ -81,7 +81,7 @@ def person(name: str) -> ChatContext:
 @pytest.fixture
 def chat(hub: Hub) -> Transcript:
     transcript = Transcript()
-    hub.outbound["console"] = transcript
+    hub.outbound.register(transcript)
     return transcript
 
 

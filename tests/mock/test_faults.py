@@ -41,7 +41,7 @@ async def test_restart_in_the_middle(
     # A new process: a new hub, a new adapter, a new runtime; the same database.
     hub2 = Hub(settings, hub.engine)
     chat2 = Transcript()
-    hub2.outbound["console"] = chat2
+    hub2.outbound.register(chat2)
     runtime2 = MockRuntime(hub2)
     await runtime2.start()
     try:
