@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from bot.models import Kind, Level
+from bot.topics import TOPICS, canonical_topic, closest_topic
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9+#.-]*$"
@@ -115,10 +116,24 @@ class EntryData(BaseModel):
             return tuple(dict.fromkeys(str(t).strip().lower() for t in value if str(t).strip()))
         return value
 
-    @field_validator("topic", "stack", "language", "dialect", "level", mode="before")
+    @field_validator("stack", "language", "dialect", "level", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("topic", mode="before")
+    @classmethod
+    def _topic(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        topic = canonical_topic(value)
+        if topic not in TOPICS:
+            close = closest_topic(topic)
+            hint = f"did you mean {close!r}? " if close else ""
+            raise ValueError(
+                f"unknown topic {topic[:40]!r}: {hint}the topics are {', '.join(TOPICS)}"
+            )
+        return topic
 
     @field_validator(*TEXT_FIELDS, mode="before")
     @classmethod
