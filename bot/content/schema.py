@@ -213,10 +213,31 @@ class PathData(BaseModel):
 
     id: EntryId
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    level: Annotated[str, StringConstraints(pattern=r"^(beginner|mid|advanced)$")]
+    level: Level
+    # The subjects the path teaches: when given, every linked entry's topic is one of them.
+    topics: tuple[Slug, ...] = ()
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     steps: tuple[PathStep, ...] = Field(min_length=1)
     milestones: tuple[Milestone, ...] = ()
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        """One vocabulary with entries; the words paths used before are still read."""
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return {"beginner": "junior", "advanced": "senior"}.get(value, value)
+        return value
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _topics(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            unknown = [t for t in value if canonical_topic(str(t)) not in TOPICS]
+            if unknown:
+                raise ValueError(f"unknown topic {str(unknown[0])[:40]!r}")
+            return tuple(canonical_topic(str(t)) for t in value)
+        return value
 
     @model_validator(mode="after")
     def _milestones_in_range(self) -> PathData:
