@@ -16,20 +16,32 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.db import exclusive, has_schema, is_current, make_engine, upgrade
+from bot.db import (
+    StoreUnavailable,
+    describe,
+    exclusive,
+    has_schema,
+    is_current,
+    make_engine,
+    upgrade,
+)
 from bot.models import Kind, Level
 from bot.ports import PlatformStopped
 from bot.terminal import terminal_safe
 
 # Heavier modules load inside the commands that need them: `hub search` starts fast.
 if TYPE_CHECKING:
-    from bot.search import Searcher, SearchResult
+    from bot.models import Entry
+    from bot.search import Hit, Searcher, SearchResult
+
+HIT_FIELDS = ("id", "kind", "title", "topic", "level", "score", "excerpt")
 
 app = typer.Typer(
     help="HubBot: the developer knowledge hub in your chat.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no `<bool>` beside flags
 )
 content_app = typer.Typer(help="Check and count content files.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
@@ -43,6 +55,25 @@ app.add_typer(stats_app, name="stats")
 app.add_typer(bench_app, name="bench")
 discord_app = typer.Typer(help="The Discord adapter.", no_args_is_help=True)
 app.add_typer(discord_app, name="discord")
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        echo(f"hubbot {version('hubbot')}\nstore: {describe(settings().database_url)}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=show_version, is_eager=True, help="Version and store."),
+    ] = False,
+) -> None:
+    """HubBot: the developer knowledge hub in your chat."""
+
 
 PROGRESS_THRESHOLD = 300
 MAX_PASTE = 20_000
@@ -106,9 +137,32 @@ def print_json(data: Any) -> None:
     echo(RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
+def hit_fields(hit: Hit) -> dict[str, Any]:
+    return {name: getattr(hit, name) for name in HIT_FIELDS}
+
+
 def print_hits_json(result: SearchResult) -> None:
-    fields = ("id", "kind", "title", "topic", "level", "score", "excerpt")
-    print_json([{name: getattr(hit, name) for name in fields} for hit in result.hits])
+    print_json([hit_fields(hit) for hit in result.hits])
+
+
+def entries_by_id(engine: Engine, ids: list[str]) -> dict[str, Entry]:
+    from bot.content.store import entries_by_id as load
+
+    return load(engine, ids)
+
+
+def did_you_mean(ids: list[str]) -> str:
+    return f"; did you mean {' or '.join(ids)}?" if ids else ""
+
+
+def render_entry(entry: Entry) -> str:
+    """An entry in full, every section shown: a one-shot command has no buttons to press."""
+    from adapters.console import render_reply
+    from bot.cards import entry_card
+    from bot.models import QUESTION_SECTIONS
+    from bot.replies import Reply
+
+    return render_reply(Reply(cards=(entry_card(entry, QUESTION_SECTIONS, share=False),)))
 
 
 def print_hits(result: SearchResult, empty: str) -> None:
@@ -141,11 +195,16 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the hub."""
+    from bot.topics import TOPICS, canonical_topic, closest_topic
+
     query = read_query(query)
+    if topic is not None and (topic := canonical_topic(topic)) not in TOPICS:
+        close = closest_topic(topic)
+        raise Fail(f"unknown topic {topic[:20]!r}" + (f"; did you mean {close}?" if close else ""))
     result = open_searcher().search(
         query,
         kind=kind.value if kind else None,
-        topic=topic.lower() if topic else None,
+        topic=topic,
         level=level.value if level else None,
         limit=limit,
     )
@@ -169,11 +228,29 @@ def error(
             raise Fail("paste the error as an argument or on stdin", 2)
         text = sys.stdin.read(MAX_PASTE)
     paste = read_query(text)
-    result = open_searcher().match_error(paste, limit=limit)
+    searcher = open_searcher()
+    result = searcher.match_error(paste, limit=limit)
+    entries = entries_by_id(searcher.engine, [hit.id for hit in result.hits])
     if as_json:
-        print_hits_json(result)
-    else:
-        print_hits(result, "No known fix for this error.")
+        print_json(
+            [
+                hit_fields(hit)
+                | {"likely": result.likely, "root_cause": e.root_cause, "fix": e.fix}
+                for hit in result.hits
+                if (e := entries.get(hit.id)) is not None
+            ]
+        )
+        return
+    best = entries.get(result.hits[0].id) if result.hits else None
+    if best is None:
+        echo("No known fix for this error.")
+        return
+    echo(("Likely match" if result.likely else "Best match") + f" ({result.hits[0].score:.3f}):")
+    echo(render_entry(best))
+    if len(result.hits) > 1:
+        echo("\nAlso close:")
+        for hit in result.hits[1:]:
+            echo(f"{hit.score:8.3f}  {hit.id}\n          {hit.title}")
 
 
 @app.command()
@@ -182,27 +259,26 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one entry in full."""
-    from adapters.console import render_reply
-    from bot.content.store import entry_data
-    from bot.hub import Hub
-    from bot.lookup import find_entry, show_command
+    from bot.content.store import entry_data, similar_ids
 
-    hub = Hub(settings(), open_store(seed=True))
-    entry = find_entry(hub, entry_id)
+    engine = open_store(seed=True)
+    entry = entries_by_id(engine, [entry_id.strip().lower()[:64]]).get(entry_id.strip().lower())
     if entry is None:
-        raise Fail(f"no entry with id {entry_id[:64]!r}")
+        close = similar_ids(engine, entry_id.strip().lower()[:64])
+        raise Fail(f"no entry with id {entry_id[:64]!r}" + did_you_mean(close))
     if as_json:
-        print_json([entry_data(entry).model_dump(mode="json") | {"score": 1.0}])
+        print_json(entry_data(entry).model_dump(mode="json"))
     else:
-        from bot.commands import ChatContext
-
-        reply = show_command(hub, ChatContext("console", "cli"), entry.id)
-        echo(render_reply(reply))
+        echo(render_entry(entry))
 
 
 @app.command("import")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Folders, .md, .yml or .jsonl files.")],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace entries even with shorter or less complete ones."),
+    ] = False,
 ) -> None:
     """Import content (upsert by id; any problem imports nothing)."""
     from rich.progress import Progress
@@ -225,7 +301,7 @@ def import_(
             progress.advance(task, n)
 
     try:
-        result = import_content(engine, paths, progress=advance, on_loaded=loaded)
+        result = import_content(engine, paths, progress=advance, on_loaded=loaded, replace=replace)
     finally:
         progress.stop()
     if not result.ok:
@@ -236,6 +312,10 @@ def import_(
             echo(f"... and {more} more problems", err=True)
         raise Fail(f"nothing imported: {len(result.problems)} problem(s)")
     echo(f"imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
+    if result.updated_ids:
+        shown = ", ".join(result.updated_ids[:50])
+        more = len(result.updated_ids) - 50
+        echo(f"updated: {shown}" + (f" and {more} more" if more > 0 else ""))
 
 
 @app.command()
@@ -278,14 +358,20 @@ def content_stats_command(
         bool, typer.Option("--floors", help="Fail when the question bank is under a floor.")
     ] = False,
 ) -> None:
-    """Count entries by kind, topic and level, questions by topic × level and role, and paths."""
+    """Count entries by kind, topic and level, questions by topic × level and role, and paths:
+    what the store holds, or the content files under PATH."""
     from bot.content import content_stats, load_paths
     from bot.content.quality import floor_shortfalls
+    from bot.content.store import store_stats
 
-    found = load_paths([path or settings().content_dir])
-    if found.problems:
-        raise Fail(f"{found.problems[0]} (run `hub content check`)")
-    stats = content_stats(found)
+    if path is None:
+        stats = {"source": f"store {describe(settings().database_url)}"}
+        stats |= store_stats(open_store(seed=True))
+    else:
+        found = load_paths([path])
+        if found.problems:
+            raise Fail(f"{found.problems[0]} (run `hub content check`)")
+        stats = {"source": f"files in {path}"} | content_stats(found)
     if as_json:
         print_json(stats)
     else:
@@ -297,6 +383,7 @@ def content_stats_command(
 
 
 def _print_content_stats(stats: dict[str, Any]) -> None:
+    echo(f"counted: {stats['source']}")
     for name in ("kinds", "topics", "levels", "roles"):
         echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in stats[name].items()))
     echo(f"paths: {stats['paths']}")
@@ -311,9 +398,32 @@ def _print_content_stats(stats: dict[str, Any]) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration."""
-    engine = make_engine(settings().database_url)
-    upgrade(engine)
-    echo("database is up to date")
+    url = settings().database_url
+    engine = make_engine(url)
+    new = not has_schema(engine)
+    applied = upgrade(engine)
+    if new:
+        echo(f"created the schema in {describe(url)} ({applied} migrations)")
+    elif applied:
+        echo(f"applied {applied} migration(s) to {describe(url)}; it is up to date")
+    else:
+        echo(f"{describe(url)} was already up to date")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Which store the commands use, and whether its schema is current."""
+    from bot.content.store import count_entries
+
+    url = settings().database_url
+    engine = make_engine(url)
+    echo(f"store: {describe(url)}")
+    if not has_schema(engine):
+        echo("schema: not created (`hub db upgrade`, or any command on SQLite, creates it)")
+    elif not is_current(engine):
+        echo("schema: out of date: run `hub db upgrade`")
+    else:
+        echo(f"schema: up to date\nentries: {count_entries(engine)}")
 
 
 @stats_app.command("searches")
@@ -437,7 +547,7 @@ def main() -> None:
     except Fail as exc:
         echo(f"error: {exc}", err=True)
         sys.exit(exc.code)
-    except PlatformStopped as exc:
+    except (PlatformStopped, StoreUnavailable) as exc:
         echo(f"error: {exc}", err=True)
         sys.exit(1)
     except SQLAlchemyError as exc:

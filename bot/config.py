@@ -5,18 +5,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONTENT = REPO_ROOT / "content"
+# One store per user, wherever a command runs from (not a new empty file in each folder).
+DEFAULT_STORE = Path(platformdirs.user_data_dir("hubbot", appauthor=False)) / "hubbot.db"
 SEARCH_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hubbot"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    database_url: str = Field("sqlite:///hubbot.db", alias="HUB_DATABASE_URL")
+    database_url: str = Field(f"sqlite:///{DEFAULT_STORE}", alias="HUB_DATABASE_URL")
     content_dir: Path = Field(SHIPPED_CONTENT, alias="HUB_CONTENT_DIR")
     log_level: str = Field("INFO", alias="HUB_LOG_LEVEL")
     # How often a process checks whether another process changed the content (seconds).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:  # alembic loads only when migrations run: one-shot commands start faster
@@ -23,11 +24,64 @@ SQLITE_BUSY_WAIT = 30.0  # seconds, when no statement timeout is asked for
 BUSY_SQLSTATES = frozenset({"57014", "55P03"})
 
 
+class StoreUnavailable(Exception):
+    """The store's URL or location cannot be used; the message says why, in one line."""
+
+
+SUPPORTED = "sqlite:///path/to/hubbot.db or postgresql+psycopg://user@host/db"
+# The URL schemes HubBot has a driver for, and the driver each one means.
+SCHEMES = {
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+}
+
+
+def store_url(url: str) -> str:
+    """`url` with the installed driver, its SQLite folder created; StoreUnavailable if it can't be
+    used (an unsupported database, a folder or file that cannot be written)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in SCHEMES:
+        raise StoreUnavailable(f"unsupported database URL {scheme[:30]!r}: use {SUPPORTED}")
+    url = f"{SCHEMES[scheme.lower()]}://{rest}"
+    if url.startswith("sqlite"):
+        check_sqlite_file(make_url(url).database)
+    return url
+
+
+def check_sqlite_file(database: str | None) -> None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    file = Path(database).expanduser()
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise StoreUnavailable(f"cannot create the store's folder {file.parent}: {why}") from None
+    if file.exists() and not os.access(file, os.W_OK):
+        raise StoreUnavailable(f"the store {file} is read-only: HubBot needs to write to it")
+    if not os.access(file.parent, os.W_OK):
+        raise StoreUnavailable(
+            f"the store's folder {file.parent} is read-only: point HUB_DATABASE_URL elsewhere"
+        )
+
+
+def describe(url: str) -> str:
+    """The URL to show a person: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url[:80]
+
+
 def make_engine(url: str, statement_timeout: float | None = None, **kwargs: Any) -> Engine:
     """The engine for `url`. With `statement_timeout` (seconds), no call waits longer: PostgreSQL
     cancels a statement (lock waits included) and gives up connecting after that long, and SQLite
     waits that long for its write lock; either then raises an error that `is_busy` recognises."""
     connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
+    url = store_url(url)
     if url.startswith("sqlite"):
         connect_args["check_same_thread"] = False
         connect_args["timeout"] = statement_timeout or SQLITE_BUSY_WAIT
@@ -79,24 +133,31 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision (every branch head)."""
+def upgrade(engine: Engine) -> int:
+    """Bring the schema to the newest revision (every branch head); the migrations applied."""
     from alembic import command
 
+    before = applied_revisions(engine)
     command.upgrade(alembic_config(engine), "heads")
+    return len(applied_revisions(engine) - before)
 
 
-def is_current(engine: Engine) -> bool:
+def applied_revisions(engine: Engine) -> set[str]:
+    """Every revision the schema stands on (a head another depends on counts through that one)."""
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()
-    # A head that another migration depends on is recorded only through that one: count every
-    # revision the recorded ones stand on.
-    applied = {rev.revision for rev in script.iterate_revisions(current, "base") if rev}
-    return set(script.get_heads()) <= applied
+    return {rev.revision for rev in script.iterate_revisions(current, "base") if rev}
+
+
+def is_current(engine: Engine) -> bool:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    return set(script.get_heads()) <= applied_revisions(engine)
 
 
 def has_schema(engine: Engine) -> bool:

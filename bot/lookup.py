@@ -10,11 +10,13 @@ from sqlmodel import Session, col, select
 
 from bot.cards import entry_card
 from bot.commands import COMMANDS, ChatContext, action, command
+from bot.content.store import similar_ids
 from bot.db import session_scope
 from bot.models import QUESTION_SECTIONS, Entry, Kind, Level, SearchLog
 from bot.privacy import person_hash
 from bot.replies import Button, Card, Reply, Visibility, usage
 from bot.search import SearchResult
+from bot.topics import TOPICS, canonical_topic, closest_topic
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -33,10 +35,22 @@ def help_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 
 def split_filters(args: str) -> tuple[str, dict[str, str]]:
     filters = {m.group(1).lower(): m.group(2).lower() for m in FILTER.finditer(args)}
+    if "topic" in filters:
+        filters["topic"] = canonical_topic(filters["topic"])
     return FILTER.sub(" ", args).strip(), filters
 
 
+def topic_problem(topic: str) -> str | None:
+    if topic in TOPICS:
+        return None
+    close = closest_topic(topic)
+    hint = f"did you mean `{close}`?" if close else "`/hub topics` lists them."
+    return f"Unknown topic `{topic[:20]}`: {hint}"
+
+
 def filter_problem(filters: dict[str, str]) -> str | None:
+    if "topic" in filters and (problem := topic_problem(filters["topic"])):
+        return problem
     if "kind" in filters and filters["kind"] not in Kind.__members__:
         return f"Unknown kind `{filters['kind'][:20]}`: use {', '.join(Kind.__members__)}."
     if "level" in filters and filters["level"] not in Level.__members__:
@@ -211,9 +225,12 @@ def find_entry(hub: Hub, entry_id: str) -> Entry | None:
 def show_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
         return usage("Which entry? Give its id.", SHOW_USAGE)
-    entry = find_entry(hub, args.split()[0])
+    wanted = args.split()[0].lower()[:64]
+    entry = find_entry(hub, wanted)
     if entry is None:
-        return usage(f"No entry with id `{args.split()[0][:64]}`.", SHOW_USAGE)
+        close = " or ".join(f"`{found}`" for found in similar_ids(hub.engine, wanted))
+        maybe = f" Did you mean {close}?" if close else ""
+        return usage(f"No entry with id `{wanted}`.{maybe}", SHOW_USAGE)
     return Reply(cards=(entry_card(entry),))
 
 

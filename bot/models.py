@@ -92,6 +92,9 @@ class LearningPath(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     title: str = Field(max_length=300)
     level: str = Field(max_length=16)
+    topics: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
     # [{"title": str, "goal": str, "entries": [id, ...]}, ...]
     steps: list[dict[str, Any]] = Field(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 PATH_USAGE = "/hub path [list | show <id>]"
 
 
-@command("path", PATH_USAGE, "learning paths, beginner to advanced", aliases=("paths",))
+@command("path", PATH_USAGE, "learning paths, junior to architect", aliases=("paths",))
 def path_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     verb, _, rest = args.strip().partition(" ")
     verb = verb.lower()

@@ -72,7 +72,7 @@ def test_search_json_and_show(tmp_path: Path) -> None:
     assert hits[0]["id"] == "q-django-n-plus-one"
     assert {"id", "kind", "title", "topic", "score"} <= set(hits[0])
     shown = json.loads(run(tmp_path, "show", "q-django-n-plus-one", "--json").stdout)
-    assert shown[0]["deep_dive"].startswith("Test deep dive")
+    assert shown["deep_dive"].startswith("Test deep dive")  # the object, not a list of one
 
 
 def test_error_reads_stdin(tmp_path: Path) -> None:
@@ -88,6 +88,12 @@ def test_error_reads_stdin(tmp_path: Path) -> None:
         (["search", ""], None, "the query is empty"),
         (["error"], "", "the query is empty"),
         (["show", "nope"], None, "no entry with id 'nope'"),
+        (["show", "q-django-n-plus-on"], None, "did you mean q-django-n-plus-one?"),
+        (
+            ["search", "x", "--topic", "pyhton"],
+            None,
+            "unknown topic 'pyhton'; did you mean python?",
+        ),
         (["import", "does-not-exist"], None, "no such file or directory"),
         (["serve", "irc"], None, "unknown platform 'irc'"),
     ],
@@ -103,7 +109,7 @@ def test_bad_input_is_one_line(
 
 def test_import_problem_writes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "kind": "question", "topic": "x", "title": "t"}\n{"id": \n')
+    bad.write_text('{"id": "a", "kind": "question", "topic": "python", "title": "t"}\n{"id": \n')
     out = run(tmp_path, "import", str(bad))
     assert out.returncode == 1
     assert f"{bad}:2: invalid JSON" in out.stderr

@@ -264,3 +264,16 @@ def test_only_errors_have_reproductions_and_variants(tmp_path: Path) -> None:
     )
     messages = sorted(p.message for p in load_paths([tmp_path]).problems)
     assert messages == ["a question cannot have reproduce", "a question cannot have variants"]
+
+
+def test_a_path_links_only_entries_on_its_topics(tmp_path: Path) -> None:
+    write(tmp_path, "questions/python/q-x.md", GOOD)
+    step = "steps:\n  - title: s\n    entries: [q-x]\n"
+    write(tmp_path, "paths/p.yml", f"id: p\ntitle: P\nlevel: mid\ntopics: [php, laravel]\n{step}")
+    write(tmp_path, "paths/q.yml", f"id: q\ntitle: Q\nlevel: advanced\ntopics: [py]\n{step}")
+    found = load_paths([tmp_path])
+    assert [p.message for p in found.problems] == [
+        "step 1 links 'q-x' on python, not a topic of the path"
+    ]
+    loaded = {path.id: path for path, _ in found.paths}
+    assert loaded["q"].level == "senior" and loaded["q"].topics == ("python",)  # old words read

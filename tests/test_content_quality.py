@@ -9,7 +9,6 @@ from bot.content import EntryData, content_stats, load_paths
 from bot.content.quality import (
     LEVEL_FLOORS,
     ROLES,
-    TOPICS,
     code_blocks,
     floor_shortfalls,
     near_duplicate_titles,
@@ -17,6 +16,7 @@ from bot.content.quality import (
     shared_runs,
 )
 from bot.models import QUESTION_SECTIONS, Level
+from bot.topics import TOPICS
 
 from .conftest import FIXTURES
 from .test_cli import run

@@ -107,7 +107,7 @@ def test_round_trip_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
     assert one == two and len(one) == 10  # nine files and the export marker
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes()
-    exported = (tmp_path / "two" / "errors" / "node" / "e-1.md").read_text()
+    exported = (tmp_path / "two" / "errors" / "nodejs" / "e-1.md").read_text()  # node: an alias
     assert "variants: ['Error: x: <z>', 'x: ''y''']\n" in exported
     assert exported.endswith(f"## Reproduce\n\n{REPRODUCE}\n")
     with Session(second) as session:

@@ -325,3 +325,8 @@ def test_code_blocks_in_answers_parse(block: CodeBlock, tmp_path: Path) -> None:
     command = [need(tool, f"a checker for {block.language}"), *args, str(source)]
     out = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, (out.stdout + out.stderr)[-2000:]
+
+
+def test_every_path_names_the_topics_it_teaches() -> None:
+    """With topics named, the loader refuses a step that links an entry off the path's subject."""
+    assert all(path.topics for path, _ in FOUND.paths)

@@ -378,17 +378,23 @@ def _check_duplicates(found: ContentSet) -> None:
 
 
 def _check_links(found: ContentSet, known: set[str]) -> None:
-    ids = known | {entry.id for entry, _ in found.entries}
+    """Every step links entries that exist and, where the set holds them, are on the path's
+    subject (an entry only in the store is checked for existence)."""
+    topics = {entry.id: entry.topic for entry, _ in found.entries}
     for path, origin in found.paths:
         file = origin.rpartition(":")[0]
         for number, step in enumerate(path.steps, start=1):
             for entry_id in step.entries:
-                if entry_id not in ids:
-                    found.problems.append(
-                        ContentProblem(
-                            file, 1, f"step {number} links to unknown entry {entry_id!r}"
-                        )
+                topic = topics.get(entry_id)
+                if topic is None and entry_id not in known:
+                    problem = f"step {number} links to unknown entry {entry_id!r}"
+                elif topic is not None and path.topics and topic not in path.topics:
+                    problem = (
+                        f"step {number} links {entry_id!r} on {topic}, not a topic of the path"
                     )
+                else:
+                    continue
+                found.problems.append(ContentProblem(file, 1, problem))
 
 
 # ---------------------------------------------------------------- writing

@@ -12,12 +12,8 @@ from rapidfuzz import fuzz, utils
 
 from bot.content.schema import EntryData
 from bot.models import QUESTION_SECTIONS, Kind, Level
+from bot.topics import TOPICS
 
-TOPICS = (
-    "php", "laravel", "wordpress", "javascript", "typescript", "react", "nodejs", "python",
-    "django", "ai", "sql", "mysql", "postgresql", "java", "csharp", "vbnet", "go", "docker",
-    "git", "security", "architecture",
-)  # fmt: skip
 ROLES = ("backend", "frontend", "fullstack", "devops", "data", "security", "architect")
 TOPIC_FLOOR = 40
 LEVEL_FLOORS = {Level.junior: 8, Level.mid: 10, Level.senior: 10, Level.architect: 4}

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from bot.models import Kind, Level
+from bot.topics import TOPICS, canonical_topic, closest_topic
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9+#.-]*$"
@@ -115,10 +116,24 @@ class EntryData(BaseModel):
             return tuple(dict.fromkeys(str(t).strip().lower() for t in value if str(t).strip()))
         return value
 
-    @field_validator("topic", "stack", "language", "dialect", "level", mode="before")
+    @field_validator("stack", "language", "dialect", "level", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("topic", mode="before")
+    @classmethod
+    def _topic(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        topic = canonical_topic(value)
+        if topic not in TOPICS:
+            close = closest_topic(topic)
+            hint = f"did you mean {close!r}? " if close else ""
+            raise ValueError(
+                f"unknown topic {topic[:40]!r}: {hint}the topics are {', '.join(TOPICS)}"
+            )
+        return topic
 
     @field_validator(*TEXT_FIELDS, mode="before")
     @classmethod
@@ -198,10 +213,31 @@ class PathData(BaseModel):
 
     id: EntryId
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    level: Annotated[str, StringConstraints(pattern=r"^(beginner|mid|advanced)$")]
+    level: Level
+    # The subjects the path teaches: when given, every linked entry's topic is one of them.
+    topics: tuple[Slug, ...] = ()
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     steps: tuple[PathStep, ...] = Field(min_length=1)
     milestones: tuple[Milestone, ...] = ()
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        """One vocabulary with entries; the words paths used before are still read."""
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return {"beginner": "junior", "advanced": "senior"}.get(value, value)
+        return value
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _topics(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            unknown = [t for t in value if canonical_topic(str(t)) not in TOPICS]
+            if unknown:
+                raise ValueError(f"unknown topic {str(unknown[0])[:40]!r}")
+            return tuple(canonical_topic(str(t)) for t in value)
+        return value
 
     @model_validator(mode="after")
     def _milestones_in_range(self) -> PathData:

@@ -14,9 +14,9 @@ from sqlmodel import Session, col, select
 
 from bot.content.files import ContentProblem, ContentSet, load_paths
 from bot.content.quality import question_counts
-from bot.content.schema import EntryData
+from bot.content.schema import TEXT_FIELDS, EntryData
 from bot.db import session_scope
-from bot.models import ContentVersion, Entry, LearningPath, utcnow
+from bot.models import SECTION_TITLES, ContentVersion, Entry, LearningPath, utcnow
 
 CHUNK = 500
 Progress = Callable[[int], None]
@@ -28,6 +28,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     problems: list[ContentProblem] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +50,24 @@ def entry_data(row: Entry) -> EntryData:
     return EntryData.model_validate({f: getattr(row, f) for f in EntryData.model_fields})
 
 
+def entries_by_id(engine: Engine, ids: Sequence[str]) -> dict[str, Entry]:
+    if not ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.exec(select(Entry).where(col(Entry.id).in_(ids))).all()
+    return {row.id: row for row in rows}
+
+
+def similar_ids(engine: Engine, entry_id: str, limit: int = 3) -> list[str]:
+    """The ids closest to a mistyped one, for a "did you mean"."""
+    from rapidfuzz import fuzz, process
+
+    with Session(engine) as session:
+        ids = session.exec(select(Entry.id)).all()
+    found = process.extract(entry_id, ids, scorer=fuzz.ratio, limit=limit, score_cutoff=80)
+    return [match for match, _score, _index in found]
+
+
 def count_entries(engine: Engine) -> int:
     with Session(engine) as session:
         return int(session.exec(select(func.count()).select_from(Entry)).one())
@@ -59,16 +78,45 @@ def import_content(
     paths: Sequence[Path],
     progress: Progress | None = None,
     on_loaded: Callable[[int], None] | None = None,
+    replace: bool = False,
 ) -> ImportResult:
-    """Validate everything first; write nothing unless every file is sound."""
+    """Validate everything first; write nothing unless every file is sound. An entry that would
+    replace a more complete one of the same id is a problem unless `replace` is given."""
     with Session(engine) as session:
         known = set(session.exec(select(Entry.id)).all())
     found = load_paths(paths, known_ids=known)
+    if not found.problems and not replace:
+        found.problems.extend(losses(engine, found))
     if found.problems:
         return ImportResult(problems=sorted(found.problems))
     if on_loaded:
         on_loaded(len(found.entries) + len(found.paths))
     return write_content(engine, found, progress)
+
+
+def losses(engine: Engine, found: ContentSet) -> list[ContentProblem]:
+    """The entries whose new version drops a section the stored one has, or is shorter."""
+    problems = []
+    for start in range(0, len(found.entries), CHUNK):
+        chunk = found.entries[start : start + CHUNK]
+        stored = entries_by_id(engine, [entry.id for entry, _ in chunk])
+        for entry, location in chunk:
+            old = stored.get(entry.id)
+            if old is not None and (loss := what_is_lost(old, entry)):
+                message = f"{entry.id} would replace a more complete entry: {loss} (--replace)"
+                problems.append(ContentProblem(location, 1, message))
+    return problems
+
+
+def what_is_lost(old: Entry, new: EntryData) -> str | None:
+    dropped = [name for name in TEXT_FIELDS if old.section(name) and not getattr(new, name)]
+    if dropped:
+        return "it has no " + ", ".join(SECTION_TITLES.get(n, n) for n in dropped)
+    before = sum(len(old.section(name) or "") for name in TEXT_FIELDS)
+    after = sum(len(getattr(new, name) or "") for name in TEXT_FIELDS)
+    if after < before:
+        return f"it is shorter ({after:,} characters against {before:,})"
+    return None
 
 
 def write_content(
@@ -118,6 +166,7 @@ def _upsert(
         row.updated_at = now
         session.add(row)
         result.updated += 1
+        result.updated_ids.append(values["id"])
     else:
         result.unchanged += 1
 
@@ -137,13 +186,24 @@ def content_version(engine: Engine) -> int:
         return state.version if state else 0
 
 
+def store_stats(engine: Engine) -> dict[str, Any]:
+    """What the store holds (shipped content, imports and contributions), counted as files are."""
+    with Session(engine) as session:
+        rows = session.exec(select(Entry).where(col(Entry.retired).is_(False))).all()
+        paths = int(session.exec(select(func.count()).select_from(LearningPath)).one())
+    return entry_stats([entry_data(row) for row in rows], paths)
+
+
 def content_stats(found: ContentSet) -> dict[str, Any]:
-    entries = [entry for entry, _ in found.entries]
+    return entry_stats([entry for entry, _ in found.entries], len(found.paths))
+
+
+def entry_stats(entries: list[EntryData], paths: int) -> dict[str, Any]:
     return {
         "kinds": dict(sorted(Counter(e.kind.value for e in entries).items())),
         "topics": dict(sorted(Counter(e.topic for e in entries).items())),
         "levels": dict(sorted(Counter(e.level.value for e in entries if e.level).items())),
-        "paths": len(found.paths),
+        "paths": paths,
         "errors_reproduced": sum(1 for e in entries if e.reproduce),
         **question_counts(entries),
     }
