@@ -15,17 +15,20 @@ import hashlib
 import hmac
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack.app import FIRST_DELIVERY, SlackBot, build_app
+from adapters.slack.outbound import web_client
 from adapters.slack.payloads import well_formed
 from bot.config import Settings
 from bot.hub import Hub
@@ -42,7 +45,39 @@ SIGNATURE = "X-Slack-Signature"
 
 
 class SlackNotConfigured(PlatformStopped):
-    """A setting Slack needs is missing; the message says which."""
+    """A setting Slack needs is missing or was refused; the message says which."""
+
+
+# What Slack answers for a token that no retry will make good.
+REJECTED_TOKEN = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+     "not_allowed_token_type", "no_permission"}
+)  # fmt: skip
+MAX_BACKOFF = 60.0
+
+
+async def check_token(hub: Hub, what: str, call: Callable[[], Awaitable[object]]) -> bool:
+    """Call Slack once with a token before serving: a rejected token stops at once (one line), a
+    network failure or an outage is retried with back-off, one log line each, until the hub is
+    stopping (then False)."""
+    delay = 1.0
+    while True:
+        try:
+            await call()
+            return True
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", exc.response.status_code))
+            if error in REJECTED_TOKEN:
+                raise SlackNotConfigured(f"Slack refused {what} ({error}): check it") from None
+            reason = f"Slack answered {error}"
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            reason = f"cannot reach Slack ({type(exc).__name__}: {str(exc)[:120]})"
+        log.warning("%s; trying again in %.0f s", reason, delay)
+        try:
+            await asyncio.wait_for(hub.lifecycle.stopping(), delay)
+            return False
+        except TimeoutError:
+            delay = min(delay * 2, MAX_BACKOFF)
 
 
 def refusal(secret: str, headers: Mapping[str, str], body: bytes, now: float) -> str | None:
@@ -156,14 +191,17 @@ async def serve_slack(
     """
     socket_mode = bool(settings.slack_app_token) and not http
     check_settings(settings, http=not socket_mode)
+    bot_client = web_client(settings.slack_bot_token, settings.slack_api_url, False)
+    if not await check_token(hub, "SLACK_BOT_TOKEN", bot_client.auth_test):
+        return
     app, bot = build_app(hub, settings, socket_mode=socket_mode)
     try:
         if socket_mode:
             handler = AsyncSocketModeHandler(app, settings.slack_app_token)
             log.warning("Slack: Socket Mode")
             try:
-                await handler.connect_async()  # type: ignore[no-untyped-call]
-                await hub.lifecycle.stopping()
+                if await check_token(hub, "SLACK_APP_TOKEN", handler.connect_async):
+                    await hub.lifecycle.stopping()
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]
         else:

@@ -155,3 +155,43 @@ async def test_http_mode_listens_on_loopback_unless_told_otherwise(
         assert not await reachable("127.0.0.2", port)  # another address of this machine
     async with hub_serve_slack_http(fake, tmp_path, "--host", "127.0.0.2") as port:
         assert not await reachable("127.0.0.1", port)
+
+
+@pytest.mark.parametrize("error", ["invalid_auth", "token_revoked"])
+async def test_a_rejected_bot_token_stops_at_once_with_one_line(
+    hub: Hub, fake: FakeSlack, error: str
+) -> None:
+    fake.fail("auth.test", error)
+    settings = hub.settings.model_copy(
+        update={
+            "slack_bot_token": "xoxb-wrong",
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": fake.api_url,
+        }
+    )
+    with pytest.raises(SlackNotConfigured, match=rf"^Slack refused SLACK_BOT_TOKEN \({error}\)"):
+        await asyncio.wait_for(serve_slack(hub, settings, http=True), 10)
+    assert len(fake.calls_to("auth.test")) == 1  # no retry for a token Slack refused
+
+
+async def test_no_network_is_retried_with_back_off_in_one_line_each(
+    hub: Hub, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = hub.settings.model_copy(
+        update={
+            "slack_bot_token": BOT_TOKEN,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": f"http://127.0.0.1:{free_port()}/api/",  # nothing listens
+        }
+    )
+    serving = asyncio.create_task(serve_slack(hub, settings, http=True))
+    deadline = asyncio.get_running_loop().time() + 20
+    while sum("trying again" in r.getMessage() for r in caplog.records) < 2:
+        assert asyncio.get_running_loop().time() < deadline, caplog.text
+        await asyncio.sleep(0.05)
+    retries = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
+    assert retries[0].startswith("cannot reach Slack (")
+    assert retries[0].endswith("trying again in 1 s") and retries[1].endswith("in 2 s")
+    assert all(r.exc_info is None for r in caplog.records)  # one line each, no traceback
+    hub.lifecycle.request_stop()
+    await asyncio.wait_for(serving, 10)  # stopping ends the wait: it returns, no error
