@@ -35,6 +35,10 @@ QUOTES = "'\"`’"
 PG = urlsplit(POSTGRES_URL.replace("+psycopg", ""))
 MYSQL = ["-h", "127.0.0.1", "-P", "3306", "-u", "root"]
 SQLITE = "import sqlite3, sys; sqlite3.connect('repro.db').executescript(open(sys.argv[1]).read())"
+# Pinned npm packages (TypeScript, React) that scripts/test installs into the venv.
+NODE_MODULES = Path(__file__).resolve().parents[1] / ".venv" / "snippet-node" / "node_modules"
+# A project's usual settings: strict, modern target, Node's module resolution; no @types at hand.
+TSC = ("--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "{file}")
 
 
 def message_pattern(message: str) -> re.Pattern[str]:
@@ -60,7 +64,8 @@ def shows_message(output: str, messages: list[str]) -> bool:
 class Runtime:
     file: str  # the name the block is saved under
     tools: tuple[str, ...]  # needs one of these on PATH
-    command: tuple[str, ...]  # `{tool}` and `{file}` are filled in
+    command: tuple[str, ...]  # `{tool}`, `{file}` and `{modules}` are filled in
+    packages: tuple[str, ...] = ()  # the pinned npm packages it needs, found through NODE_PATH
 
 
 RUNTIMES = {
@@ -75,6 +80,12 @@ RUNTIMES = {
     "java": Runtime("Main.java", ("java",), ("{tool}", "{file}")),
     "git": Runtime("repro.sh", ("git",), ("bash", "{file}")),
     "bash": Runtime("repro.sh", ("bash",), ("bash", "{file}")),
+    "tsc": Runtime(
+        "repro.ts", ("node",), ("{tool}", "{modules}/typescript/bin/tsc", *TSC), ("typescript",)
+    ),
+    "react": Runtime(
+        "repro.cjs", ("node",), ("{tool}", "{file}"), ("react", "react-test-renderer")
+    ),
 }
 
 
@@ -150,12 +161,18 @@ def reproduce(entry: EntryData, folder: Path) -> str:
     tool = next((found for name in runtime.tools if (found := shutil.which(name))), "")
     if runtime.tools and not tool:
         missing(" or ".join(runtime.tools))
+    if absent := [name for name in runtime.packages if not (NODE_MODULES / name).is_dir()]:
+        missing(f"the npm packages {', '.join(absent)} (scripts/test installs them)")
     work = folder / "work"  # the script runs in an empty folder of its own
     work.mkdir()
     source = (folder if runtime_name in ("git", "bash") else work) / runtime.file
     source.write_text(script + "\n")
-    command = [part.format(tool=tool, file=source) for part in runtime.command]
+    command = [
+        part.format(tool=tool, file=source, modules=NODE_MODULES) for part in runtime.command
+    ]
     env = base_env(folder)
+    if runtime.packages:
+        env["NODE_PATH"] = str(NODE_MODULES)
     if runtime_name in ("postgresql", "mysql"):
         with scratch_database(runtime_name, tool, env) as use:
             stdin = script + "\n" if runtime_name == "mysql" else None
@@ -184,6 +201,19 @@ def test_a_missing_tool_skips_here_and_fails_in_ci(
         reproduce(entry, tmp_path)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="node is needed in CI"):
+        reproduce(entry, tmp_path)
+
+
+def test_missing_npm_packages_skip_here_and_fail_in_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = next(e for e in ERRORS if reproduction(e.reproduce or "")[0] == "react")
+    monkeypatch.setattr(f"{__name__}.NODE_MODULES", tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="npm packages react, react-test-renderer"):
+        reproduce(entry, tmp_path)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="npm packages react, react-test-renderer"):
         reproduce(entry, tmp_path)
 
 

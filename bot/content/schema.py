@@ -26,10 +26,11 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 # What an error's `## Reproduce` block may run with: its fence's info string. `node` runs an ES
-# module, `node-cjs` a CommonJS script; `sqlite` SQL through Python's sqlite3; `git` a bash script.
+# module, `node-cjs` a CommonJS script; `sqlite` SQL through Python's sqlite3; `git` a bash script;
+# `tsc` type-checks a TypeScript file; `react` a CommonJS script with React at hand.
 RUNTIMES = (
     "python", "node", "node-cjs", "sqlite", "postgresql", "mysql", "php", "go", "java", "git",
-    "bash",
+    "bash", "tsc", "react",
 )  # fmt: skip
 REPRODUCE_BLOCK = re.compile(r"\A(`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*\n(.*)\n\1[ \t]*\Z", re.S)
 
