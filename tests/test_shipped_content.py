@@ -120,6 +120,8 @@ PHP = shutil.which("php")
 GO = shutil.which("go")
 JAVA = shutil.which("java")
 BASH = shutil.which("bash")
+MCS = shutil.which("mcs")  # Debian's mono-mcs: the Mono C# compiler and the mono runtime
+MONO = shutil.which("mono")
 # Pinned npm packages (TypeScript, @types/node, React) that scripts/test installs into the venv.
 NODE_MODULES = ROOT / ".venv" / "snippet-node" / "node_modules"
 TSC = NODE_MODULES / "typescript" / "bin" / "tsc"
@@ -202,6 +204,12 @@ def snippet_command(entry: EntryData, folder: Path) -> tuple[list[str], dict[str
     if language == "bash":
         (folder / "snippet.sh").write_text(code)
         return [need(BASH, "bash"), "snippet.sh"], {}
+    if language == "csharp":
+        (folder / "snippet.cs").write_text(code)
+        mcs = [need(MCS, "mcs (mono-mcs)"), "-warnaserror+", "-out:snippet.exe", "snippet.cs"]
+        out = subprocess.run(mcs, capture_output=True, text=True, timeout=180, cwd=folder)
+        assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
+        return [need(MONO, "mono (mono-mcs)"), "snippet.exe"], {}
     raise AssertionError(f"no runner for {language}")
 
 
@@ -211,7 +219,7 @@ def jdbc_url() -> str:
     return f"jdbc:postgresql://{url.host}:{url.port or 5432}/{url.database}{auth}"
 
 
-RUNNABLE = ("python", "javascript", "typescript", "php", "go", "java", "bash")
+RUNNABLE = ("python", "javascript", "typescript", "php", "go", "java", "bash", "csharp")
 
 
 def test_every_snippet_language_is_run_or_explained() -> None:
