@@ -35,6 +35,7 @@ QUOTES = "'\"`’"
 PG = urlsplit(POSTGRES_URL.replace("+psycopg", ""))
 MYSQL = ["-h", "127.0.0.1", "-P", "3306", "-u", "root"]
 SQLITE = "import sqlite3, sys; sqlite3.connect('repro.db').executescript(open(sys.argv[1]).read())"
+CSHARP = '{tool} -out:main.exe "$1" && exec mono main.exe'  # Mono's compiler, then its runtime
 
 
 def message_pattern(message: str) -> re.Pattern[str]:
@@ -73,6 +74,7 @@ RUNTIMES = {
     "php": Runtime("repro.php", ("php",), ("{tool}", "{file}")),
     "go": Runtime("main.go", ("go",), ("{tool}", "run", "{file}")),
     "java": Runtime("Main.java", ("java",), ("{tool}", "{file}")),
+    "csharp": Runtime("Main.cs", ("mcs",), ("bash", "-c", CSHARP, "csharp", "{file}")),
     "git": Runtime("repro.sh", ("git",), ("bash", "{file}")),
     "bash": Runtime("repro.sh", ("bash",), ("bash", "{file}")),
 }

@@ -28,8 +28,8 @@ Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 # What an error's `## Reproduce` block may run with: its fence's info string. `node` runs an ES
 # module, `node-cjs` a CommonJS script; `sqlite` SQL through Python's sqlite3; `git` a bash script.
 RUNTIMES = (
-    "python", "node", "node-cjs", "sqlite", "postgresql", "mysql", "php", "go", "java", "git",
-    "bash",
+    "python", "node", "node-cjs", "sqlite", "postgresql", "mysql", "php", "go", "java", "csharp",
+    "git", "bash",
 )  # fmt: skip
 REPRODUCE_BLOCK = re.compile(r"\A(`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*\n(.*)\n\1[ \t]*\Z", re.S)
 
