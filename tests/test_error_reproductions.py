@@ -39,6 +39,7 @@ SQLITE = "import sqlite3, sys; sqlite3.connect('repro.db').executescript(open(sy
 NODE_MODULES = Path(__file__).resolve().parents[1] / ".venv" / "snippet-node" / "node_modules"
 # A project's usual settings: strict, modern target, Node's module resolution; no @types at hand.
 TSC = ("--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "{file}")
+CSHARP = '{tool} -out:main.exe "$1" && exec mono main.exe'  # Mono's compiler, then its runtime
 
 
 def message_pattern(message: str) -> re.Pattern[str]:
@@ -78,6 +79,7 @@ RUNTIMES = {
     "php": Runtime("repro.php", ("php",), ("{tool}", "{file}")),
     "go": Runtime("main.go", ("go",), ("{tool}", "run", "{file}")),
     "java": Runtime("Main.java", ("java",), ("{tool}", "{file}")),
+    "csharp": Runtime("Main.cs", ("mcs",), ("bash", "-c", CSHARP, "csharp", "{file}")),
     "git": Runtime("repro.sh", ("git",), ("bash", "{file}")),
     "bash": Runtime("repro.sh", ("bash",), ("bash", "{file}")),
     "tsc": Runtime(

@@ -27,10 +27,11 @@ Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 # What an error's `## Reproduce` block may run with: its fence's info string. `node` runs an ES
 # module, `node-cjs` a CommonJS script; `sqlite` SQL through Python's sqlite3; `git` a bash script;
-# `tsc` type-checks a TypeScript file; `react` a CommonJS script with React at hand.
+# `tsc` type-checks a TypeScript file; `react` a CommonJS script with React at hand; `csharp` is
+# compiled by Mono's mcs and run by mono.
 RUNTIMES = (
-    "python", "node", "node-cjs", "sqlite", "postgresql", "mysql", "php", "go", "java", "git",
-    "bash", "tsc", "react",
+    "python", "node", "node-cjs", "sqlite", "postgresql", "mysql", "php", "go", "java", "csharp",
+    "git", "bash", "tsc", "react",
 )  # fmt: skip
 REPRODUCE_BLOCK = re.compile(r"\A(`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*\n(.*)\n\1[ \t]*\Z", re.S)
 
