@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -60,6 +60,46 @@ class ChatContext:
 Handler = Callable[["Hub", ChatContext, str], Reply]
 
 
+class ArgKind(StrEnum):
+    text = "text"  # words as typed
+    word = "word"  # one token of the grammar (an id, a topic): spaces become hyphens
+    choice = "choice"  # one of the argument's `choices`
+
+
+class Suggest(StrEnum):
+    """Where suggestions come from while a person types an argument (Discord autocomplete)."""
+
+    topic = "topic"
+    level = "level"
+    entry = "entry"
+    path = "path"
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a command, as a platform with typed options (Discord) offers it. The
+    value goes into the command's text after `prefix` (`"topic:"` gives `topic:react`)."""
+
+    name: str
+    description: str
+    kind: ArgKind = ArgKind.text
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    suggest: Suggest | None = None
+    max_length: int | None = None
+    prefix: str = ""
+
+    def as_text(self, value: str | None) -> str:
+        if self.kind is ArgKind.word:
+            value = "-".join((value or "").split())[:64]
+        return f"{self.prefix}{value}" if value else ""
+
+    @property
+    def usage(self) -> str:
+        shown = "|".join(self.choices) if self.choices else self.name
+        return f"<{shown}>" if self.required else f"[{self.prefix}{shown}]"
+
+
 @dataclass(frozen=True)
 class CommandSpec:
     name: str
@@ -67,6 +107,12 @@ class CommandSpec:
     summary: str
     handler: Handler
     aliases: tuple[str, ...] = ()
+    args: tuple[Arg, ...] = ()
+
+    def text(self, values: Mapping[str, str | None]) -> str:
+        """The command as typed, from its arguments' values (a slash command's options)."""
+        given = (arg.as_text(values.get(arg.name)) for arg in self.args)
+        return " ".join([self.name, *(text for text in given if text)])
 
 
 COMMANDS: dict[str, CommandSpec] = {}
@@ -74,15 +120,27 @@ ACTIONS: dict[str, Handler] = {}
 
 
 def command(
-    name: str, usage: str, summary: str, aliases: tuple[str, ...] = ()
+    name: str,
+    usage: str,
+    summary: str,
+    aliases: tuple[str, ...] = (),
+    args: tuple[Arg, ...] = (),
 ) -> Callable[[Handler], Handler]:
+    """Register a command; its usage line is made from its arguments when `usage` is empty."""
+
     def register(handler: Handler) -> Handler:
-        spec = CommandSpec(name, usage, summary, handler, aliases)
+        line = usage or " ".join([f"/hub {name}", *(arg.usage for arg in args)])
+        spec = CommandSpec(name, line, summary, handler, aliases, args)
         for key in (name, *aliases):
             COMMANDS[key] = spec
         return handler
 
     return register
+
+
+def command_specs() -> list[CommandSpec]:
+    """Every command once (aliases share their command's spec), in the order registered."""
+    return list({spec.name: spec for spec in COMMANDS.values()}.values())
 
 
 def action(name: str) -> Callable[[Handler], Handler]:

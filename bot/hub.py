@@ -1,17 +1,34 @@
-"""The one entry point into the core: a command or a button click in, a reply out."""
+"""The one door into the core: a command, a mention or a button click in, a reply out; and
+everything else an adapter asks of the core (thread answers, suggestions, its own small stores).
+Adapters import nothing else from bot/ but the modules of its public surface (pyproject.toml's
+import-linter contracts list them)."""
 
 from __future__ import annotations
 
 import importlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.commands import ACTIONS, ChatContext, clean_text, parse
+from bot import daily, suggest
+from bot.chat_text import mention_command
+from bot.commands import (
+    ACTIONS,
+    ChatContext,
+    CommandSpec,
+    Suggest,
+    clean_text,
+    command_specs,
+    parse,
+)
 from bot.config import Settings
-from bot.db import is_busy, make_engine
+from bot.db import is_busy, make_engine, ping
+from bot.keyed import Claims as Claims
+from bot.keyed import KeyValues as KeyValues
 from bot.lifecycle import Lifecycle
 from bot.ports import OutboundPorts
 from bot.replies import Reply
@@ -62,11 +79,55 @@ class Hub:
         spec, rest = parsed
         return self._run(spec.name, lambda: spec.handler(self, ctx, rest))
 
+    def handle_mention(self, ctx: ChatContext, text: str) -> Reply:
+        """`@HubBot <text>`: a command as typed, an error lookup for what looks like an error,
+        else a search."""
+        return self.handle(ctx, mention_command(text))
+
     def handle_action(self, ctx: ChatContext, name: str, value: str) -> Reply:
         handler = ACTIONS.get(name)
         if handler is None:
             return Reply(text="That button no longer does anything.", error=True)
         return self._run(name, lambda: handler(self, ctx, clean_text(value)[:200]))
+
+    def commands(self) -> list[CommandSpec]:
+        """Every command, with the arguments it declares (for platforms with typed options)."""
+        return command_specs()
+
+    def suggest(self, source: Suggest, typed: str) -> list[tuple[str, str]]:
+        """(value, label) suggestions for an argument being typed (autocomplete)."""
+        return suggest.suggestions(self.engine, source, typed)
+
+    def record_thread_answer(
+        self,
+        platform: str,
+        thread_id: str,
+        user_id: str,
+        user_name: str = "",
+        channel_id: str | None = None,
+    ) -> bool:
+        """A person's message in a thread: True when it counted as an answer to a daily
+        question. `channel_id` may be None where thread ids are unique across channels
+        (Discord). A failure is logged, never raised: the message needs no answer."""
+        try:
+            return daily.record_thread_answer(
+                self.engine, platform, channel_id, thread_id, user_id, user_name
+            )
+        except Exception:
+            log.exception("could not count a message in thread %s as a daily answer", thread_id)
+            return False
+
+    def ping(self) -> None:
+        """Raise unless the store answers (health checks)."""
+        ping(self.engine)
+
+    def claims(self, table: sa.Table, keep: timedelta) -> Claims:
+        """Keys claimed once across every process, in an adapter's table of (key, time)."""
+        return Claims(self.engine, table, keep)
+
+    def key_values(self, table: sa.Table) -> KeyValues:
+        """One value per key, in an adapter's table of (key, value, time)."""
+        return KeyValues(self.engine, table)
 
     def _run(self, name: str, call: Any) -> Reply:
         try:

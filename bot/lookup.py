@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from bot.cards import entry_card
-from bot.commands import COMMANDS, ChatContext, action, command
+from bot.commands import Arg, ArgKind, ChatContext, Suggest, action, command, command_specs
 from bot.content.store import similar_ids
 from bot.db import session_scope
 from bot.models import QUESTION_SECTIONS, Entry, Kind, Level, SearchLog
@@ -28,7 +28,7 @@ SEARCH_USAGE = "/hub search <words> [topic:<topic>] [level:<level>] [kind:<kind>
 
 @command("help", "/hub help", "what HubBot can do", aliases=("?",))
 def help_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    specs = sorted({spec.name: spec for spec in COMMANDS.values()}.values(), key=lambda s: s.name)
+    specs = sorted(command_specs(), key=lambda s: s.name)
     lines = [f"`{spec.usage}` — {spec.summary}" for spec in specs]
     return Reply(text="*HubBot* — the developer knowledge hub in your chat.\n" + "\n".join(lines))
 
@@ -123,7 +123,16 @@ def run_search(hub: Hub, args: str, limit: int = 50) -> tuple[SearchResult, str 
 
 
 @command(
-    "search", SEARCH_USAGE, "search questions, errors, snippets and articles", aliases=("s", "find")
+    "search",
+    SEARCH_USAGE,
+    "search questions, errors, snippets and articles",
+    aliases=("s", "find"),
+    args=(
+        Arg("query", "What to look for", required=True, max_length=500),
+        Arg("topic", "Only this topic", ArgKind.word, suggest=Suggest.topic, prefix="topic:"),
+        Arg("level", "Only this level", ArgKind.word, suggest=Suggest.level, prefix="level:"),
+        Arg("kind", "Only this kind", ArgKind.choice, choices=tuple(Kind), prefix="kind:"),
+    ),
 )
 def search_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
@@ -164,7 +173,13 @@ def more_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
 ERROR_USAGE = "/hub error <paste an error message or traceback>"
 
 
-@command("error", ERROR_USAGE, "find the root cause and fix of an error", aliases=("err", "fix"))
+@command(
+    "error",
+    ERROR_USAGE,
+    "find the root cause and fix of an error",
+    aliases=("err", "fix"),
+    args=(Arg("text", "The error message or traceback", required=True, max_length=4000),),
+)
 def error_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
         return usage("Paste the error after the command.", ERROR_USAGE)
@@ -192,7 +207,13 @@ def error_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 SNIPPET_USAGE = "/hub snippet <what you need, e.g. debounce hook>"
 
 
-@command("snippet", SNIPPET_USAGE, "find a reusable code snippet", aliases=("code",))
+@command(
+    "snippet",
+    SNIPPET_USAGE,
+    "find a reusable code snippet",
+    aliases=("code",),
+    args=(Arg("query", "What you need, e.g. debounce hook", required=True, max_length=500),),
+)
 def snippet_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
         return usage("Which snippet are you looking for?", SNIPPET_USAGE)
@@ -221,7 +242,20 @@ def find_entry(hub: Hub, entry_id: str) -> Entry | None:
         return session.get(Entry, entry_id.strip().lower()[:64])
 
 
-@command("show", SHOW_USAGE, "show one entry in full")
+@command(
+    "show",
+    SHOW_USAGE,
+    "show one entry in full",
+    args=(
+        Arg(
+            "id",
+            "The entry's id (start typing its title)",
+            ArgKind.word,
+            required=True,
+            suggest=Suggest.entry,
+        ),
+    ),
+)
 def show_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
         return usage("Which entry? Give its id.", SHOW_USAGE)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from bot.commands import ChatContext, action, command
+from bot.commands import Arg, ArgKind, ChatContext, Suggest, action, command
 from bot.models import Entry, LearningPath
 from bot.replies import Button, Card, Field, Reply, Section, usage
 
@@ -16,7 +16,21 @@ if TYPE_CHECKING:
 PATH_USAGE = "/hub path [list | show <id>]"
 
 
-@command("path", PATH_USAGE, "learning paths, junior to architect", aliases=("paths",))
+@command(
+    "path",
+    PATH_USAGE,
+    "learning paths, junior to architect",
+    aliases=("paths",),
+    args=(
+        Arg(
+            "id",
+            "A path to open; leave empty to list them",
+            ArgKind.word,
+            suggest=Suggest.path,
+            prefix="show ",
+        ),
+    ),
+)
 def path_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     verb, _, rest = args.strip().partition(" ")
     verb = verb.lower()

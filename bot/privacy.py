@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from bot.commands import ChatContext, command
+from bot.commands import Arg, ArgKind, ChatContext, command
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
 from bot.db import session_scope
 from bot.mock.models import MockGrade, MockParticipant, MockSession
@@ -232,7 +232,12 @@ def _count(result: Any) -> int:
     return int(result.rowcount or 0)
 
 
-@command("forget", FORGET_USAGE, "delete everything the hub holds about you")
+@command(
+    "forget",
+    FORGET_USAGE,
+    "delete everything the hub holds about you",
+    args=(Arg("who", "Whose data: yours (me)", ArgKind.choice, required=True, choices=("me",)),),
+)
 def forget_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if args.strip().lower() != "me":
         return usage(

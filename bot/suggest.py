@@ -6,6 +6,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.commands import Suggest
 from bot.models import Entry, LearningPath, Level
 
 LIMIT = 25
@@ -64,3 +65,13 @@ def paths(engine: Engine, typed: str = "", limit: int = LIMIT) -> list[tuple[str
             .limit(limit)
         ).all()
     return [(path_id, title) for path_id, title in rows]
+
+
+def suggestions(engine: Engine, source: Suggest, typed: str) -> list[tuple[str, str]]:
+    """(value, label) pairs for what was typed so far; ids are labelled with their titles."""
+    if source is Suggest.topic:
+        return [(topic, topic) for topic in topics(engine, typed)]
+    if source is Suggest.level:
+        return [(level, level) for level in levels(typed)]
+    found = entries(engine, typed) if source is Suggest.entry else paths(engine, typed)
+    return [(found_id, f"{title} ({found_id})") for found_id, title in found]

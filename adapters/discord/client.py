@@ -26,9 +26,9 @@ from adapters.discord.respond import (
 )
 from adapters.discord.sync import sync_if_changed
 from adapters.discord.views import HubButton
-from bot.commands import COMMANDS, ChatContext
+from adapters.references import neutral_references
+from bot.commands import ChatContext
 from bot.config import Settings
-from bot.daily import record_thread_answer
 from bot.lifecycle import tracked
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,6 @@ def intents() -> discord.Intents:
     return chosen
 
 
-def mention_command(text: str) -> str:
-    """`@HubBot search x`, `@HubBot /hub show id`, or plain words (searched)."""
-    text = text.strip()
-    first = text.split(maxsplit=1)[0].lower() if text else ""
-    if not text or first in ("/hub", "hub") or first in COMMANDS:
-        return text or "help"
-    return f"search {text}"
-
-
 class HubClientMixin(_ClientBase):
     """Everything HubBot adds to a discord.py client; mixed into Client and AutoShardedClient."""
 
@@ -87,7 +78,7 @@ class HubClientMixin(_ClientBase):
         self.settings = settings
         self.ack_after = ack_after
         self.sync_on_start = sync_on_start
-        self.tree = build_tree(self)
+        self.tree = build_tree(self, hub)
         self.outbound = DiscordOutbound(self)
         self._clicks: dict[tuple[int, int, str, str], float] = {}
         hub.outbound.register(self.outbound)
@@ -96,12 +87,13 @@ class HubClientMixin(_ClientBase):
         # Registered here, once per process, so buttons sent before a restart keep working.
         self.add_dynamic_items(HubButton)
         if self.sync_on_start:
-            await sync_if_changed(self.tree, self.hub.engine, self.settings.discord_guild_id)
+            await sync_if_changed(self.tree, self.hub, self.settings.discord_guild_id)
 
     @tracked
     async def run_command(self, interaction: discord.Interaction[Any], text: str) -> None:
         ctx = chat_context(interaction)
-        await answer(interaction, lambda: self.hub.handle(ctx, text), ack_after=self.ack_after)
+        typed = neutral_references(text)
+        await answer(interaction, lambda: self.hub.handle(ctx, typed), ack_after=self.ack_after)
 
     @tracked
     async def on_hub_button(
@@ -135,13 +127,13 @@ class HubClientMixin(_ClientBase):
         id alone: Discord ids are unique across channels.
         """
         author = message.author
-        try:
-            await asyncio.to_thread(
-                record_thread_answer, self.hub.engine, "discord", None, str(message.channel.id),
-                str(author.id), author.display_name,
-            )  # fmt: skip
-        except Exception:
-            log.exception("could not count message %s as a daily answer", message.id)
+        await asyncio.to_thread(
+            self.hub.record_thread_answer,
+            "discord",
+            str(message.channel.id),
+            str(author.id),
+            author.display_name,
+        )
 
     @tracked
     async def on_message(self, message: discord.Message) -> None:
@@ -153,9 +145,9 @@ class HubClientMixin(_ClientBase):
             await self.count_thread_answer(message)
         if not direct and me.id not in message.raw_mentions:
             return
-        text = re.sub(rf"<@!?{me.id}>", " ", message.content)
+        text = neutral_references(re.sub(rf"<@!?{me.id}>", " ", message.content))
         ctx = message_context(message)
-        reply = await run_core(lambda: self.hub.handle(ctx, mention_command(text)))
+        reply = await run_core(lambda: self.hub.handle_mention(ctx, text))
         try:
             for number, rendered in enumerate(render_reply(reply)):
                 kwargs = message_kwargs(rendered)

@@ -81,7 +81,7 @@ async def sync_now(hub: Hub, settings: Settings, guild_id: int | None) -> int:
     try:
         async with client:
             await client.login(settings.discord_token)
-            return await sync_commands(client.tree, hub.engine, guild_id)
+            return await sync_commands(client.tree, hub, guild_id)
     except discord.LoginFailure as exc:
         raise DiscordStopped(f"Discord: {FATAL_CLOSE_CODES[4004]}") from exc
     except discord.HTTPException as exc:

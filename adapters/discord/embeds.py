@@ -7,11 +7,11 @@ Code fences are closed and reopened across a split; spoiler sections keep their 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import discord
 
+from bot.chat_text import defuse_mentions, split_markdown
 from bot.replies import Button, Card, Reply
 
 MESSAGE_CHARS = 2000
@@ -27,9 +27,7 @@ MESSAGE_BUTTONS = 25  # 5 rows of 5
 BLURPLE = 0x5865F2
 ERROR_RED = 0xED4245
 
-FENCE = re.compile(r"^\s*```")
-# Channel links (<#id>) notify no one and the core uses them, so they stay links.
-MENTION = re.compile(r"@(everyone|here)|<(@[!&]?)(\d+)>")
+MENTION_MARK = "\u200b"  # after the `@` of a mention, so it cannot ping
 
 
 @dataclass
@@ -44,52 +42,9 @@ class Message:
         return sum(len(embed) for embed in self.embeds)
 
 
-def defuse_mentions(text: str) -> str:
+def defused(text: str) -> str:
     """Make @everyone, @here and <@id> inert even where allowed_mentions cannot reach."""
-    return MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b"), text)
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Split Markdown into pieces of at most `limit` characters, keeping code fences balanced."""
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    fence: str | None = None  # the opening line of the fence we are inside, if any
-
-    def flush() -> None:
-        nonlocal current, size
-        if current:
-            body = "\n".join(current)
-            if fence is not None:
-                body += "\n```"
-            pieces.append(body)
-        current = [fence] if fence is not None else []
-        size = len(fence) if fence is not None else 0
-
-    for line in _short_lines(text, limit - 8):
-        reserve = 4 if fence is not None or FENCE.match(line) else 0
-        if current and size + 1 + len(line) + reserve > limit:
-            flush()
-        current.append(line)
-        size += len(line) + (1 if len(current) > 1 else 0)
-        if FENCE.match(line):
-            fence = None if fence is not None else line.strip()
-    if any(part.strip() for part in current):
-        pieces.append("\n".join(current))
-    return [p.strip("\n") for p in pieces if p.strip()]
-
-
-def _short_lines(text: str, width: int) -> list[str]:
-    """The lines of `text`, with any line longer than `width` broken at spaces (or hard)."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        while len(line) > width:
-            cut = line.rfind(" ", 0, width)
-            cut = cut if cut > width // 2 else width
-            out.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        out.append(line)
-    return out
+    return defuse_mentions(text, MENTION_MARK)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -107,7 +62,7 @@ def card_blocks(card: Card) -> list[str]:
         if not section.text:
             continue
         if section.spoiler:
-            hidden = split_text(section.text, DESCRIPTION_CHARS - 64)
+            hidden = split_markdown(section.text, DESCRIPTION_CHARS - 64)
             parts.append(f"**{section.heading}**")
             parts.extend(f"||{piece}||" for piece in hidden)
         else:
@@ -116,11 +71,11 @@ def card_blocks(card: Card) -> list[str]:
         parts.append(f"```{card.code.language}\n{card.code.text}\n```")
     blocks: list[str] = []
     for part in parts:
-        text = defuse_mentions(part)
+        text = defused(part)
         if text.startswith("||") and len(text) <= DESCRIPTION_CHARS:
             blocks.append(text)
         else:
-            blocks.extend(split_text(text, DESCRIPTION_CHARS))
+            blocks.extend(split_markdown(text, DESCRIPTION_CHARS))
     return blocks
 
 
@@ -140,22 +95,22 @@ def card_embeds(card: Card, error: bool = False) -> list[discord.Embed]:
     colour = ERROR_RED if error else BLURPLE
     descriptions = _pack(card_blocks(card), DESCRIPTION_CHARS) or [""]
     embeds = [discord.Embed(description=text or None, colour=colour) for text in descriptions]
-    embeds[0].title = _truncate(defuse_mentions(card.title), TITLE_CHARS)
+    embeds[0].title = _truncate(defused(card.title), TITLE_CHARS)
     for item in card.fields[:EMBED_FIELDS]:
         embeds[0].add_field(
-            name=_truncate(defuse_mentions(item.name), FIELD_NAME_CHARS) or "\u200b",
-            value=_truncate(defuse_mentions(item.value), FIELD_VALUE_CHARS) or "\u200b",
+            name=_truncate(defused(item.name), FIELD_NAME_CHARS) or "\u200b",
+            value=_truncate(defused(item.value), FIELD_VALUE_CHARS) or "\u200b",
             inline=True,
         )
     if card.footer:
-        embeds[-1].set_footer(text=_truncate(defuse_mentions(card.footer), FOOTER_CHARS))
+        embeds[-1].set_footer(text=_truncate(defused(card.footer), FOOTER_CHARS))
     return embeds
 
 
 def render_reply(reply: Reply) -> list[Message]:
     """The messages that show `reply`, in order; the buttons go under the last one."""
     messages: list[Message] = []
-    contents = split_text(defuse_mentions(reply.text), MESSAGE_CHARS) if reply.text else []
+    contents = split_markdown(defused(reply.text), MESSAGE_CHARS) if reply.text else []
     for content in contents:
         messages.append(Message(content=content))
     if not messages:

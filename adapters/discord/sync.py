@@ -10,13 +10,14 @@ import asyncio
 import hashlib
 import json
 import logging
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from sqlalchemy import Column, DateTime, MetaData, String, Table, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+
+if TYPE_CHECKING:
+    from bot.hub import Hub, KeyValues
 
 log = logging.getLogger(__name__)
 
@@ -41,39 +42,24 @@ def commands_digest(tree: app_commands.CommandTree[Any], guild_id: int | None) -
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def stored_digest(engine: Engine, scope: str) -> str | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(sync_table.c.digest).where(sync_table.c.scope == scope)).first()
-    return str(row[0]) if row else None
+def digests(hub: Hub) -> KeyValues:
+    """The digest last synced, by scope."""
+    return hub.key_values(sync_table)
 
 
-def store_digest(engine: Engine, scope: str, digest: str) -> None:
-    now = datetime.now(UTC)
-    with engine.begin() as conn:
-        updated = conn.execute(
-            sync_table.update()
-            .where(sync_table.c.scope == scope)
-            .values(digest=digest, synced_at=now)
-        ).rowcount
-        if not updated:
-            conn.execute(sync_table.insert().values(scope=scope, digest=digest, synced_at=now))
-
-
-async def sync_commands(
-    tree: app_commands.CommandTree[Any], engine: Engine, guild_id: int | None
-) -> int:
+async def sync_commands(tree: app_commands.CommandTree[Any], hub: Hub, guild_id: int | None) -> int:
     """Sync now; the number of commands Discord holds for the scope afterwards."""
     guild = discord.Object(guild_id) if guild_id else None
     if guild is not None:
         tree.copy_global_to(guild=guild)
     digest = commands_digest(tree, guild_id)
     synced = await tree.sync(guild=guild)
-    await asyncio.to_thread(store_digest, engine, scope_name(guild_id), digest)
+    await asyncio.to_thread(digests(hub).set, scope_name(guild_id), digest)
     return len(synced)
 
 
 async def sync_if_changed(
-    tree: app_commands.CommandTree[Any], engine: Engine, guild_id: int | None
+    tree: app_commands.CommandTree[Any], hub: Hub, guild_id: int | None
 ) -> bool:
     """Sync when the definitions differ from the last sync of this scope; True if it did."""
     guild = discord.Object(guild_id) if guild_id else None
@@ -81,9 +67,9 @@ async def sync_if_changed(
         tree.copy_global_to(guild=guild)
     digest = commands_digest(tree, guild_id)
     scope = scope_name(guild_id)
-    if await asyncio.to_thread(stored_digest, engine, scope) == digest:
+    if await asyncio.to_thread(digests(hub).get, scope) == digest:
         log.info("application commands unchanged (%s): not syncing", scope)
         return False
-    count = await sync_commands(tree, engine, guild_id)
+    count = await sync_commands(tree, hub, guild_id)
     log.info("synced %d application commands (%s)", count, scope)
     return True

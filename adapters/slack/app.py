@@ -23,6 +23,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.channels import channel_check
+from adapters.references import neutral_references
 from adapters.slack.blocks import ACTION_PREFIX, SlackMessage, parse_action_id, render
 from adapters.slack.channels import channel_access
 from adapters.slack.claims import event_claims, request_claims
@@ -35,10 +36,8 @@ from adapters.slack.outbound import (
     send_to_response_url,
     web_client,
 )
-from bot.commands import COMMANDS, ChatContext
+from bot.commands import ChatContext
 from bot.config import Settings
-from bot.daily import record_thread_answer
-from bot.db import ping
 from bot.hub import Hub
 from bot.lifecycle import tracked
 from bot.ports import DeliveryError
@@ -62,12 +61,6 @@ MAX_RESPONSES = 5  # a response_url takes at most five messages
 USERS_INFO_TIMEOUT = 2.0  # seconds Slack gets to say who someone is
 HEALTH_TIMEOUT = 2.0  # seconds each /healthz check gets
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-# Errno names (EPERM, ENOENT) only in capitals: under IGNORECASE they matched `event`.
-LOOKS_LIKE_ERROR = re.compile(
-    r"error|exception|traceback|fatal|failed|panic:|errno|warning:|(?-i:\bE[A-Z]{4,}\b)"
-    r"|\bat .+:\d+",
-    re.IGNORECASE,
-)
 SORRY = "Something went wrong on our side; it has been logged."
 NOT_IN_CHANNEL = "Invite me to this channel (`/invite @HubBot`) and I will answer in its threads."
 RIGHTS_UNKNOWN = (
@@ -150,13 +143,10 @@ async def health_check(call: Awaitable[Any]) -> str:
     return "ok"
 
 
-def mention_command(text: str) -> str:
-    """`@HubBot <text>` as a core command: a command as typed, an error lookup, or a search."""
-    text = text.strip()
-    first = text.split(maxsplit=1)[0].lower() if text else ""
-    if not text or first in COMMANDS or first in {"/hub", "hub"}:
-        return text
-    return ("error " if LOOKS_LIKE_ERROR.search(text) else "search ") + text
+def typed_text(text: str) -> str:
+    """What a person typed, as the core reads it: Slack's markup undone, people and channels
+    as `@id` and `#id`."""
+    return from_slack(neutral_references(text))
 
 
 def message_text(message: dict[str, Any]) -> str:
@@ -200,8 +190,8 @@ class SlackBot:
         self.client = client
         self.outbound = SlackOutbound(client)
         self.managers = ChannelManagers(client, admins)
-        self.events = event_claims(hub.engine)
-        self.requests = request_claims(hub.engine)
+        self.events = event_claims(hub)
+        self.requests = request_claims(hub)
         self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
         self.starting = asyncio.Lock()
 
@@ -212,7 +202,7 @@ class SlackBot:
     async def health(self) -> dict[str, str]:
         """Whether the store answers, and Slack's Web API (with our token): "ok" or why not."""
         store, slack = await asyncio.gather(
-            health_check(asyncio.to_thread(ping, self.hub.engine)),
+            health_check(asyncio.to_thread(self.hub.ping)),
             health_check(deliver(self.client.auth_test)),
         )
         return {"store": store, "slack": slack}
@@ -297,7 +287,7 @@ class SlackBot:
             body.get("channel_id", ""),
             body.get("team_id", ""),
         )
-        reply = await self.run(ctx, "/hub " + from_slack(body.get("text", "")))
+        reply = await self.run(ctx, "/hub " + typed_text(body.get("text", "")))
         await self.respond(body["response_url"], reply, ctx)
 
     @tracked
@@ -347,7 +337,7 @@ class SlackBot:
             ref_id(body.get("team")),
             thread,
         )
-        text = from_slack(message_text(message)).strip()
+        text = typed_text(message_text(message)).strip()
         if not text:
             reply = Reply(text="That message has no text for me to look up.", error=True)
         else:
@@ -377,8 +367,8 @@ class SlackBot:
         channel = ref_id(event.get("channel"))
         thread = event.get("thread_ts") or event.get("ts")
         ctx = self.context(ref_id(event.get("user")), "", channel, body.get("team_id", ""), thread)
-        text = from_slack(MENTION.sub(" ", str(event.get("text") or "")))
-        reply = await self.run(ctx, mention_command(text))
+        text = typed_text(MENTION.sub(" ", str(event.get("text") or "")))
+        reply = explained(ctx, await self.in_core(self.hub.handle_mention, ctx, text))
         try:
             await self.outbound.post(channel, in_public(reply), thread_id=thread)
         except DeliveryError as exc:
@@ -394,10 +384,9 @@ class SlackBot:
         thread = event.get("thread_ts")
         if not thread or thread == event.get("ts") or event.get("bot_id") or event.get("subtype"):
             return
-        await self.in_core(
-            record_thread_answer, self.hub.engine, PLATFORM, ref_id(event.get("channel")),
-            str(thread), ref_id(event.get("user")),
-        )  # fmt: skip
+        channel = ref_id(event.get("channel"))
+        answered = partial(self.hub.record_thread_answer, channel_id=channel)
+        await self.in_core(answered, PLATFORM, str(thread), ref_id(event.get("user")))
 
     async def on_other_event(self, event: dict[str, Any]) -> None:
         """An event type HubBot has no use for (subscribed by hand, or new): acknowledged."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack.mrkdwn import code_block, plain, split, to_mrkdwn
+from adapters.slack.mrkdwn import SECTION_LIMIT, code_block, plain, to_mrkdwn
+from bot.chat_text import split_markdown
 from bot.replies import Button, Card, Reply, Style
 
 Block = dict[str, Any]
@@ -43,7 +44,9 @@ def sections(markdown: str, heading: str = "") -> list[Block]:
     text = to_mrkdwn(markdown)
     if heading:
         text = f"*{plain(heading)}*\n{text}"
-    return [{"type": "section", "text": mrkdwn(piece)} for piece in split(text)]
+    return [
+        {"type": "section", "text": mrkdwn(piece)} for piece in split_markdown(text, SECTION_LIMIT)
+    ]
 
 
 def context(markdown: str) -> Block:
@@ -114,7 +117,7 @@ def card_blocks(card: Card, numbers: Numbering) -> list[Block]:
     for section in card.sections:
         blocks.extend(sections(section.text, section.heading))
     if card.code:
-        pieces = split(code_block(card.code.text))
+        pieces = split_markdown(code_block(card.code.text), SECTION_LIMIT)
         blocks.extend({"type": "section", "text": mrkdwn(piece)} for piece in pieces)
     if card.footer:
         blocks.append(context(card.footer))

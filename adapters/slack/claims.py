@@ -11,15 +11,13 @@ the first process to insert it answers, and a replay (to any replica) is answere
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
-from bot.models import utcnow
-
-PRUNE_EVERY = 200  # claims between deletions of old rows
+if TYPE_CHECKING:
+    from bot.hub import Claims, Hub
 
 metadata = sa.MetaData()
 slack_event = sa.Table(
@@ -36,40 +34,10 @@ slack_request = sa.Table(
 )
 
 
-class Claims:
-    """Keys claimed once by the table's primary key; rows older than `keep` are deleted."""
-
-    def __init__(self, engine: Engine, table: sa.Table, keep: timedelta) -> None:
-        self.engine = engine
-        self.table = table
-        self.key, self.at = table.columns
-        self.keep = keep
-        self.claims = 0
-
-    def first_time(self, key: str, now: datetime | None = None) -> bool:
-        """True for the first claim of `key` anywhere; False for every repeat."""
-        self.claims += 1
-        try:
-            with self.engine.begin() as conn:
-                if self.claims % PRUNE_EVERY == 0:
-                    conn.execute(sa.delete(self.table).where(self.at < utcnow() - self.keep))
-                conn.execute(
-                    sa.insert(self.table).values({self.key: key[:64], self.at: now or utcnow()})
-                )
-        except IntegrityError:
-            return False
-        return True
-
-    def release(self, key: str) -> None:
-        """Forget a claim, so the next delivery of `key` is handled."""
-        with self.engine.begin() as conn:
-            conn.execute(sa.delete(self.table).where(self.key == key[:64]))
+def event_claims(hub: Hub) -> Claims:
+    return hub.claims(slack_event, keep=timedelta(hours=2))  # Slack retries within minutes
 
 
-def event_claims(engine: Engine) -> Claims:
-    return Claims(engine, slack_event, keep=timedelta(hours=2))  # Slack retries within minutes
-
-
-def request_claims(engine: Engine) -> Claims:
+def request_claims(hub: Hub) -> Claims:
     # Older requests are refused by their timestamp (five minutes either way) before any claim.
-    return Claims(engine, slack_request, keep=timedelta(minutes=10))
+    return hub.claims(slack_request, keep=timedelta(minutes=10))

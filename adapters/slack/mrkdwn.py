@@ -1,15 +1,17 @@
-"""Text for Slack: our Markdown to mrkdwn, escaped so it can never ping, split to fit a block.
+"""Text for Slack: our Markdown to mrkdwn, escaped so it can never ping.
 
 Slack's rules: `&`, `<` and `>` are control characters (`<!channel>`, `<@U123>`, `<url|label>`),
 so every piece of user or content text has them escaped before we add our own links. Text we
 render uses `verbatim` text objects, so Slack does not turn `@here` into a mention either; the
 fallback `text` of a message gets a word joiner after `@` in the broadcast words, for the same
-reason.
+reason. Long text is cut to SECTION_LIMIT by the core (bot.chat_text.split_markdown).
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.chat_text import defuse_mentions
 
 SECTION_LIMIT = 3000  # characters in a section block's text
 
@@ -22,11 +24,9 @@ BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+", re.MULTILINE)
-BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{2,20})(?:\|[^&<>|]{0,80})?&gt;")
 SLACK_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 BOLD_MARK = "\x00"  # stands for `*` while single-star italics are converted
-WORD_JOINER = "\u2060"
 
 
 def escape(text: str) -> str:
@@ -37,15 +37,14 @@ def escape(text: str) -> str:
 def plain(text: str) -> str:
     """Text as typed, escaped: nothing in it can ping. Channel links (`<#C123>`) stay links:
     they notify no one, and the core names channels that way (both Slack and Discord read it)."""
-    text = BROADCAST.sub(lambda m: "@" + WORD_JOINER + m.group(1), escape(text))
-    return CHANNEL_LINK.sub(r"<#\1>", text)
+    return CHANNEL_LINK.sub(r"<#\1>", defuse_mentions(escape(text)))
 
 
 def from_slack(text: str) -> str:
     """What a person typed, from Slack's markup: links as typed, `<!here>` as @here, no entities.
 
-    User and channel references (`<@U1>`, `<#C1|general>`) stay as they are: they carry the ids
-    the core needs (`/hub daily on #channel`), and replies escape them, so they cannot ping.
+    User and channel references (`<@U1>`, `<#C1|general>`) stay as they are, for
+    adapters.references to turn into the core's `@U1` and `#C1`.
     """
 
     def unwrap(match: re.Match[str]) -> str:
@@ -104,37 +103,3 @@ def _inline(text: str) -> str:
     text = BULLET.sub(r"\1• ", text)
     text = text.replace(BOLD_MARK, "*")
     return re.sub("\x01(\\d+)\x01", lambda m: links[int(m.group(1))], text)
-
-
-def split(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Cut mrkdwn into pieces of at most `limit` characters, at paragraph, line or word ends.
-
-    A piece cut inside a code block closes it, and the next piece reopens it.
-    """
-    pieces: list[str] = []
-    rest = text
-    reopen = ""
-    while rest:
-        rest = reopen + rest
-        if len(rest) <= limit:
-            pieces.append(rest)
-            break
-        cut = _cut_point(rest, limit - 4)  # room to close an open code block
-        piece, rest = rest[:cut].rstrip(), rest[cut:].lstrip("\n")
-        if piece.count("```") % 2:
-            piece += "\n```"
-            reopen = "```\n"
-        else:
-            reopen = ""
-        pieces.append(piece)
-    return [p for p in pieces if p.strip() and p.strip() != "```\n```"]
-
-
-def _cut_point(text: str, limit: int) -> int:
-    window = text[:limit]
-    for separator in ("\n\n", "\n", " "):
-        at = window.rfind(separator)
-        if at > limit // 2:
-            return at + len(separator)
-    amp = window.rfind("&", limit - 6)
-    return amp if amp > 0 and ";" not in window[amp:] else limit

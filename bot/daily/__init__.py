@@ -1,6 +1,7 @@
 """The daily interview question: subscriptions, selection, exactly-once posting, participation.
 
-Scheduling lives in jobs/daily.py; adapters report thread answers with `record_thread_answer`.
+Scheduling lives in jobs/daily.py; adapters report thread answers through the hub
+(`Hub.record_thread_answer`).
 """
 
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription, PostStatus, RevealStatus

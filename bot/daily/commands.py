@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
-from bot.commands import ChannelAccess, ChatContext, action, command
+from bot.commands import Arg, ArgKind, ChannelAccess, ChatContext, action, command
 from bot.daily.models import DailyPost, DailySubscription, PostStatus
 from bot.daily.participation import leaderboard, record_answer, streak
 from bot.daily.posting import answer_card, new_post, today
@@ -37,7 +37,7 @@ DAILY_USAGE = (
     "/hub daily on [#channel] at HH:MM [time zone] [days mon-fri] [topic …] [level …] "
     "[reveal after 4h | reveal at HH:MM] · off · status · preview · now · leaderboard"
 )
-CHANNEL = re.compile(r"^(?:<#([A-Za-z0-9_-]{1,64})(?:\|[^>]*)?>|#([A-Za-z0-9_.-]{1,64}))$")
+CHANNEL = re.compile(r"^#([A-Za-z0-9_.-]{1,64})$")  # adapters give channels as #id
 KEYWORDS = {"at", "days", "topic", "topics", "level", "levels", "reveal", "tz"}
 DEFAULT_REVEAL_MINUTES = 240
 REFUSAL = "Only people who can manage this channel can change its daily question."
@@ -60,12 +60,12 @@ class Plan:
 
 
 def split_channel(ctx: ChatContext, words: list[str]) -> tuple[str, list[str]]:
-    """An optional leading `#channel` (or the platform's mention form); else the current one."""
-    if words and words[0].startswith(("#", "<#")):
+    """An optional leading `#channel`; else the current one."""
+    if words and words[0].startswith("#"):
         match = CHANNEL.match(words[0])
         if not match:
             raise BadSchedule(f"`{words[0][:40]}` is not a channel: use #channel.")
-        return match.group(1) or match.group(2), words[1:]
+        return match.group(1), words[1:]
     if not ctx.channel_id:
         raise BadSchedule("Run this in a channel, or name one: #channel.")
     return ctx.channel_id, words
@@ -157,7 +157,26 @@ def next_label(sub: DailySubscription, now: datetime) -> str:
     return f"{local:%a %d %b %H:%M} {sub.timezone}"
 
 
-@command("daily", DAILY_USAGE, "a daily interview question in this channel")
+@command(
+    "daily",
+    DAILY_USAGE,
+    "a daily interview question in this channel",
+    args=(
+        Arg(
+            "action",
+            "on, off, status, preview, now or leaderboard (on, off, now: Manage Channels)",
+            ArgKind.choice,
+            required=True,
+            choices=("on", "off", "status", "preview", "now", "leaderboard"),
+        ),
+        Arg(
+            "options",
+            "For on: [#channel] at HH:MM [time zone] [days mon-fri] [topics] [levels] "
+            "[reveal after 4h | reveal at HH:MM]",
+            max_length=500,
+        ),
+    ),
+)
 def daily_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     verb, _, rest = args.strip().partition(" ")
     verb = verb.lower() or "status"

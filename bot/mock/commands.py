@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from bot.commands import ChatContext, action, command
+from bot.commands import Arg, ArgKind, ChatContext, action, command
 from bot.mock import session as machine
 from bot.mock.models import MockSession, State
 from bot.mock.runtime import runtime_for
@@ -27,7 +27,7 @@ MOCK_USAGE = (
 MAX_QUESTIONS = 20
 MAX_CANDIDATES = 5
 MINUTES = (0.5, 60.0)
-MENTION = re.compile(r"^<@!?([\w.-]+)(?:\|([^>]*))?>$|^@([\w.-]+)$")
+MENTION = re.compile(r"^@([\w.-]+)$")  # adapters give people as @id
 # The clicker's short private acknowledgement; what happened is posted in the thread.
 DONE = {
     Kind.revealed: "Revealed.",
@@ -50,11 +50,7 @@ def refused(message: str) -> Reply:
 
 def mention(token: str) -> Person | None:
     match = MENTION.match(token)
-    if match is None:
-        return None
-    if match.group(3):
-        return Person(match.group(3), match.group(3))
-    return Person(match.group(1), match.group(2) or "")
+    return None if match is None else Person(match.group(1))
 
 
 def parse_options(hub: Hub, args: list[str]) -> Options:
@@ -106,7 +102,27 @@ def parse_options(hub: Hub, args: list[str]) -> Options:
     return options
 
 
-@command("mock", MOCK_USAGE, "run a mock interview in a thread", aliases=("interview",))
+@command(
+    "mock",
+    MOCK_USAGE,
+    "run a mock interview in a thread",
+    aliases=("interview",),
+    args=(
+        Arg(
+            "action",
+            "start one, or move the session of this channel on",
+            ArgKind.choice,
+            required=True,
+            choices=("start", *VERBS),
+        ),
+        Arg(
+            "options",
+            "For start: topics, level <level>, questions N, minutes M, @candidates, "
+            "interviewer @someone",
+            max_length=500,
+        ),
+    ),
+)
 def mock_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     words = args.split()
     verb = words[0].lower() if words else ""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.commands import ChatContext, action, command
+from bot.commands import Arg, ArgKind, ChatContext, action, command
 from bot.db import session_scope
 from bot.mock.session import RATINGS
 from bot.models import Entry, utcnow
@@ -28,7 +28,20 @@ def learner(ctx: ChatContext) -> Learner:
     return Learner(ctx.platform, ctx.workspace_id, ctx.user_id)
 
 
-@command("review", REVIEW_USAGE, "your questions due for spaced-repetition review")
+@command(
+    "review",
+    REVIEW_USAGE,
+    "your questions due for spaced-repetition review",
+    args=(
+        Arg(
+            "remind",
+            "Turn the daily reminder by direct message on or off",
+            ArgKind.choice,
+            choices=("on", "off"),
+            prefix="remind ",
+        ),
+    ),
+)
 def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     words = args.lower().split()
     if not words:

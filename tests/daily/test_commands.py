@@ -40,7 +40,7 @@ def test_on_with_every_option(hub: Hub) -> None:
     add_questions(hub.engine, "python", 3, "senior")
     reply = hub.handle(
         vouched(ADMIN, ChannelAccess.manager),
-        "/hub daily on <#C9|general> at 9:05 europe/berlin days mon-fri topic python react "
+        "/hub daily on #C9 at 9:05 europe/berlin days mon-fri topic python react "
         "level senior junior reveal at 17:00",
     )
     assert not reply.error, reply.text
@@ -191,13 +191,13 @@ def test_a_named_channel_needs_the_platforms_word(sqlite_hub: Hub) -> None:
         return sqlite_hub.handle(ctx, f"/hub daily {text}").text
 
     not_here = "can't find that channel"
-    assert not_here in said(ADMIN, "off <#C9>")  # no platform to ask: only this channel
-    assert "No daily question in <#C1>" in said(MEMBER, "status <#C1|here>")
-    assert not_here in said(vouched(ADMIN, ChannelAccess.elsewhere), "status <#C9>")
-    assert not_here in said(vouched(ADMIN, ChannelAccess.elsewhere), "on <#C9> at 09:00")
+    assert not_here in said(ADMIN, "off #C9")  # no platform to ask: only this channel
+    assert "No daily question in <#C1>" in said(MEMBER, "status #C1")
+    assert not_here in said(vouched(ADMIN, ChannelAccess.elsewhere), "status #C9")
+    assert not_here in said(vouched(ADMIN, ChannelAccess.elsewhere), "on #C9 at 09:00")
     as_member = vouched(ADMIN, ChannelAccess.member)
-    assert "Only people who can manage" in said(as_member, "on <#C9> at 09:00")
-    assert "No daily question in <#C9>" in said(as_member, "status <#C9>")
+    assert "Only people who can manage" in said(as_member, "on #C9 at 09:00")
+    assert "No daily question in <#C9>" in said(as_member, "status #C9")
     assert subs(sqlite_hub) == []
     # Permission is the named channel's: Bob manages #C9 though not the channel he types in.
     assert "Daily question on" in said(vouched(MEMBER, ChannelAccess.manager), "on #C9 at 09:00")

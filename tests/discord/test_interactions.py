@@ -191,6 +191,16 @@ async def test_a_mention_is_answered_in_a_reply(
     assert "render twice" in text_of(body).lower()
 
 
+async def test_a_mention_of_a_pasted_error_looks_up_the_fix(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    await fake.user_message(f"<@{BOT_ID}> Error: listen EADDRINUSE: address already in use :::3000")
+    calls = await fake.wait_for(lambda: fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/messages"))
+    text = text_of(calls[0].body)
+    assert "Root cause" in text and "Another process already listens on the port" in text
+
+
 async def test_a_direct_message_is_answered(fake: FakeDiscord, start_client: StartClient) -> None:
     await start_client()
     await fake.direct_message("show q-react-render-twice")

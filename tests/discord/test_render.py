@@ -8,12 +8,12 @@ from adapters.discord.embeds import (
     DESCRIPTION_CHARS,
     EMBED_TOTAL_CHARS,
     MESSAGE_CHARS,
-    defuse_mentions,
+    defused,
     render_reply,
-    split_text,
 )
 from adapters.discord.views import HubButton, build_view, custom_id
 from bot.cards import entry_card
+from bot.chat_text import split_markdown
 from bot.config import SHIPPED_CONTENT
 from bot.content import load_paths
 from bot.content.schema import EntryData
@@ -27,7 +27,7 @@ def descriptions(reply: Reply) -> list[str]:
 
 def test_split_text_keeps_code_fences_balanced() -> None:
     code = "\n".join(f"line_{n} = {n}" for n in range(900))
-    pieces = split_text(f"Intro\n\n```python\n{code}\n```\nAfter", 2000)
+    pieces = split_markdown(f"Intro\n\n```python\n{code}\n```\nAfter", 2000)
     assert len(pieces) > 3
     for piece in pieces:
         assert len(piece) <= 2000
@@ -36,7 +36,7 @@ def test_split_text_keeps_code_fences_balanced() -> None:
 
 
 def test_a_long_line_without_spaces_is_cut_hard() -> None:
-    pieces = split_text("x" * 5000, 2000)
+    pieces = split_markdown("x" * 5000, 2000)
     assert "".join(pieces) == "x" * 5000
     assert all(len(p) <= 2000 for p in pieces)
 
@@ -118,5 +118,5 @@ def test_the_longest_shipped_entry_renders_in_full() -> None:
         assert all(len(e.description or "") <= DESCRIPTION_CHARS for e in message.embeds)
     texts = [card.text, *(s.text for s in card.sections), card.code.text if card.code else ""]
     for text in texts:
-        for line in defuse_mentions(text).splitlines():
+        for line in defused(text).splitlines():
             assert line.strip() in shown, line

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
-
 from adapters.discord import HubClient
-from adapters.discord.sync import commands_digest, store_digest, stored_digest
+from adapters.discord.sync import commands_digest, digests
 from bot.hub import Hub
 
 
-def test_the_digest_is_stored_per_scope(engine: Engine) -> None:
-    assert stored_digest(engine, "global") is None
-    store_digest(engine, "global", "a" * 64)
-    store_digest(engine, "global", "b" * 64)
-    store_digest(engine, "guild:1", "c" * 64)
-    assert stored_digest(engine, "global") == "b" * 64
-    assert stored_digest(engine, "guild:1") == "c" * 64
+def test_the_digest_is_stored_per_scope(hub: Hub) -> None:
+    stored = digests(hub)
+    assert stored.get("global") is None
+    stored.set("global", "a" * 64)
+    stored.set("global", "b" * 64)
+    stored.set("guild:1", "c" * 64)
+    assert stored.get("global") == "b" * 64
+    assert stored.get("guild:1") == "c" * 64
 
 
 def test_the_digest_follows_the_definitions(sqlite_hub: Hub) -> None:

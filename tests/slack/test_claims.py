@@ -6,30 +6,30 @@ import asyncio
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from adapters.slack.claims import PRUNE_EVERY, event_claims, slack_event
+from adapters.slack.claims import event_claims, slack_event
 from bot.hub import Hub
+from bot.keyed import PRUNE_EVERY
 from bot.models import utcnow
 from tests.slack.conftest import running_slack
 from tests.slack.fake_slack import FakeSlack, app_mention
 
 
-def test_each_event_is_claimed_once_on_each_store(engine: Engine) -> None:
-    first, other_process = event_claims(engine), event_claims(engine)
+def test_each_event_is_claimed_once_on_each_store(store_hub: Hub) -> None:
+    first, other_process = event_claims(store_hub), event_claims(store_hub)
     assert first.first_time("Ev1")
     assert not first.first_time("Ev1")
     assert not other_process.first_time("Ev1")
     assert other_process.first_time("Ev2")
 
 
-def test_old_claims_are_pruned(engine: Engine) -> None:
-    claims = event_claims(engine)
+def test_old_claims_are_pruned(store_hub: Hub) -> None:
+    claims = event_claims(store_hub)
     long_ago = utcnow() - claims.keep - timedelta(minutes=1)
     assert claims.first_time("EvOLD", now=long_ago)
     for n in range(PRUNE_EVERY - 1):
         claims.first_time(f"Ev{n}")
-    with engine.connect() as conn:
+    with store_hub.engine.connect() as conn:
         ids = set(conn.execute(sa.select(slack_event.c.event_id)).scalars())
     assert "EvOLD" not in ids and len(ids) == PRUNE_EVERY - 1
 

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from adapters.slack.app import mention_command, message_text
+from adapters.slack.app import message_text
+from bot.chat_text import mention_command
 from tests.daily.rows import posted_question, settled_answers
 from tests.slack.conftest import Slack
 from tests.slack.fake_slack import app_mention, message_shortcut

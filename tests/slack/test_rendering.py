@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from adapters.slack.blocks import MAX_BLOCKS, MAX_MESSAGE_CHARS, render
-from adapters.slack.mrkdwn import SECTION_LIMIT, from_slack, split, to_mrkdwn
+from adapters.slack.mrkdwn import SECTION_LIMIT, from_slack, to_mrkdwn
 from bot.cards import entry_card
+from bot.chat_text import split_markdown
 from bot.config import SHIPPED_CONTENT
 from bot.content import load_paths
 from bot.hub import Hub
@@ -97,7 +98,7 @@ async def test_a_5000_character_answer_shows_in_full(
 
 def test_long_code_is_split_with_balanced_fences() -> None:
     code = "\n".join(f"line_{n} = compute({n})  # keep going" for n in range(300))
-    pieces = split(to_mrkdwn(f"```python\n{code}\n```"))
+    pieces = split_markdown(to_mrkdwn(f"```python\n{code}\n```"), SECTION_LIMIT)
     assert len(pieces) >= 3
     for piece in pieces:
         assert len(piece) <= SECTION_LIMIT
