@@ -32,6 +32,8 @@ TITLE_PRECISION_BONUS = 0.3
 GOOD_COVERAGE = 0.5
 PREFIX_EXPANSIONS = 8
 MAX_REMEMBERED = 50_000
+# Texts read from the store, remembered for the next searches.
+READ_TEXTS = 2000
 # Above this many postings in a query, only documents matching a selective word (one held by
 # at most this share of documents) are scored; the rest could not cover enough of the query.
 DENSE_POSTINGS = 20_000
@@ -119,13 +121,15 @@ class Codes:
 class SearchIndex:
     def __init__(self, docs: Iterable[Doc], keep_texts: bool = True) -> None:
         """`keep_texts`: hold the documents' texts for excerpts; without, they come from
-        `fetch_text` (a store), and a big collection is streamed through once."""
+        `fetch_texts` (a store), and a big collection is streamed through once."""
         # Columns rather than Doc objects: a cached index loads many times faster.
         self.ids: list[str] = []
         self.titles: list[str] = []
         self.texts: list[str] | None = [] if keep_texts else None
-        # Where texts come from when the index holds none (see snapshot.py, service.py).
-        self.fetch_text: Callable[[str], str] | None = None
+        # Where texts come from when the index holds none (see snapshot.py, service.py): the
+        # texts of some ids, in one read; the last ones read are remembered.
+        self.fetch_texts: Callable[[list[str]], dict[str, str]] | None = None
+        self._read: dict[int, str] = {}
         # For errors: the terms of each form of the message with its variable parts dropped.
         self.error_signatures: dict[int, tuple[frozenset[str], ...]] = {}
         columns: tuple[list[str], list[str], list[str | None]] = ([], [], [])
@@ -345,6 +349,7 @@ class SearchIndex:
         best = self.top(scored, FEEDBACK_DOCS)
         if len(best) < 2 or FEEDBACK_BOOST <= 0 or scored.coverage[best[0]] >= FEEDBACK_COVERED:
             return scored
+        self.read_texts(int(scored.docs[i]) for i in best)
         share = scored.scores[best] / scored.scores[best[0]]
         strongest = [self.keywords(int(scored.docs[i])) for i in best]
         keys = np.concatenate([k for k, _ in strongest])
@@ -476,6 +481,7 @@ class SearchIndex:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
         best = self.top(scored, limit)
+        self.read_texts(int(scored.docs[i]) for i in best)
         hits = [self.hit(int(scored.docs[i]), float(scored.scores[i]), query) for i in best]
         result = SearchResult(query=query.text, hits=hits, corrected=query.corrected)
         result.good = bool(best) and float(scored.coverage[best[0]]) >= GOOD_COVERAGE
@@ -490,7 +496,20 @@ class SearchIndex:
     def text(self, number: int) -> str:
         if self.texts is not None:
             return self.texts[number]
-        return self.fetch_text(self.ids[number]) if self.fetch_text else ""
+        self.read_texts([number])
+        return self._read.get(number, "")
+
+    def read_texts(self, numbers: Iterable[int]) -> None:
+        """Reads the texts of these documents that are not at hand, in one go."""
+        if self.texts is not None or self.fetch_texts is None:
+            return
+        missing = [n for n in numbers if n not in self._read]
+        if not missing:
+            return
+        found = self.fetch_texts([self.ids[n] for n in missing])
+        if len(self._read) + len(missing) > READ_TEXTS:
+            self._read.clear()
+        self._read.update((n, found.get(self.ids[n], "")) for n in missing)
 
     def make_hit(self, number: int, score: float, text: str) -> Hit:
         return Hit(

@@ -52,6 +52,8 @@ CACHE_MIN_DOCS = 2000
 # A bigger index is rebuilt in a background thread while searches use the previous one.
 BACKGROUND_MIN_DOCS = 2000
 BATCH = 2000
+# A bigger index reads the texts of its hits from the store instead of holding them all.
+KEEP_TEXTS_MAX_DOCS = 20_000
 
 
 DOC_COLUMNS = ("id", "kind", "topic", "level", "title", "tags", "variants", *TEXT_FIELDS)
@@ -87,6 +89,11 @@ def entry_rows(engine: Engine) -> Iterator[Row[Any]]:
     query = doc_columns().where(table.c.retired.is_(False)).order_by(table.c.id)
     with engine.connect() as conn:
         yield from conn.execution_options(yield_per=BATCH).execute(query)
+
+
+def live_entries(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM entry WHERE NOT retired")).scalar_one())
 
 
 def iter_docs(engine: Engine) -> Iterator[Doc]:
@@ -238,17 +245,18 @@ class Searcher:
     def _load(self, state: str) -> SearchIndex:
         index = self.cache.load(state) if self.cache else None
         if index is None:
-            index = SearchIndex(iter_docs(self.engine), keep_texts=False)
+            keep = live_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
+            index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
             if self.cache and index.size >= self.cache_min_docs:
                 self.cache.save(state, index)
-        index.fetch_text = self._entry_text
+        index.fetch_texts = self._entry_texts
         return index
 
-    def _entry_text(self, entry_id: str) -> str:
+    def _entry_texts(self, entry_ids: list[str]) -> dict[str, str]:
         query = doc_columns()
         with self.engine.connect() as conn:
-            row = conn.execute(query.where(query.selected_columns.id == entry_id)).first()
-        return entry_doc(row).text if row is not None else ""
+            rows = conn.execute(query.where(query.selected_columns.id.in_(entry_ids)))
+            return {row.id: entry_doc(row).text for row in rows}
 
     def search(
         self,
