@@ -3,6 +3,9 @@
     .venv/bin/python bench/relevance.py queries CORPUS.jsonl QUERIES.tsv [QUERIES.tsv ...]
     .venv/bin/python bench/relevance.py errors CORPUS.jsonl PASTES.yml [--extra OTHER.jsonl]
 
+Beside FTS5 it runs tantivy (bench/tantivy_engine.py): plain, and as the candidate finder under
+HubBot's ranking (`tantivy+hubbot`).
+
 `queries` prints MRR@10 and hit@5 for each query file (query<TAB>relevant ids, first is best);
 a query none of whose relevant ids is in the corpus is skipped (one file may serve two corpora).
 `errors` prints top-1 accuracy on pastes that name an entry, and how many unrelated pastes
@@ -26,6 +29,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.tantivy_engine import Reranked, Tantivy
 from bot.content import import_content
 from bot.db import make_engine, upgrade
 from bot.search import Searcher
@@ -107,9 +111,13 @@ def run_queries(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         searcher = load_store([args.corpus], Path(folder))
         fts = Fts5(searcher)
+        engine = Tantivy(load_docs(searcher.engine))
+        rerank = Reranked(engine, searcher.index())
         rankers: dict[str, Ranker] = {
             "hubbot": lambda q: [h.id for h in searcher.search(q, limit=10).hits],
             "fts5-bm25": lambda q: fts.search(q),
+            "tantivy": lambda q: engine.search(q),
+            "tantivy+hubbot": rerank.search,
         }
         print(f"corpus: {args.corpus} ({searcher.index().size} entries)\n")
         print("| query set | engine | queries | MRR@10 | hit@5 | ms/query |")
@@ -136,9 +144,11 @@ def run_errors(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         searcher = load_store([args.corpus, *args.extra], Path(folder))
         fts = Fts5(searcher)
+        rust = Tantivy(load_docs(searcher.engine))
         engines: dict[str, Callable[[str], list[str]]] = {
             "hubbot": lambda p: [h.id for h in searcher.match_error(p, limit=3).hits],
             "fts5-bm25": lambda p: fts.search(normalise(p), kind="error", limit=3),
+            "tantivy": lambda p: rust.search(normalise(p), kind="error", limit=3),
         }
         known = [c for c in cases if c["expect"]]
         unrelated = [c for c in cases if not c["expect"]]

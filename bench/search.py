@@ -6,7 +6,8 @@ For each size it writes a synthetic store (a SQLite file in a temporary folder),
 child processes measures, for HubBot and for FTS5: index build time, p50/p95 query latency in a
 long-running process, and peak memory (max RSS of the process, Python included). For HubBot it
 also times a one-shot `hub search` (process start included), cold (builds and caches the index)
-and warm (loads the cached index).
+and warm (loads the cached index). tantivy (bench/tantivy_engine.py) builds an on-disk index
+with two threads and answers each query with every word also matched within one edit.
 """
 
 from __future__ import annotations
@@ -233,9 +234,29 @@ def measure_fts5(db: Path, queries: list[str]) -> dict[str, float]:
     return {"build": build, "p50": p50, "p95": p95}
 
 
+def measure_tantivy(db: Path, queries: list[str]) -> dict[str, float]:
+    from bench.tantivy_engine import Tantivy
+    from bot.search.service import iter_docs
+
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        engine = Tantivy(iter_docs(make_engine(f"sqlite:///{db}")), Path(folder))
+        build = time.perf_counter() - started
+        samples = []
+        for query in queries * 2:
+            started = time.perf_counter()
+            engine.search(query, limit=10, fuzzy=True)
+            samples.append(time.perf_counter() - started)
+    p50, p95 = percentiles(samples)
+    return {"build": build, "p50": p50, "p95": p95}
+
+
+MEASURES = {"hubbot": measure_hubbot, "fts5": measure_fts5, "tantivy": measure_tantivy}
+
+
 def child(engine_name: str, db: Path, queries_file: Path) -> None:
     queries = json.loads(queries_file.read_text())
-    measure = measure_hubbot if engine_name == "hubbot" else measure_fts5
+    measure = MEASURES[engine_name]
     result = measure(db, queries)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
@@ -278,7 +299,7 @@ def main() -> None:
             queries = make_store(db, entries)
             queries_file = Path(folder) / "queries.json"
             queries_file.write_text(json.dumps(queries))
-            for name in ("hubbot", "fts5"):
+            for name in MEASURES:
                 out = subprocess.run(
                     [sys.executable, __file__, "--child", name, str(db), str(queries_file)],
                     capture_output=True,

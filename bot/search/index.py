@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import math
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,12 +14,13 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.search.build import MAX_TEXT_CHARS, build_postings
 from bot.search.excerpt import excerpt
 from bot.search.paste import normalise
 from bot.search.query import Query, Slot, parse_query
-from bot.search.text import STOP_WORDS, root, signature_terms, stem, words
+from bot.search.text import root, signature_terms, terms
 
-TITLE_WEIGHT, TAG_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
+TITLE_WEIGHT, TEXT_WEIGHT = 3.0, 1.0
 K1, B = 1.2, 0.75
 # How much covering every word of the query counts, against how often the words occur.
 COVERAGE_FLOOR = 0.25
@@ -32,6 +32,8 @@ TITLE_PRECISION_BONUS = 0.3
 GOOD_COVERAGE = 0.5
 PREFIX_EXPANSIONS = 8
 MAX_REMEMBERED = 50_000
+# Texts read from the store, remembered for the next searches.
+READ_TEXTS = 2000
 # Above this many postings in a query, only documents matching a selective word (one held by
 # at most this share of documents) are scored; the rest could not cover enough of the query.
 DENSE_POSTINGS = 20_000
@@ -39,7 +41,6 @@ SELECTIVE_SHARE = 0.05
 # In a big enough index, a word in more than this share of documents acts as a stop word.
 COMMON_SHARE = 0.5
 COMMON_MIN_DOCS = 1000
-MAX_TEXT_CHARS = 200_000
 # Each document's strongest terms (by BM25 impact), for feedback from the best hits.
 KEYWORDS = 16
 FEEDBACK_DOCS = 5
@@ -118,99 +119,88 @@ class Codes:
 
 
 class SearchIndex:
-    def __init__(self, docs: Iterable[Doc]) -> None:
-        docs = list(docs)
+    def __init__(self, docs: Iterable[Doc], keep_texts: bool = True) -> None:
+        """`keep_texts`: hold the documents' texts for excerpts; without, they come from
+        `fetch_texts` (a store), and a big collection is streamed through once."""
         # Columns rather than Doc objects: a cached index loads many times faster.
-        self.ids = [d.id for d in docs]
-        self.titles = [d.title for d in docs]
-        self.texts: list[str] | None = [d.text for d in docs]
-        # Where texts come from when the index was loaded without them (see snapshot.py).
-        self.fetch_text: Callable[[str], str] | None = None
-        self.terms: dict[str, int] = {}
-        # The word people typed most often for each stem, to show in "did you mean".
-        self.surface: dict[str, str] = {}
+        self.ids: list[str] = []
+        self.titles: list[str] = []
+        self.texts: list[str] | None = [] if keep_texts else None
+        # Where texts come from when the index holds none (see snapshot.py, service.py): the
+        # texts of some ids, in one read; the last ones read are remembered.
+        self.fetch_texts: Callable[[list[str]], dict[str, str]] | None = None
+        self._read: dict[int, str] = {}
         # For errors: the terms of each form of the message with its variable parts dropped.
         self.error_signatures: dict[int, tuple[frozenset[str], ...]] = {}
-        posting_terms, posting_docs, posting_tf = array("i"), array("i"), array("f")
-        title_terms_arr, title_docs_arr = array("i"), array("i")
-        lengths, title_lengths = array("f"), array("f")
-        for number, doc in enumerate(docs):
-            counts: dict[int, float] = {}
-            title = self._add_words(words(doc.title), counts, TITLE_WEIGHT)
-            for variant in doc.variants:
-                title += self._add_words(words(variant), counts, TITLE_WEIGHT)
-            for tag in doc.tags:
-                self._add_words(words(tag), counts, TAG_WEIGHT)
-            self._add_words(words(doc.text[:MAX_TEXT_CHARS]), counts, TEXT_WEIGHT)
-            lengths.append(sum(counts.values()))
-            posting_terms.extend(counts)
-            posting_docs.extend([number] * len(counts))
-            posting_tf.extend(counts.values())
-            title_ids = sorted(set(title))
-            title_terms_arr.extend(title_ids)
-            title_docs_arr.extend([number] * len(title_ids))
-            title_lengths.append(len({stem(w) for w in words(doc.title) if w not in STOP_WORDS}))
+        columns: tuple[list[str], list[str], list[str | None]] = ([], [], [])
+
+        def read(doc: Doc) -> None:
             if doc.kind == "error":
-                self.error_signatures[number] = tuple(
+                self.error_signatures[len(self.ids)] = tuple(
                     signature_terms(normalise(form)) for form in (doc.title, *doc.variants)
                 )
-        self.size = len(docs)
-        vocabulary = len(self.terms)
-        term_of = np.frombuffer(posting_terms, np.int32)
-        order = np.argsort(term_of, kind="stable")
-        self.df = np.bincount(term_of, minlength=vocabulary).astype(np.int32)
-        self.offsets = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
-        self.post_docs: IntArray = np.frombuffer(posting_docs, np.int32)[order].copy()
-        tf = np.frombuffer(posting_tf, np.float32)[order]
-        doc_length = np.frombuffer(lengths, np.float32)
-        average = float(doc_length.mean()) if self.size else 1.0
+            self.ids.append(doc.id)
+            self.titles.append(doc.title)
+            if self.texts is not None:
+                self.texts.append(doc.text)
+            columns[0].append(doc.kind)
+            columns[1].append(doc.topic)
+            columns[2].append(doc.level)
+
+        postings = build_postings(docs, read)
+        self.size = len(self.ids)
+        self.terms = postings.terms
+        # The word people typed first for each stem, to show in "did you mean".
+        self.surface = postings.surface
+        self.df, self.offsets, self.post_docs = postings.df, postings.offsets, postings.docs
+        self.lengths = postings.lengths
+        self.average_length = float(self.lengths.mean()) if self.size else 1.0
         self.idf = np.log1p((self.size - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
-        norm = K1 * (1 - B + B * doc_length[self.post_docs] / average)
-        term_idf = np.repeat(self.idf, self.df)
-        self.impacts: FloatArray = (term_idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
-        self.keywords, self.keyword_weights = self._keywords(vocabulary)
-        title_of = np.frombuffer(title_terms_arr, np.int32)
-        title_order = np.argsort(title_of, kind="stable")
-        title_df = np.bincount(title_of, minlength=vocabulary)
-        self.title_offsets = np.concatenate(([0], np.cumsum(title_df))).astype(np.int64)
-        self.title_docs: IntArray = np.frombuffer(title_docs_arr, np.int32)[title_order].copy()
-        self.title_lengths = np.maximum(np.frombuffer(title_lengths, np.float32), 1.0)
-        self.kinds = Codes([d.kind for d in docs])
-        self.topics = Codes([d.topic for d in docs])
-        self.levels = Codes([d.level for d in docs])
+        self.impacts: FloatArray = self._impacts(postings.tf)
+        self.title_offsets, self.title_docs = postings.title_offsets, postings.title_docs
+        self.title_lengths = np.maximum(postings.title_lengths, 1.0)
+        self.kinds, self.topics, self.levels = (Codes(c) for c in columns)
         self._sorted_terms: list[str] | None = None
         self._neighbours: dict[tuple[int, str], list[str]] | None = None
         self._corrections: dict[str, str | None] = {}
         self._families: dict[str, list[str]] | None = None
+        self._keywords: dict[int, tuple[IntArray, FloatArray]] = {}
 
-    def _keywords(self, vocabulary: int) -> tuple[IntArray, FloatArray]:
-        """Each document's KEYWORDS strongest terms and their impacts, as (size, KEYWORDS)
-        arrays padded with -1 and 0."""
-        keywords = np.full((self.size, KEYWORDS), -1, np.int32)
-        weights = np.zeros((self.size, KEYWORDS), np.float32)
-        if not len(self.impacts):
-            return keywords, weights
-        term_of = np.repeat(np.arange(vocabulary, dtype=np.int32), self.df)
-        order = np.lexsort((-self.impacts, self.post_docs))
-        docs = self.post_docs[order]
-        starts = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=self.size))))
-        rank = np.arange(len(docs)) - starts[docs]
-        keep = rank < KEYWORDS
-        keywords[docs[keep], rank[keep]] = term_of[order][keep]
-        weights[docs[keep], rank[keep]] = self.impacts[order][keep]
-        return keywords, weights
+    def _impacts(self, tf: FloatArray) -> FloatArray:
+        """BM25 of each posting (computed in place over `tf`, which is used up)."""
+        norm = self.lengths[self.post_docs]
+        norm *= np.float32(B / self.average_length)
+        norm += np.float32(1 - B)
+        norm *= np.float32(K1)
+        norm += tf
+        tf *= np.float32(K1 + 1)
+        tf /= norm
+        del norm
+        tf *= np.repeat(self.idf, self.df)
+        return tf
 
-    def _add_words(self, found: list[str], counts: dict[int, float], weight: float) -> list[int]:
-        ids = []
-        for word, times in Counter(found).items():
-            term = stem(word)
-            number = self.terms.get(term)
-            if number is None:
-                number = self.terms[term] = len(self.terms)
-                self.surface[term] = word
-            counts[number] = counts.get(number, 0.0) + weight * times
-            ids.append(number)
-        return ids
+    def keywords(self, doc: int) -> tuple[IntArray, FloatArray]:
+        """A document's KEYWORDS strongest terms (by BM25 impact) and their impacts, from its
+        title and text."""
+        found = self._keywords.get(doc)
+        if found is not None:
+            return found
+        counts: dict[int, float] = {}
+        text: str
+        for text, weight in ((self.titles[doc], TITLE_WEIGHT), (self.text(doc), TEXT_WEIGHT)):
+            for term, times in Counter(terms(text[:MAX_TEXT_CHARS])).items():
+                number = self.terms.get(term)
+                if number is not None:
+                    counts[number] = counts.get(number, 0.0) + weight * times
+        numbers = np.fromiter(counts, np.int32, len(counts))
+        tf = np.fromiter(counts.values(), np.float32, len(counts))
+        norm = K1 * (1 - B + B * self.lengths[doc] / self.average_length)
+        impacts = self.idf[numbers] * tf * (K1 + 1) / (tf + norm)
+        best = np.argsort(-impacts, kind="stable")[:KEYWORDS]
+        found = numbers[best], impacts[best].astype(np.float32)
+        if len(self._keywords) < MAX_REMEMBERED:
+            self._keywords[doc] = found
+        return found
 
     # ------------------------------------------------------------------ vocabulary
 
@@ -359,12 +349,13 @@ class SearchIndex:
         best = self.top(scored, FEEDBACK_DOCS)
         if len(best) < 2 or FEEDBACK_BOOST <= 0 or scored.coverage[best[0]] >= FEEDBACK_COVERED:
             return scored
-        docs = scored.docs[best]
-        share = (scored.scores[best] / scored.scores[best[0]])[:, None]
-        keys = self.keywords[docs].ravel()
-        weight = (self.keyword_weights[docs] * share).ravel()
+        self.read_texts(int(scored.docs[i]) for i in best)
+        share = scored.scores[best] / scored.scores[best[0]]
+        strongest = [self.keywords(int(scored.docs[i])) for i in best]
+        keys = np.concatenate([k for k, _ in strongest])
+        weight = np.concatenate([w * s for (_, w), s in zip(strongest, share, strict=True)])
         known = {self.terms[t] for t in query.matched_terms() if t in self.terms}
-        ok = (keys >= 0) & ~np.isin(keys, list(known))
+        ok = ~np.isin(keys, list(known))
         terms, inverse = np.unique(keys[ok], return_inverse=True)
         if not len(terms):
             return scored
@@ -490,6 +481,7 @@ class SearchIndex:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
         best = self.top(scored, limit)
+        self.read_texts(int(scored.docs[i]) for i in best)
         hits = [self.hit(int(scored.docs[i]), float(scored.scores[i]), query) for i in best]
         result = SearchResult(query=query.text, hits=hits, corrected=query.corrected)
         result.good = bool(best) and float(scored.coverage[best[0]]) >= GOOD_COVERAGE
@@ -504,7 +496,20 @@ class SearchIndex:
     def text(self, number: int) -> str:
         if self.texts is not None:
             return self.texts[number]
-        return self.fetch_text(self.ids[number]) if self.fetch_text else ""
+        self.read_texts([number])
+        return self._read.get(number, "")
+
+    def read_texts(self, numbers: Iterable[int]) -> None:
+        """Reads the texts of these documents that are not at hand, in one go."""
+        if self.texts is not None or self.fetch_texts is None:
+            return
+        missing = [n for n in numbers if n not in self._read]
+        if not missing:
+            return
+        found = self.fetch_texts([self.ids[n] for n in missing])
+        if len(self._read) + len(missing) > READ_TEXTS:
+            self._read.clear()
+        self._read.update((n, found.get(self.ids[n], "")) for n in missing)
 
     def make_hit(self, number: int, score: float, text: str) -> Hit:
         return Hit(

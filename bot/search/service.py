@@ -16,10 +16,11 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, Select, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -51,9 +52,14 @@ CACHE_MIN_DOCS = 2000
 # A bigger index is rebuilt in a background thread while searches use the previous one.
 BACKGROUND_MIN_DOCS = 2000
 BATCH = 2000
+# A bigger index reads the texts of its hits from the store instead of holding them all.
+KEEP_TEXTS_MAX_DOCS = 20_000
 
 
-def entry_doc(row: Entry) -> Doc:
+DOC_COLUMNS = ("id", "kind", "topic", "level", "title", "tags", "variants", *TEXT_FIELDS)
+
+
+def entry_doc(row: Entry | Row[Any]) -> Doc:
     # An error's reproduction script is not searched; its variants count as its title does.
     text = "\n".join(v for f in TEXT_FIELDS if (v := getattr(row, f)))
     return Doc(
@@ -68,19 +74,34 @@ def entry_doc(row: Entry) -> Doc:
     )
 
 
-def load_docs(engine: Engine) -> list[Doc]:
-    from sqlmodel import Session, col, select
-
+def doc_columns() -> Select[Any]:
     from bot.models import Entry
 
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Entry)
-            .where(col(Entry.retired).is_(False))
-            .order_by(col(Entry.id))
-            .execution_options(yield_per=BATCH)
-        )
-        return [entry_doc(row) for row in rows]
+    table = Entry.__table__  # type: ignore[attr-defined]
+    return select(*(table.c[name] for name in DOC_COLUMNS))
+
+
+def entry_rows(engine: Engine) -> Iterator[Row[Any]]:
+    """The searchable columns of the live entries, by id, read in batches."""
+    from bot.models import Entry
+
+    table = Entry.__table__  # type: ignore[attr-defined]
+    query = doc_columns().where(table.c.retired.is_(False)).order_by(table.c.id)
+    with engine.connect() as conn:
+        yield from conn.execution_options(yield_per=BATCH).execute(query)
+
+
+def live_entries(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM entry WHERE NOT retired")).scalar_one())
+
+
+def iter_docs(engine: Engine) -> Iterator[Doc]:
+    return (entry_doc(row) for row in entry_rows(engine))
+
+
+def load_docs(engine: Engine) -> list[Doc]:
+    return list(iter_docs(engine))
 
 
 def content_state(engine: Engine) -> str | None:
@@ -223,22 +244,19 @@ class Searcher:
 
     def _load(self, state: str) -> SearchIndex:
         index = self.cache.load(state) if self.cache else None
-        if index is not None:
-            index.fetch_text = self._entry_text
-        else:
-            index = SearchIndex(load_docs(self.engine))
+        if index is None:
+            keep = live_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
+            index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
             if self.cache and index.size >= self.cache_min_docs:
                 self.cache.save(state, index)
+        index.fetch_texts = self._entry_texts
         return index
 
-    def _entry_text(self, entry_id: str) -> str:
-        from sqlmodel import Session
-
-        from bot.models import Entry
-
-        with Session(self.engine) as session:
-            row = session.get(Entry, entry_id)
-            return entry_doc(row).text if row is not None else ""
+    def _entry_texts(self, entry_ids: list[str]) -> dict[str, str]:
+        query = doc_columns()
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.where(query.selected_columns.id.in_(entry_ids)))
+            return {row.id: entry_doc(row).text for row in rows}
 
     def search(
         self,

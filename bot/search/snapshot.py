@@ -10,9 +10,9 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.search.index import KEYWORDS, Codes, SearchIndex
+from bot.search.index import Codes, SearchIndex
 
-FORMAT = 4  # 1 was a pickle; 3 added the keywords; 4 has every form of an error's message
+FORMAT = 5  # 1 was a pickle; 4 has every form of an error's message; 5 lengths, no keywords
 ARRAYS: dict[str, type[np.generic]] = {
     "df": np.int32,
     "offsets": np.int64,
@@ -22,11 +22,8 @@ ARRAYS: dict[str, type[np.generic]] = {
     "title_offsets": np.int64,
     "title_docs": np.int32,
     "title_lengths": np.float32,
-    "keywords": np.int32,
-    "keyword_weights": np.float32,
+    "lengths": np.float32,
 }
-# Arrays of one row per document, stored flat.
-ROWS = {"keywords": KEYWORDS, "keyword_weights": KEYWORDS}
 COLUMNS = ("kinds", "topics", "levels")
 
 
@@ -47,7 +44,7 @@ def write_snapshot(index: SearchIndex, file: IO[bytes]) -> None:
         },
         **{name: getattr(index, name).names for name in COLUMNS},
     }
-    arrays = {name: getattr(index, name).ravel() for name in ARRAYS}
+    arrays = {name: getattr(index, name) for name in ARRAYS}
     arrays |= {f"{name}_codes": getattr(index, name).codes for name in COLUMNS}
     encoded = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
     np.savez(file, meta=np.frombuffer(encoded, np.uint8), **arrays)
@@ -70,11 +67,7 @@ def read_snapshot(path: Path) -> SearchIndex:
     for name, dtype in ARRAYS.items():
         setattr(index, name, _array(arrays, name, dtype))
     index.size = len(index.ids)
-    for name, width in ROWS.items():
-        flat = getattr(index, name)
-        if len(flat) != index.size * width:
-            raise SnapshotError(f"array {name!r} is not {width} a document")
-        setattr(index, name, flat.reshape(index.size, width))
+    index.average_length = float(index.lengths.mean()) if index.size else 1.0
     for name in COLUMNS:
         setattr(index, name, Codes.restore(meta[name], _array(arrays, f"{name}_codes", np.int16)))
     _check(index)
@@ -92,7 +85,7 @@ def _check(index: SearchIndex) -> None:
     """The shapes agree, so a search cannot index out of bounds."""
     size, vocabulary = index.size, len(index.terms)
     ok = (
-        len(index.titles) == len(index.title_lengths) == size
+        len(index.titles) == len(index.title_lengths) == len(index.lengths) == size
         and len(index.surface) == len(index.df) == len(index.idf) == vocabulary
         and len(index.offsets) == len(index.title_offsets) == vocabulary + 1
         and int(index.offsets[-1]) == len(index.post_docs) == len(index.impacts)
@@ -102,8 +95,6 @@ def _check(index: SearchIndex) -> None:
             not len(a) or (int(a.min()) >= 0 and int(a.max()) < size)
             for a in (index.post_docs, index.title_docs)
         )
-        and (not index.keywords.size or int(index.keywords.max()) < vocabulary)
-        and (not index.keywords.size or int(index.keywords.min()) >= -1)
         and all(
             not size or int(c.codes.max()) < len(c.names)
             for c in (index.kinds, index.topics, index.levels)

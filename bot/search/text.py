@@ -144,6 +144,9 @@ DERIVED = (
 # A camelCase identifier (useEffect) or a PascalCase one of three parts or more
 # (NullReferenceException) is also found by its parts; JavaScript or WordPress are not split.
 IDENTIFIER = re.compile(r"\b[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+|[A-Z]+(?![a-z]))+\b")
+# WORD before folding, for ASCII text: a token as written (useEffect, don't), whose words
+# `words` then finds; tokens repeat, so each distinct one is folded and split once.
+RAW_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]*(?:[-._'][A-Za-z0-9][A-Za-z0-9+#]*)*")
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -213,7 +216,8 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = unicodedata.normalize("NFC", any_script().accents.sub("", text)).casefold()
-    return APOSTROPHE.sub("", text.lower())
+    text = text.lower()
+    return APOSTROPHE.sub("", text) if "'" in text or "’" in text else text
 
 
 class AnyScript(NamedTuple):
@@ -274,6 +278,12 @@ def matches(text: str) -> list[str]:
             at = run.end()
         out.extend(_piece(word[at:]))
     return out
+
+
+def tokens(text: str) -> list[str]:
+    """Pieces of a text whose `words` are together the text's words: tokens as written when
+    the text is ASCII, else its folded matches."""
+    return RAW_WORD.findall(text) if text.isascii() else matches(text)
 
 
 def _piece(between: str) -> list[str]:
