@@ -2,27 +2,33 @@
 
     .venv/bin/python bench/relevance.py queries CORPUS.jsonl QUERIES.tsv [QUERIES.tsv ...]
     .venv/bin/python bench/relevance.py errors CORPUS.jsonl PASTES.yml [--extra OTHER.jsonl]
+    .venv/bin/python bench/relevance.py errors content/ FROZEN.yml --judged FROZEN.judged.yml
 
 Beside FTS5 it runs tantivy (bench/tantivy_engine.py): plain, and as the candidate finder under
 HubBot's ranking (`tantivy+hubbot`).
 
 `queries` prints MRR@10 and hit@5 for each query file (query<TAB>relevant ids, first is best);
 a query none of whose relevant ids is in the corpus is skipped (one file may serve two corpora).
-`errors` prints top-1 accuracy on pastes that name an entry, and how many unrelated pastes
-(expect: null) wrongly got an answer; `--extra` imports more content beside the errors so they
-compete with a realistic hub. `--show-misses` lists the queries that missed.
+`errors` prints, for HubBot and FTS5 on the same store, top-1 and top-3 on pastes whose error the
+store holds (any expected id counts), how many pastes of errors it lacks and how many unrelated
+pastes still got an answer, and the time a paste. Pastes come either in the old format (`expect:
+id`, or null for an error the archive lacks, beside each paste) or as a frozen set (`paste`,
+`unrelated`) with `--judged`, a separate list of `{index, expect: [ids]}`; an expected id absent
+from the store counts as no entry. `--extra` imports more content beside the errors so they
+compete with a realistic hub; `--sample N` keeps about N evenly spaced pastes (smoke runs).
+`--show-misses` lists the queries or pastes that missed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sqlite3
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -139,40 +145,84 @@ def run_queries(args: argparse.Namespace) -> None:
             print("\n".join(all_misses) or "none")
 
 
+@dataclass(frozen=True)
+class Paste:
+    """One paste and the ids that may answer it; no ids for an error the store lacks."""
+
+    index: int
+    text: str
+    expect: tuple[str, ...]
+    unrelated: bool
+
+
+def read_pastes(path: Path, judged: Path | None) -> list[Paste]:
+    """The old format (`expect: id|null` beside each paste) or a frozen set plus its judgments."""
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if judged is None:
+        return [
+            Paste(n, c["paste"], (c["expect"],) if c["expect"] else (), False)
+            for n, c in enumerate(cases)
+        ]
+    judgments = yaml.safe_load(judged.read_text(encoding="utf-8"))
+    if [j["index"] for j in judgments] != list(range(len(cases))):
+        raise SystemExit(f"{judged} does not judge the {len(cases)} pastes of {path} in order")
+    return [
+        Paste(n, c["paste"], tuple(j["expect"]), bool(c.get("unrelated")))
+        for n, (c, j) in enumerate(zip(cases, judgments, strict=True))
+    ]
+
+
 def run_errors(args: argparse.Namespace) -> None:
-    cases = yaml.safe_load(args.pastes.read_text(encoding="utf-8"))
+    pastes = read_pastes(args.pastes, args.judged)
+    if args.sample:
+        pastes = pastes[:: max(1, len(pastes) // args.sample)]
     with tempfile.TemporaryDirectory() as folder:
         searcher = load_store([args.corpus, *args.extra], Path(folder))
         fts = Fts5(searcher)
         rust = Tantivy(load_docs(searcher.engine))
-        engines: dict[str, Callable[[str], list[str]]] = {
+        engines: dict[str, Ranker] = {
             "hubbot": lambda p: [h.id for h in searcher.match_error(p, limit=3).hits],
             "fts5-bm25": lambda p: fts.search(normalise(p), kind="error", limit=3),
             "tantivy": lambda p: rust.search(normalise(p), kind="error", limit=3),
         }
-        known = [c for c in cases if c["expect"]]
-        unrelated = [c for c in cases if not c["expect"]]
+        stored = set(searcher.index().ids)
+        # An expected id missing from this store leaves the paste without an entry here.
+        pastes = [replace(p, expect=tuple(i for i in p.expect if i in stored)) for p in pastes]
+        held = [p for p in pastes if p.expect]
+        lacking = [p for p in pastes if not p.expect and not p.unrelated]
+        unrelated = [p for p in pastes if p.unrelated]
         print(f"corpus: {args.corpus} + {[str(e) for e in args.extra]}")
-        print(f"pastes: {len(known)} of known errors, {len(unrelated)} unrelated\n")
-        print("| engine | top-1 | unrelated answered | ms/paste |")
-        print("| --- | ---: | ---: | ---: |")
+        print(
+            f"pastes: {len(held)} with an entry, {len(lacking)} of errors without one,"
+            f" {len(unrelated)} unrelated\n"
+        )
+        print("| engine | top-1 | top-3 | no-entry answered | unrelated answered | ms/paste |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for name, engine in engines.items():
             started = time.perf_counter()
-            right, wrong = 0, []
-            for case in known:
-                found = engine(case["paste"])
-                if found[:1] == [case["expect"]]:
-                    right += 1
-                else:
-                    wrong.append(f"{case['expect']}: got {found[:2]}")
-            answered = [c["paste"][:60] for c in unrelated if engine(c["paste"])]
-            ms = (time.perf_counter() - started) * 1000 / max(1, len(cases))
+            by_index = {p.index: engine(p.text) for p in pastes}
+            ms = (time.perf_counter() - started) * 1000 / max(1, len(pastes))
+            first = [p for p in held if set(by_index[p.index][:1]) & set(p.expect)]
+            top3 = sum(1 for p in held if set(by_index[p.index][:3]) & set(p.expect))
+            share = max(1, len(held))
+            wrong_lacking = [p.index for p in lacking if by_index[p.index]]
+            wrong_unrelated = [p.index for p in unrelated if by_index[p.index]]
             print(
-                f"| {name} | {right / max(1, len(known)):.3f} | {len(answered)}/{len(unrelated)}"
+                f"| {name} | {len(first) / share:.3f} | {top3 / share:.3f}"
+                f" | {len(wrong_lacking)}/{len(lacking)} | {len(wrong_unrelated)}/{len(unrelated)}"
                 f" | {ms:.2f} |"
             )
             if args.show_misses and name == "hubbot":
-                print("  misses: " + json.dumps(wrong) + "\n  answered: " + json.dumps(answered))
+                print("  misses (not first):")
+                for p in held:
+                    if p not in first:
+                        print(f"    #{p.index}: got {by_index[p.index]}, want {list(p.expect)}")
+                print("  no-entry answered:")
+                for n in wrong_lacking:
+                    print(f"    #{n}: {by_index[n]}")
+                print("  unrelated answered:")
+                for n in wrong_unrelated:
+                    print(f"    #{n}: {by_index[n]}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -185,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     errors = sub.add_parser("errors", help="top-1 on pasted errors, silence on unrelated ones")
     errors.add_argument("corpus", type=Path)
     errors.add_argument("pastes", type=Path)
+    errors.add_argument("--judged", type=Path, help="judgments for a frozen paste set, by index")
+    errors.add_argument("--sample", type=int, default=0, help="about N evenly spaced pastes")
     errors.add_argument("--extra", type=Path, action="append", default=[])
     errors.add_argument("--show-misses", action="store_true")
     args = parser.parse_args(argv)

@@ -13,6 +13,7 @@ from pathlib import Path
 from .conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
+BLIND = ROOT / "bench" / "queries" / "blind"
 QUERIES = (
     "why does my component render twice\tq-react-render-twice\ndjango n+1\tq-django-n-plus-one\n"
 )
@@ -44,6 +45,13 @@ def test_relevance_queries_and_errors(tmp_path: Path) -> None:
     rows = bench(tmp_path, "relevance.py", "queries", str(FIXTURES / "content"), "q.tsv")
     assert any("hubbot" in row.lower() for row in rows)
     bench(tmp_path, "relevance.py", "errors", str(FIXTURES / "content"), "pastes.yml")
+
+
+def test_relevance_errors_on_the_judged_blind_pastes(tmp_path: Path) -> None:
+    frozen, judged = BLIND / "error-pastes-blind.yml", BLIND / "error-pastes-blind.judged.yml"
+    args = (str(FIXTURES / "content"), str(frozen), "--judged", str(judged), "--sample", "8")
+    rows = bench(tmp_path, "relevance.py", "errors", *args)
+    assert [row.split("|")[1].strip() for row in rows[2:]] == ["hubbot", "fts5-bm25"]
 
 
 def test_search_speed(tmp_path: Path) -> None:
