@@ -39,10 +39,11 @@ from bot.commands import ChatContext
 from bot.config import SHIPPED_CONTENT, Settings
 from bot.content import import_content
 from bot.hub import Hub
+from bot.member import Member
 from bot.mock import session as machine
 from bot.mock.models import MockGrade
 from bot.mock.runtime import MockRuntime, runtime_for
-from bot.mock.session import Actor, Options
+from bot.mock.session import Options
 from bot.ports import MessageRef
 from bot.replies import Reply
 from jobs.scheduler import scheduler_running
@@ -157,7 +158,7 @@ async def one_round(
     options = Options(questions=args.questions, seconds=args.seconds)
     ids: list[int] = []
     for n in range(args.sessions):
-        step = machine.start(hub.engine, Actor(PLATFORM, "", f"starter{n}", "S"), f"c{n}", options)
+        step = machine.start(hub.engine, Member(PLATFORM, "", f"starter{n}", "S"), f"c{n}", options)
         runtime.submit(step)
         ids.append(step.session.id or 0)
     started = time.monotonic()

@@ -12,9 +12,9 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
-from bot.daily.models import DailyPost, DailySubscription, PostStatus, RevealStatus
+from bot import library
+from bot.daily import store
+from bot.daily.models import DailySubscription, PostStatus, RevealStatus
 from bot.daily.posting import (
     Claim,
     claim_reveal,
@@ -33,7 +33,6 @@ from bot.daily.posting import (
     thread_name,
 )
 from bot.daily.schedule import next_occurrence, previous_occurrence
-from bot.models import Entry
 from bot.ports import DeliveryError, Outbound
 from bot.replies import Reply
 from jobs.delivery import Pacer
@@ -80,20 +79,7 @@ class DailyJobs:
             return []
         expire_stale(self.engine, now, self.grace)
         specs: list[JobSpec] = []
-        with Session(self.engine) as session:
-            subs = session.exec(
-                select(DailySubscription).where(
-                    col(DailySubscription.active).is_(True),
-                    col(DailySubscription.platform).in_(platforms),
-                )
-            ).all()
-            recent = now - timedelta(days=9)
-            open_posts = session.exec(
-                select(DailyPost).where(
-                    col(DailyPost.platform).in_(platforms),
-                    col(DailyPost.scheduled_for) >= recent,
-                )
-            ).all()
+        subs, open_posts = store.schedule(self.engine, platforms, now - timedelta(days=9))
         taken = {(p.subscription_id, p.day) for p in open_posts if p.seq == 0}
         active = {s.id for s in subs}
         for sub in subs:
@@ -144,7 +130,7 @@ class DailyJobs:
 
     async def _deliver(self, claim: Claim) -> None:
         outbound: Outbound | None = self.hub.outbound.get(claim.platform)
-        entry = await asyncio.to_thread(self._entry, claim.entry_id)
+        entry = await asyncio.to_thread(library.entry, self.engine, claim.entry_id)
         if outbound is None or entry is None:
             return  # the lease runs out and a process that can post takes it
         marking: asyncio.Future[bool] | None = None
@@ -216,7 +202,8 @@ class DailyJobs:
             claim_reveal, self.engine, post_id, self.owner, _now(), self.send_lease
         ):
             return
-        post, entry = await asyncio.to_thread(self._post_entry, post_id)
+        found = await asyncio.to_thread(store.posted, self.engine, post_id)
+        post, entry = (found.post, found.entry) if found else (None, None)
         outbound: Outbound | None = self.hub.outbound.get(post.platform) if post else None
         if post is None or entry is None or outbound is None:
             await asyncio.to_thread(finish_reveal, self.engine, post_id, RevealStatus.failed)
@@ -243,13 +230,3 @@ class DailyJobs:
                                     None, repr(exc))  # fmt: skip
             return
         await asyncio.to_thread(finish_reveal, self.engine, post_id, RevealStatus.done)
-
-    def _entry(self, entry_id: str) -> Entry | None:
-        with Session(self.engine) as session:
-            return session.get(Entry, entry_id)
-
-    def _post_entry(self, post_id: int) -> tuple[DailyPost | None, Entry | None]:
-        with Session(self.engine) as session:
-            post = session.get(DailyPost, post_id)
-            entry = session.get(Entry, post.entry_id) if post and post.entry_id else None
-            return post, entry

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.mock import session as machine
+from bot.mock import store
 from bot.mock.runtime import MockRuntime, next_moment
 from bot.models import utcnow
 from bot.review.remind import reminders_enabled
@@ -39,7 +39,7 @@ class MockJobs:
         # nothing changed leaves every job alone.
         specs = [
             JobSpec(f"mock:{clock.id}", next_moment(clock, idle), self.check, (clock.id,))
-            for clock in machine.clocks(self.hub.engine, platforms)
+            for clock in store.clocks(self.hub.engine, platforms)
         ]
         if reminders_enabled(self.hub.engine):
             hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
@@ -53,7 +53,7 @@ class MockJobs:
     async def check(self, session_id: int) -> None:
         """The session's moment came: claim and deliver what is due (database work off the loop)."""
         db = self.runtime.timer_db
-        ms = await db(machine.load, self.hub.engine, session_id)
+        ms = await db(store.load, self.hub.engine, session_id)
         if ms is not None and not ms.ended:
             await db(self.runtime.check, ms)
 

@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session, select
-
+from bot import library
 from bot.mock import session as machine
-from bot.mock.models import MockParticipant, MockSession, Mode
+from bot.mock import store
+from bot.mock.models import MockSession, Mode
 from bot.mock.render import brief_reply, intro_reply, question_reply, reveal_reply
-from bot.mock.session import Kind, Step
+from bot.mock.steps import Kind, Step
 from bot.mock.summary import summary_reply
 from bot.models import Entry
 from bot.ports import DeliveryError, MessageRef
@@ -77,10 +77,10 @@ class Delivery:
 
     async def _deliver(self, out: Any, step: Step) -> None:
         ms = step.session
-        fresh = await self.db(machine.load, self.hub.engine, ms.id or 0) or ms
+        fresh = await self.db(store.load, self.hub.engine, ms.id or 0) or ms
         if step.kind == Kind.started:
-            people = await self.db(self._people, ms)
-            candidates = list(await self.db(self._people, ms, "candidate"))
+            people = await self.db(store.people, self.hub.engine, ms.id)
+            candidates = list(await self.db(store.people, self.hub.engine, ms.id, "candidate"))
             entries = await self.db(self._entries, ms.entry_ids)
             topics = sorted({e.topic for e in entries.values()})
             intro = intro_reply(ms, people, candidates, topics)
@@ -119,7 +119,7 @@ class Delivery:
         )
         await self.db(self._set_refs, ms.id or 0, "question_message_id", ref.message_id)
         if ms.mode == Mode.pair and ms.interviewer_id:
-            people = await self.db(self._people, ms, "candidate")
+            people = await self.db(store.people, self.hub.engine, ms.id, "candidate")
             brief = brief_reply(ms, entry, ms.index, people)
             await with_retries(lambda: out.send_private(ms.interviewer_id, brief, ms.channel_id))
 
@@ -161,23 +161,16 @@ class Delivery:
             log.warning("mock session %s: could not send the summary to its starter", ms.id)
 
     def _set_refs(self, session_id: int, name: str, value: str | None) -> None:
-        machine.set_refs(self.hub.engine, session_id, **{name: value})
+        store.set_refs(self.hub.engine, session_id, **{name: value})
 
     async def _entry(self, entry_id: str) -> Entry:
         return (await self.db(self._entries, [entry_id]))[entry_id]
 
     def _entries(self, ids: list[str]) -> dict[str, Entry]:
-        with Session(self.hub.engine) as db:
-            found = {e.id: e for e in db.exec(select(Entry).where(Entry.id.in_(ids))).all()}  # type: ignore[attr-defined]
+        """The session's questions by id; one removed since stands in by its id."""
+        found = library.entries(self.hub.engine, ids)
         for entry_id in ids:
             found.setdefault(
                 entry_id, Entry(id=entry_id, kind="question", title=entry_id, topic="")
             )
         return found
-
-    def _people(self, ms: MockSession, role: str | None = None) -> dict[str, str]:
-        with Session(self.hub.engine) as db:
-            query = select(MockParticipant).where(MockParticipant.session_id == ms.id)
-            if role:
-                query = query.where(MockParticipant.role == role)
-            return {p.user_id: p.user_name or p.user_id for p in db.exec(query).all()}

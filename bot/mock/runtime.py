@@ -21,9 +21,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.mock import session as machine
+from bot.mock import store
 from bot.mock.delivery import Delivery
 from bot.mock.models import MockSession, State
-from bot.mock.session import Step, left_bucket
+from bot.mock.session import left_bucket
+from bot.mock.steps import Step
 from bot.models import utcnow
 from bot.ports import DeliveryError
 from bot.review.remind import claim_reminders, reminder_reply
@@ -189,14 +191,14 @@ class MockRuntime:
             if left <= 0:
                 self.reveal_due(at, now is None)
             elif left_bucket(left) != ms.shown_left:
-                step = machine.tick(engine, ms, left_bucket(left))
+                step = store.tick(engine, ms, left_bucket(left))
         if step is not None:
             self.submit(step)
         return step
 
     def reveal_due(self, at: datetime, real_time: bool = True) -> int:
         """Claim every question whose time is up (not only this session's) and deliver them."""
-        steps = machine.time_up(self.hub.engine, at)
+        steps = store.time_up(self.hub.engine, at)
         claimed = utcnow() if real_time else at
         for step in steps:
             if step.session.deadline is not None:  # how late, counted when it was claimed
@@ -207,7 +209,7 @@ class MockRuntime:
     async def sweep(self, now: datetime | None = None) -> None:
         """Check every live session, then send due review reminders."""
         now = now or utcnow()
-        for ms in machine.active(self.hub.engine):
+        for ms in store.active(self.hub.engine):
             self.check(ms, now)
         await self.remind(now)
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
+from bot import library
 from bot.commands import ChatContext, action, command
-from bot.db import session_scope
+from bot.member import Member
 from bot.mock.session import RATINGS
-from bot.models import Entry, utcnow
 from bot.replies import Button, Card, Reply, Section, Style, usage
 from bot.review.remind import set_reminder
-from bot.review.schedule import Conflict, Learner, card_for, due_cards, record_rating
+from bot.review.store import Conflict, card_for, due_cards, grade
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -24,17 +23,13 @@ REVIEW_USAGE = "/hub review [remind on|off]"
 NOT_YOURS = Reply(text="That review question is no longer available.", error=True)
 
 
-def learner(ctx: ChatContext) -> Learner:
-    return Learner(ctx.platform, ctx.workspace_id, ctx.user_id)
-
-
 @command("review", REVIEW_USAGE, "your questions due for spaced-repetition review")
 def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     words = args.lower().split()
     if not words:
         return next_due(hub, ctx)
     if words[0] == "remind" and len(words) == 2 and words[1] in ("on", "off"):
-        set_reminder(hub.engine, learner(ctx), words[1] == "on")
+        set_reminder(hub.engine, Member.of(ctx), words[1] == "on")
         if words[1] == "on":
             return Reply(text="I'll DM you once a day when questions are due for review.")
         return Reply(text="Daily review reminders are off.")
@@ -42,10 +37,10 @@ def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 
 
 def next_due(hub: Hub, ctx: ChatContext, done: str = "", replace: bool = False) -> Reply:
-    due = due_cards(hub.engine, learner(ctx))
-    with Session(hub.engine) as db:
-        card = next((c for c in due if db.get(Entry, c.entry_id) is not None), None)
-        entry = db.get(Entry, card.entry_id) if card else None
+    due = due_cards(hub.engine, Member.of(ctx))
+    found = library.entries(hub.engine, [c.entry_id for c in due])
+    card = next((c for c in due if c.entry_id in found), None)
+    entry = found[card.entry_id] if card else None
     if card is None or entry is None:
         text = "Nothing due for review. Grades from mock interviews schedule questions here."
         return Reply(text=(done + " " + text).strip(), replace=replace)
@@ -79,9 +74,8 @@ def reveal_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     if pieces is None:
         return Reply(text="That button is broken.", error=True)
     entry_id, reps = pieces[0][:64], int(pieces[1])
-    card = card_for(hub.engine, learner(ctx), entry_id)
-    with Session(hub.engine) as db:
-        entry = db.get(Entry, entry_id)
+    card = card_for(hub.engine, Member.of(ctx), entry_id)
+    entry = library.entry(hub.engine, entry_id)
     if card is None or entry is None:
         return NOT_YOURS
     if card.reps != reps:
@@ -112,15 +106,11 @@ def grade_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     if pieces is None or int(pieces[2]) not in RATINGS:
         return Reply(text="That button is broken.", error=True)
     entry_id, reps, rating = pieces[0][:64], int(pieces[1]), int(pieces[2])
-    who = learner(ctx)
+    who = Member.of(ctx)
     if card_for(hub.engine, who, entry_id) is None:
         return NOT_YOURS
     try:
-        with session_scope(hub.engine) as db:
-            record_rating(
-                db, who.platform, who.workspace_id, who.user_id, entry_id, rating,
-                utcnow(), expected_reps=reps,
-            )  # fmt: skip
+        grade(hub.engine, who, entry_id, rating, expected_reps=reps)
     except (Conflict, IntegrityError):
         return Reply(text="You've already graded that one.", error=True)
     return next_due(hub, ctx, done=f"Recorded: {RATINGS[rating]}.", replace=True)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.db import session_scope
+from bot.db import compare_and_set, rowcount, session_scope
+from bot.member import Member
 from bot.models import utcnow
 from bot.replies import Reply
 from bot.review.models import ReviewReminder
-from bot.review.schedule import Learner, due_count
+from bot.review.store import due_count
 
 REMIND_HOUR_UTC = 9
 
 
-def set_reminder(engine: Engine, who: Learner, enabled: bool) -> None:
+def set_reminder(engine: Engine, who: Member, enabled: bool) -> None:
     with session_scope(engine) as db:
         row = db.get(ReviewReminder, (who.platform, who.workspace_id, who.user_id))
         if row is None:
@@ -41,46 +42,52 @@ def reminders_enabled(engine: Engine) -> bool:
         )
 
 
-def claim_reminders(engine: Engine, now: datetime | None = None) -> list[tuple[Learner, int]]:
+def forget_reminders(db: Session, who: Member) -> int:
+    """Delete the person's reminders on their platform (every workspace), inside the caller's
+    transaction; how many."""
+    return rowcount(
+        db.execute(
+            delete(ReviewReminder).where(
+                col(ReviewReminder.platform) == who.platform,
+                col(ReviewReminder.user_id) == who.user_id,
+            )
+        )
+    )
+
+
+def _not_sent(today: datetime) -> ColumnElement[bool]:
+    return or_(
+        col(ReviewReminder.last_sent_on).is_(None), col(ReviewReminder.last_sent_on) < today.date()
+    )
+
+
+def claim_reminders(engine: Engine, now: datetime | None = None) -> list[tuple[Member, int]]:
     """Who to remind now, each claimed for today (so one process sends it, once)."""
     now = now or utcnow()
     if now.hour < REMIND_HOUR_UTC:
         return []
-    today = now.date()
-    claimed: list[tuple[Learner, int]] = []
+    claimed: list[tuple[Member, int]] = []
     with Session(engine) as db:
         rows = db.exec(
-            select(ReviewReminder).where(
-                col(ReviewReminder.enabled).is_(True),
-                or_(
-                    col(ReviewReminder.last_sent_on).is_(None),
-                    col(ReviewReminder.last_sent_on) < today,
-                ),
-            )
+            select(ReviewReminder).where(col(ReviewReminder.enabled).is_(True), _not_sent(now))
         ).all()
         candidates = [
             (who, due_count(db, who, now))
-            for who in (Learner(r.platform, r.workspace_id, r.user_id) for r in rows)
+            for who in (Member(r.platform, r.workspace_id, r.user_id) for r in rows)
         ]
     for who, count in candidates:
-        if count == 0:
-            continue
-        with session_scope(engine) as db:
-            result = db.execute(
-                update(ReviewReminder)
-                .where(
-                    col(ReviewReminder.platform) == who.platform,
-                    col(ReviewReminder.workspace_id) == who.workspace_id,
-                    col(ReviewReminder.user_id) == who.user_id,
-                    or_(
-                        col(ReviewReminder.last_sent_on).is_(None),
-                        col(ReviewReminder.last_sent_on) < today,
-                    ),
-                )
-                .values(last_sent_on=today)
+        if count and compare_and_set(
+            engine,
+            update(ReviewReminder)
+            .where(
+                col(ReviewReminder.platform) == who.platform,
+                col(ReviewReminder.workspace_id) == who.workspace_id,
+                col(ReviewReminder.user_id) == who.user_id,
+                _not_sent(now),
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append((who, count))
+            .values(last_sent_on=now.date()),
+        ):
+            claimed.append((who, count))
     return claimed
 
 

@@ -17,10 +17,11 @@ from sqlmodel import Session, SQLModel, select
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
 from bot.db import session_scope
 from bot.hub import Hub
+from bot.member import Member
 from bot.mock.models import MockSession, State
 from bot.mock.runtime import MockRuntime
 from bot.review.models import ReviewCard
-from bot.review.schedule import record_rating
+from bot.review.store import record_rating
 from jobs.daily import DailyJobs
 from jobs.delivery import Pacer
 from tests.discord.conftest import StartClient
@@ -204,7 +205,7 @@ async def test_review_buttons_show_only_your_own_card(
     fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
 ) -> None:
     with session_scope(adapter_hub.engine) as session:
-        record_rating(session, "discord", GUILD_ID, USER_ID, "q-react-render-twice", 1)
+        record_rating(session, Member("discord", GUILD_ID, USER_ID), "q-react-render-twice", 1)
     await start_client()
     reveal = "hub:review_reveal:q-react-render-twice:1"
     grade = "hub:review_grade:q-react-render-twice:1:3"

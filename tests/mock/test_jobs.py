@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from bot.hub import Hub
+from bot.member import Member
 from bot.mock import session as machine
-from bot.mock.session import Actor, Options
+from bot.mock.session import Options
 from jobs.mock import MockJobs
 from jobs.registry import JobRegistry
 from tests.mock.conftest import Transcript
@@ -21,7 +22,7 @@ async def test_the_timer_fires_from_the_registry(hub: Hub, chat: Transcript) -> 
     try:
         assert source.runtime.loop is not None  # attached while the registry built its jobs
         step = machine.start(
-            hub.engine, Actor("console", "", "ada", "Ada"), "team", Options(questions=1, seconds=1)
+            hub.engine, Member("console", "", "ada", "Ada"), "team", Options(questions=1, seconds=1)
         )
         source.runtime.submit(step)
         for _ in range(300):
