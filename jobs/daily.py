@@ -33,9 +33,9 @@ from bot.daily.posting import (
     thread_name,
 )
 from bot.daily.schedule import next_occurrence, previous_occurrence
+from bot.delivery import retry_at
 from bot.ports import DeliveryError, Outbound
 from bot.replies import Reply
-from jobs.delivery import Pacer
 from jobs.registry import JobSpec
 
 if TYPE_CHECKING:
@@ -49,13 +49,14 @@ def _now() -> datetime:
 
 
 class DailyJobs:
-    """A JobSource for the daily question, and the jobs themselves."""
+    """A JobSource for the daily question, and the jobs themselves. Sends go through the hub's
+    pacer (bot/delivery.py): a post holds its claim, so a temporary failure frees the claim and
+    the post is tried again later."""
 
     def __init__(
         self,
         hub: Hub,
         owner: str,
-        pacer: Pacer,
         lease: timedelta = timedelta(seconds=60),
         send_lease: timedelta = timedelta(minutes=5),
         retry_after: timedelta = timedelta(seconds=30),
@@ -63,13 +64,13 @@ class DailyJobs:
         self.hub = hub
         self.engine = hub.engine
         self.owner = owner
-        self.pacer = pacer
+        self.pacer = hub.pacer
         self.lease = lease  # how long a claim is ours before another process may take it
         self.send_lease = send_lease  # a send still "sending" after this crashed mid-call
         self.retry_after = retry_after
         self.grace = timedelta(hours=hub.settings.daily_grace_hours)
         # Claim only about two seconds of sends ahead, so other processes share a big fan-out.
-        self.claim_ahead = asyncio.Semaphore(max(1, round(2.0 / pacer.interval)))
+        self.claim_ahead = asyncio.Semaphore(max(1, round(2.0 / self.pacer.interval)))
 
     # The source: which jobs should exist now.
 
@@ -160,7 +161,11 @@ class DailyJobs:
             else:
                 log.warning("daily post %s failed, will retry: %s", claim.post_id, exc)
                 await asyncio.to_thread(
-                    mark_failed, self.engine, claim.post_id, str(exc), self._retry_at(exc)
+                    mark_failed,
+                    self.engine,
+                    claim.post_id,
+                    str(exc),
+                    retry_at(exc, self.retry_after),
                 )
             return
         except asyncio.CancelledError:  # stopping with the request in flight: it may be posted
@@ -171,11 +176,6 @@ class DailyJobs:
             await asyncio.to_thread(mark_unknown, self.engine, claim.post_id, repr(exc))
             return
         await asyncio.to_thread(mark_posted, self.engine, claim.post_id, ref, _now())
-
-    def _retry_at(self, exc: DeliveryError) -> datetime:
-        """When to try again: as the platform said (a 429), else after `retry_after`."""
-        wait = self.retry_after if exc.retry_after is None else timedelta(seconds=exc.retry_after)
-        return _now() + wait
 
     async def _give_up(self, claim: Claim, error: str, outbound: Outbound) -> None:
         sub = await asyncio.to_thread(mark_dead, self.engine, claim.post_id, error)
@@ -221,7 +221,7 @@ class DailyJobs:
             )
         except DeliveryError as exc:
             status = RevealStatus.failed if exc.permanent else RevealStatus.pending
-            retry = None if exc.permanent else self._retry_at(exc)
+            retry = None if exc.permanent else retry_at(exc, self.retry_after)
             await asyncio.to_thread(finish_reveal, self.engine, post_id, status, retry, str(exc))
             return
         except Exception as exc:

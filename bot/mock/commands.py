@@ -12,7 +12,6 @@ from bot.member import Member
 from bot.mock import session as machine
 from bot.mock import store
 from bot.mock.models import MockSession
-from bot.mock.runtime import runtime_for
 from bot.mock.session import RATINGS, Options
 from bot.mock.steps import Kind, Refusal
 from bot.models import Level
@@ -20,6 +19,7 @@ from bot.replies import Reply, usage
 
 if TYPE_CHECKING:
     from bot.hub import Hub
+    from bot.mock.runtime import MockRuntime
 
 MOCK_USAGE = (
     "/hub mock start [topic …] [level <level>] [questions N] [minutes M] [@candidate …] "
@@ -45,6 +45,11 @@ NOT_SERVING = "Mock interviews run while the bot is serving (`hub serve`)."
 
 def refused(message: str) -> Reply:
     return Reply(text=message, error=True)
+
+
+def live_runtime(hub: Hub) -> MockRuntime | None:
+    """The runtime that delivers the steps, while the bot serves (not in one-shot commands)."""
+    return hub.mock if hub.mock is not None and hub.mock.serving else None
 
 
 def mention(ctx: ChatContext, token: str) -> Member | None:
@@ -145,7 +150,7 @@ def grade_command(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
 
 
 def start(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
-    runtime = runtime_for(hub)
+    runtime = live_runtime(hub)
     if runtime is None:
         return refused(NOT_SERVING)
     if ctx.thread_id:
@@ -185,7 +190,7 @@ def find_session(hub: Hub, ctx: ChatContext, number: str) -> MockSession | None:
 
 
 def steer(hub: Hub, ctx: ChatContext, verb: str, session_id: int, index: int | None) -> Reply:
-    runtime = runtime_for(hub)
+    runtime = live_runtime(hub)
     if runtime is None:
         return refused(NOT_SERVING)
     try:

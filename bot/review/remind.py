@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, delete, or_, update
 from sqlalchemy.engine import Engine
@@ -11,9 +14,15 @@ from sqlmodel import Session, col, select
 from bot.db import compare_and_set, rowcount, session_scope
 from bot.member import Member
 from bot.models import utcnow
+from bot.ports import DeliveryError
 from bot.replies import Reply
 from bot.review.models import ReviewReminder
 from bot.review.store import due_count
+
+if TYPE_CHECKING:
+    from bot.hub import Hub
+
+log = logging.getLogger(__name__)
 
 REMIND_HOUR_UTC = 9
 
@@ -97,3 +106,23 @@ def reminder_reply(count: int) -> Reply:
         text=f"You have {count} interview question{plural} due for review. "
         "Type `/hub review` to go through them (`/hub review remind off` stops these)."
     )
+
+
+async def send_reminders(hub: Hub, now: datetime | None = None) -> int:
+    """DM today's review reminders, each claimed once; how many were delivered."""
+    claimed = await asyncio.to_thread(claim_reminders, hub.engine, now)
+    return sum([await _remind(hub, who, count) for who, count in claimed])
+
+
+async def _remind(hub: Hub, who: Member, count: int) -> bool:
+    out = hub.outbound.get(who.platform)
+    if out is None:
+        return False
+    try:
+        await hub.pacer.send(
+            who.platform, who.user_id, lambda: out.send_private(who.user_id, reminder_reply(count))
+        )
+    except DeliveryError as exc:
+        log.warning("review reminder to %s not delivered: %s", who.user_id, exc)
+        return False
+    return True

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
 
 from adapters.console import ConsoleOutbound
 from bot.commands import ChatContext
+from bot.delivery import Pacer
 from bot.hub import Hub
-from bot.mock.runtime import MockRuntime
+from bot.mock.runtime import MockRuntime, mock_running
 from bot.ports import DeliveryError, MessageRef
 from bot.replies import Button, Reply
 
@@ -85,10 +87,17 @@ def chat(hub: Hub) -> Transcript:
     return transcript
 
 
+@asynccontextmanager
+async def serving(hub: Hub) -> AsyncIterator[MockRuntime]:
+    """The hub's mock runtime, as the composition root runs it. Sends are not paced per channel
+    here: the per-channel second is tested in tests/daily/test_delivery.py."""
+    hub.pacer = Pacer(per_channel=0)
+    async with mock_running(hub) as runtime:
+        yield runtime
+
+
 @pytest.fixture
 async def runtime(hub: Hub, chat: Transcript) -> AsyncIterator[MockRuntime]:
     """Without the job scheduler: tests call `sweep(now)` to be the clock."""
-    rt = MockRuntime(hub)
-    await rt.start()
-    yield rt
-    await rt.stop()
+    async with serving(hub) as rt:
+        yield rt
