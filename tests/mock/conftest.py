@@ -44,10 +44,16 @@ class Transcript(ConsoleOutbound):
         super().__init__(io.StringIO())
         self.sent: list[Sent] = []
         self.gone: set[str] = set()  # threads deleted by someone
+        self.refusals: dict[str, list[DeliveryError]] = {}  # the next posts/privates refused so
+
+    def _refuse(self, kind: str) -> None:
+        if self.refusals.get(kind):
+            raise self.refusals[kind].pop(0)
 
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> MessageRef:
         if thread_id in self.gone:
             raise DeliveryError("thread not found", permanent=True)
+        self._refuse("post")
         ref = await super().post(channel_id, reply, thread_id)
         self.sent.append(Sent("post", thread_id or channel_id, reply, ref))
         return ref
@@ -64,6 +70,7 @@ class Transcript(ConsoleOutbound):
         self.sent.append(Sent("update", ref.message_id, reply, ref))
 
     async def send_private(self, user_id: str, reply: Reply, channel_id: str | None = None) -> None:
+        self._refuse("private")
         await super().send_private(user_id, reply, channel_id)
         self.sent.append(Sent("private", user_id, reply))
 
