@@ -30,7 +30,6 @@ from bot.mock import store as mock_store
 from bot.models import utcnow
 from bot.replies import Reply, usage
 from bot.review import store as review_store
-from bot.review.remind import forget_reminders
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -126,8 +125,7 @@ def forget(hub: Hub, who: Member) -> Forgotten:
         sessions = mock_store.forget(db, who)
         done.mock_sessions, done.shared_sessions = sessions.sessions, sessions.shared
         done.grades = sessions.grades
-        done.review_cards = review_store.forget(db, who)
-        done.reminders = forget_reminders(db, who)
+        done.review_cards, done.reminders = review_store.forget(db, who)
         done.searches = searchlog.forget(db, searcher)
     return done
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 
 from bot import library
+from bot.cards import grading_card
 from bot.commands import ChatContext, action, command
 from bot.member import Member
 from bot.mock.session import RATINGS
@@ -38,9 +39,10 @@ def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 
 def next_due(hub: Hub, ctx: ChatContext, done: str = "", replace: bool = False) -> Reply:
     due = due_cards(hub.engine, Member.of(ctx))
-    found = library.entries(hub.engine, [c.entry_id for c in due])
-    card = next((c for c in due if c.entry_id in found), None)
-    entry = found[card.entry_id] if card else None
+    card, entry = next(
+        ((c, e) for c in due if (e := library.entry(hub.engine, c.entry_id)) is not None),
+        (None, None),
+    )  # the most overdue card whose question still exists
     if card is None or entry is None:
         text = "Nothing due for review. Grades from mock interviews schedule questions here."
         return Reply(text=(done + " " + text).strip(), replace=replace)
@@ -81,21 +83,12 @@ def reveal_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     if card.reps != reps:
         return Reply(text="You've already graded that one.", error=True)
     sections = [Section("Common mistakes", entry.common_mistakes)] if entry.common_mistakes else []
+    buttons = tuple(
+        Button(label, "review_grade", f"{entry.id}:{reps}:{rating}")
+        for rating, label in RATINGS.items()
+    )
     return Reply(
-        cards=(
-            Card(
-                title=entry.title,
-                subtitle=" · ".join(p for p in (entry.topic, entry.level) if p),
-                text=entry.answer or "",
-                sections=tuple(sections),
-                buttons=tuple(
-                    Button(label, "review_grade", f"{entry.id}:{reps}:{rating}")
-                    for rating, label in RATINGS.items()
-                ),
-                footer="How did you do?",
-                entry_id=entry.id,
-            ),
-        ),
+        cards=(grading_card(entry, sections, buttons, "How did you do?"),),
         replace=True,
     )
 

@@ -7,11 +7,11 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, delete, or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.db import compare_and_set, rowcount, session_scope
+from bot.db import compare_and_set, session_scope
 from bot.member import Member
 from bot.models import utcnow
 from bot.ports import DeliveryError
@@ -51,22 +51,10 @@ def reminders_enabled(engine: Engine) -> bool:
         )
 
 
-def forget_reminders(db: Session, who: Member) -> int:
-    """Delete the person's reminders on their platform (every workspace), inside the caller's
-    transaction; how many."""
-    return rowcount(
-        db.execute(
-            delete(ReviewReminder).where(
-                col(ReviewReminder.platform) == who.platform,
-                col(ReviewReminder.user_id) == who.user_id,
-            )
-        )
-    )
-
-
-def _not_sent(today: datetime) -> ColumnElement[bool]:
+def _not_sent(now: datetime) -> ColumnElement[bool]:
+    """Not yet claimed today."""
     return or_(
-        col(ReviewReminder.last_sent_on).is_(None), col(ReviewReminder.last_sent_on) < today.date()
+        col(ReviewReminder.last_sent_on).is_(None), col(ReviewReminder.last_sent_on) < now.date()
     )
 
 

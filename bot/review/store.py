@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from bot.db import compare_and_set, rowcount, session_scope
 from bot.member import Member
 from bot.models import utcnow
-from bot.review.models import ReviewCard
+from bot.review.models import ReviewCard, ReviewReminder
 from bot.review.schedule import review
 
 
@@ -111,13 +111,17 @@ def due_count(db: Session, who: Member, now: datetime) -> int:
     ).one()
 
 
-def forget(db: Session, who: Member) -> int:
-    """Delete the person's cards on their platform (every workspace), inside the caller's
-    transaction; how many."""
-    return rowcount(
-        db.execute(
-            delete(ReviewCard).where(
-                col(ReviewCard.platform) == who.platform, col(ReviewCard.user_id) == who.user_id
+def forget(db: Session, who: Member) -> tuple[int, int]:
+    """Delete the person's cards and reminders on their platform (every workspace), inside the
+    caller's transaction; how many of each."""
+    counts = [
+        rowcount(
+            db.execute(
+                delete(model).where(
+                    col(model.platform) == who.platform, col(model.user_id) == who.user_id
+                )
             )
         )
-    )
+        for model in (ReviewCard, ReviewReminder)
+    ]
+    return counts[0], counts[1]
