@@ -3,6 +3,9 @@
 SIGTERM (or SIGINT) stops taking new work; what was acknowledged is answered and running jobs end
 within HUB_SHUTDOWN_GRACE, anything still running then is cancelled (jobs hand their claims
 back), and the process exits 0. A platform that stops on its own stops the others the same way.
+
+This is the composition root: it owns what lives as long as the process serves (the mock
+sessions' runtime, `hub.mock`, and the jobs), beside the adapters.
 """
 
 from __future__ import annotations
@@ -10,11 +13,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Coroutine
-from typing import Any
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 from bot.hub import Hub
+from bot.mock.runtime import mock_running
 from bot.ports import PlatformStopped
+
+if TYPE_CHECKING:
+    from jobs.registry import JobRegistry
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +66,10 @@ async def serve_platforms(
             for run in runs:
                 run.close()
             raise PlatformUnavailable(f"the {platform} adapter is not built yet")
-    from jobs.scheduler import scheduler_running  # daily posts, reveals and other timers
-
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop_requested, hub, signum)
-    async with scheduler_running(hub) as registry:
+    async with background(hub) as registry:
         tasks = [asyncio.create_task(run) for run in runs]
         stopping = asyncio.create_task(hub.lifecycle.stopping())
         await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
@@ -82,3 +89,48 @@ def stop_requested(hub: Hub, signum: int) -> None:
         hub.lifecycle.grace,
     )
     hub.lifecycle.request_stop()
+
+
+@asynccontextmanager
+async def background(hub: Hub) -> AsyncIterator[JobRegistry]:
+    """What runs beside the adapters, in this event loop: the mock sessions' runtime and the
+    jobs (daily posts and reveals, timers, reminders). When the block ends, the jobs stop first
+    (within the shutdown grace), then the steps they and the commands started are delivered."""
+    from jobs.scheduler import scheduler_running
+
+    async with mock_running(hub), scheduler_running(hub) as registry:
+        yield registry
+
+
+def serve_in_thread(hub: Hub) -> Callable[[], None]:
+    """`background`, on an event loop of its own in a thread (the console chat reads stdin on
+    the main thread); returns the function that stops it."""
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    ready = threading.Event()
+
+    async def serve() -> None:
+        async with background(hub):
+            ready.set()  # the first command may need the runtime (a mock session's steps)
+            await stop.wait()
+
+    def main() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(serve())
+        except Exception:
+            log.exception("the jobs stopped")
+        finally:
+            ready.set()
+            loop.close()
+
+    thread = threading.Thread(target=main, name="hub-jobs", daemon=True)
+    thread.start()
+    ready.wait(timeout=10)
+
+    def stop_thread() -> None:
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=hub.lifecycle.grace + 10)
+
+    return stop_thread

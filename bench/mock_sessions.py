@@ -1,12 +1,13 @@
 """Mock-interview load: N concurrent sessions of P participants each, driven through the core.
 
 Each round starts N group sessions at once (Q questions, T seconds each) on the real timers
-(jobs/ registry + MockJobs) and an in-process chat that answers each call after a few ms. Per
-session, most questions run out on their timer; every fifth is revealed by a button. After each
-reveal all P participants grade at once (in threads, as the adapters call the core) and two of
-them press Next together (a double click). The table shows how late each time-up was claimed
-after its deadline, whether any step happened twice (a question, reveal or summary posted twice,
-or a grade missing/duplicated), and the process's resident memory after each round.
+(the hub's mock runtime and jobs/ registry, as adapters/run.py runs them) and an in-process chat
+that answers each call after a few ms. Per session, most questions run out on their timer; every
+fifth is revealed by a button. After each reveal all P participants grade at once (in threads,
+as the adapters call the core) and two of them press Next together (a double click). The table
+shows how late each time-up was claimed after its deadline, whether any step happened twice (a
+question, reveal or summary posted twice, or a grade missing/duplicated), and the process's
+resident memory after each round.
 
     .venv/bin/python bench/mock_sessions.py [--sessions 100] [--people 5] [--questions 3]
         [--seconds 6] [--rounds 3] [--postgresql]
@@ -35,17 +36,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from adapters.run import background
 from bot.commands import ChatContext
 from bot.config import SHIPPED_CONTENT, Settings
 from bot.content import import_content
+from bot.delivery import Pacer
 from bot.hub import Hub
+from bot.member import Member
 from bot.mock import session as machine
 from bot.mock.models import MockGrade
-from bot.mock.runtime import MockRuntime, runtime_for
-from bot.mock.session import Actor, Options
+from bot.mock.runtime import MockRuntime
+from bot.mock.session import Options
 from bot.ports import MessageRef
 from bot.replies import Reply
-from jobs.scheduler import scheduler_running
 from tests.conftest import postgres_store, sqlite_store
 
 PLATFORM = "bench"
@@ -157,7 +160,7 @@ async def one_round(
     options = Options(questions=args.questions, seconds=args.seconds)
     ids: list[int] = []
     for n in range(args.sessions):
-        step = machine.start(hub.engine, Actor(PLATFORM, "", f"starter{n}", "S"), f"c{n}", options)
+        step = machine.start(hub.engine, Member(PLATFORM, "", f"starter{n}", "S"), f"c{n}", options)
         runtime.submit(step)
         ids.append(step.session.id or 0)
     started = time.monotonic()
@@ -215,12 +218,15 @@ async def run_rounds(engine: Engine, url: str, args: argparse.Namespace) -> None
         raise SystemExit("the shipped content did not import")
     settings = Settings(HUB_DATABASE_URL=url, HUB_MOCK_IDLE_MINUTES=60)
     hub = Hub(settings, engine)
+    # The bench chat has no rate limit: the steps go out as fast as the core makes them (the
+    # pacing itself is measured by bench/daily_fanout.py).
+    hub.pacer = Pacer(rate=100_000, per_channel=0)
     chat = BenchChat()
     hub.outbound.register(chat)
     shape = f"{args.sessions} sessions × {args.people} people × {args.questions} questions"
     print(f"store: {url.split('://')[0]}; {shape} of {args.seconds} s; RSS {rss_mb():.0f} MB")
-    async with scheduler_running(hub):
-        runtime = runtime_for(hub)
+    async with background(hub):
+        runtime = hub.mock
         assert runtime is not None
         print(
             "| round | timers fired | late p50 | late p99 | late max | steps twice | "

@@ -51,3 +51,19 @@ def entry_card(entry: Entry, expanded: tuple[str, ...] = (), share: bool = True)
         footer=f"id: {entry.id}",
         entry_id=entry.id,
     )
+
+
+def grading_card(
+    entry: Entry, sections: list[Section], buttons: tuple[Button, ...], footer: str
+) -> Card:
+    """A question's model answer, with buttons to grade how the answer went (a mock
+    interviewer's brief, a review)."""
+    return Card(
+        title=entry.title,
+        subtitle=" · ".join(p for p in (entry.topic, entry.level) if p),
+        text=entry.answer or "",
+        sections=tuple(sections),
+        buttons=buttons,
+        footer=footer,
+        entry_id=entry.id,
+    )

@@ -497,11 +497,11 @@ def discord_sync(
 def console() -> None:
     """Chat with HubBot in the terminal (reads commands from stdin when piped)."""
     from adapters.console import ConsoleChat
+    from adapters.run import serve_in_thread
     from bot.hub import Hub
-    from jobs.scheduler import start_in_thread
 
     chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
-    stop_jobs = start_in_thread(chat.hub)  # daily questions post into the console too
+    stop_jobs = serve_in_thread(chat.hub)  # mock sessions and daily questions, in the console too
     signal.signal(signal.SIGTERM, lambda _signum, _frame: chat.stop())
     try:
         chat.run()

@@ -8,10 +8,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Update, event, inspect, text
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
 
@@ -174,6 +174,21 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def compare_and_set(db: Engine | Connection | Session, statement: Update) -> bool:
+    """Run a conditional `UPDATE … WHERE <the state the caller read>`; True when it changed
+    exactly one row: this caller won, and any other process or click racing for the same change
+    changed nothing. Given an engine, the update is a transaction of its own."""
+    if isinstance(db, Engine):
+        with db.begin() as conn:
+            return compare_and_set(conn, statement)
+    return rowcount(db.execute(statement)) == 1
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or a DELETE changed (its result is a cursor result)."""
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 @contextmanager

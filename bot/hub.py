@@ -9,7 +9,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -27,12 +27,16 @@ from bot.commands import (
 )
 from bot.config import Settings
 from bot.db import is_busy, make_engine, ping
+from bot.delivery import Pacer
 from bot.keyed import Claims as Claims
 from bot.keyed import KeyValues as KeyValues
 from bot.lifecycle import Lifecycle
 from bot.ports import OutboundPorts
 from bot.replies import Reply
 from bot.search import Searcher
+
+if TYPE_CHECKING:
+    from bot.mock.runtime import MockRuntime
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,11 @@ class Hub:
         )
         # The outbound ports of the platforms that run, registered by their adapters.
         self.outbound = OutboundPorts()
+        # Paces everything this process sends on its own, within the platforms' limits.
+        self.pacer = Pacer()
+        # The mock sessions' runtime while the process serves (started by the composition root
+        # with bot.mock.runtime.mock_running); None in one-shot commands.
+        self.mock: MockRuntime | None = None
         # Called with a feature name after a command changed scheduled work (jobs/ rebuilds).
         self.listeners: list[Callable[[str], None]] = []
         # The work in flight, and whether the process is stopping (SIGTERM).

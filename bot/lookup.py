@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
+from bot import library, searchlog
 from bot.cards import entry_card
 from bot.commands import Arg, ArgKind, ChatContext, Suggest, action, command, command_specs
 from bot.content.store import similar_ids
-from bot.db import session_scope
+from bot.member import Member
 from bot.models import QUESTION_SECTIONS, Entry, Kind, Level, SearchLog
 from bot.privacy import person_hash
 from bot.replies import Button, Card, Reply, Visibility, usage
@@ -62,21 +60,17 @@ def log_search(
     hub: Hub, ctx: ChatContext, command_name: str, query: str, result: SearchResult, good: bool
 ) -> int:
     top = result.hits[0].score if result.hits else 0.0
-    entry = SearchLog(
+    row = SearchLog(
         command=command_name,
         query=query[:2000],
         result_count=len(result.hits),
         top_score=top,
         good=good,
-        user_hash=person_hash(hub, ctx.platform, ctx.user_id),
+        user_hash=person_hash(hub, Member.of(ctx)),
         platform=ctx.platform,
         workspace=ctx.workspace_id,
     )
-    with session_scope(hub.engine) as session:
-        session.add(entry)
-        session.flush()
-        assert entry.id is not None
-        return entry.id
+    return searchlog.record(hub.engine, row)
 
 
 def results_reply(result: SearchResult, title: str, page: int, log_id: int) -> Reply:
@@ -153,12 +147,11 @@ def more_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     log_id, _, page = value.partition(":")
     if not log_id.isdigit() or not page.isdigit() or len(log_id) > 18 or len(page) > 3:
         return gone
-    with Session(hub.engine) as session:
-        logged = session.get(SearchLog, int(log_id))
+    logged = searchlog.logged(hub.engine, int(log_id))
     if logged is None or (logged.platform, logged.workspace, logged.user_hash) != (
         ctx.platform,
         ctx.workspace_id,
-        person_hash(hub, ctx.platform, ctx.user_id),
+        person_hash(hub, Member.of(ctx)),
     ):
         return gone
     if logged.command == "error":
@@ -187,8 +180,7 @@ def error_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     log_search(hub, ctx, "error", args, result, good=result.good)
     if not result.hits:
         return Reply(text="I don't know this error yet. It is logged so the hub can learn it.")
-    with Session(hub.engine) as session:
-        best = session.get(Entry, result.hits[0].id)
+    best = library.entry(hub.engine, result.hits[0].id)
     if best is None:
         return Reply(text="That entry was just removed; try again.", error=True)
     others = tuple(
@@ -221,8 +213,7 @@ def snippet_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     log_search(hub, ctx, "snippet", args, result, good=result.good)
     if not result.hits:
         return no_results(result, "snippets")
-    with Session(hub.engine) as session:
-        best = session.get(Entry, result.hits[0].id)
+    best = library.entry(hub.engine, result.hits[0].id)
     if best is None:
         return Reply(text="That snippet was just removed; try again.", error=True)
     others = tuple(
@@ -238,8 +229,7 @@ SHOW_USAGE = "/hub show <id>"
 
 
 def find_entry(hub: Hub, entry_id: str) -> Entry | None:
-    with Session(hub.engine) as session:
-        return session.get(Entry, entry_id.strip().lower()[:64])
+    return library.entry(hub.engine, entry_id.strip().lower()[:64])
 
 
 @command(
@@ -296,12 +286,9 @@ def share_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
 
 @command("topics", "/hub topics", "list the topics and how much each holds")
 def topics_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
-    with Session(hub.engine) as session:
-        rows = session.exec(
-            select(Entry.topic, Entry.kind).where(col(Entry.retired).is_(False))
-        ).all()
-    if not rows:
+    counts = library.topic_sizes(hub.engine)
+    if not counts:
         return Reply(text="The hub is empty. Import content with `hub import content/`.")
-    counts = Counter(topic for topic, _ in rows)
     lines = [f"`{topic}` {n}" for topic, n in sorted(counts.items())]
-    return Reply(text=f"{len(counts)} topics, {len(rows)} entries:\n" + " · ".join(lines))
+    total = sum(counts.values())
+    return Reply(text=f"{len(counts)} topics, {total} entries:\n" + " · ".join(lines))

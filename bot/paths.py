@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
+from bot import library
 from bot.commands import Arg, ArgKind, ChatContext, Suggest, action, command
-from bot.models import Entry, LearningPath
 from bot.replies import Button, Card, Field, Reply, Section, usage
 
 if TYPE_CHECKING:
@@ -45,8 +43,7 @@ def path_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 
 
 def list_paths(hub: Hub) -> Reply:
-    with Session(hub.engine) as session:
-        paths = session.exec(select(LearningPath).order_by(col(LearningPath.id))).all()
+    paths = library.learning_paths(hub.engine)
     if not paths:
         return Reply(text="No learning paths yet.")
     cards = tuple(
@@ -63,16 +60,10 @@ def list_paths(hub: Hub) -> Reply:
 
 
 def show_path(hub: Hub, path_id: str) -> Reply:
-    with Session(hub.engine) as session:
-        path = session.get(LearningPath, path_id.lower()[:64])
-        if path is None:
-            return usage(f"No learning path `{path_id[:64]}`.", PATH_USAGE)
-        ids = {i for step in path.steps for i in step.get("entries", [])}
-        titles = (
-            dict(session.exec(select(Entry.id, Entry.title).where(col(Entry.id).in_(ids))).all())
-            if ids
-            else {}
-        )
+    path = library.learning_path(hub.engine, path_id.lower()[:64])
+    if path is None:
+        return usage(f"No learning path `{path_id[:64]}`.", PATH_USAGE)
+    titles = library.titles(hub.engine, {i for step in path.steps for i in step.get("entries", [])})
     milestones: dict[int, list[str]] = {}
     for milestone in path.milestones:
         milestones.setdefault(int(milestone["after_step"]), []).append(milestone["title"])

@@ -14,27 +14,27 @@ import hmac
 import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel
 
+from bot import searchlog
 from bot.commands import Arg, ArgKind, ChatContext, command
-from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
+from bot.daily import store as daily_store
 from bot.db import session_scope
-from bot.mock.models import MockGrade, MockParticipant, MockSession
-from bot.models import SearchLog, utcnow
+from bot.member import Member
+from bot.mock import store as mock_store
+from bot.models import utcnow
 from bot.replies import Reply, usage
-from bot.review.models import ReviewCard, ReviewReminder
+from bot.review import store as review_store
 
 if TYPE_CHECKING:
     from bot.hub import Hub
 
 SEARCH_LOG_KEY = "search-log"
-FORGOTTEN = "(forgotten)"  # stands in for a forgotten person in rows shared with others
 FORGET_USAGE = "/hub forget me"
 
 _generated: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
@@ -76,10 +76,11 @@ def _stored_key(engine: Engine) -> str:
         return row.value
 
 
-def person_hash(hub: Hub, platform: str, user_id: str) -> str:
-    """The search log's name for a person: keyed, so it cannot be recomputed from the id."""
+def person_hash(hub: Hub, who: Member) -> str:
+    """The search log's name for a person: keyed, so it cannot be recomputed from the id. The
+    same person on the same platform has one hash, whichever workspace they search from."""
     key = secret_key(hub.engine, hub.settings.secret_key)
-    return hmac.new(key, f"{platform}:{user_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{who.platform}:{who.user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -114,122 +115,19 @@ class Forgotten:
         return sum(getattr(self, f.name) for f in fields(self))
 
 
-def forget(hub: Hub, platform: str, user_id: str) -> Forgotten:
-    """Delete what the store holds about one person; anonymise the rows others share."""
+def forget(hub: Hub, who: Member) -> Forgotten:
+    """Delete what the store holds about one person on their platform (every workspace);
+    anonymise the rows others share. One transaction: all of it, or nothing."""
     done = Forgotten()
+    searcher = person_hash(hub, who)  # before the transaction: it may store the key first
     with session_scope(hub.engine) as db:
-        posts = select(DailyPost.id).where(DailyPost.platform == platform)
-        done.daily_answers = _count(
-            db.execute(
-                delete(DailyAnswer).where(
-                    col(DailyAnswer.user_id) == user_id, col(DailyAnswer.post_id).in_(posts)
-                )
-            )
-        )
-        done.daily_setups = _count(
-            db.execute(
-                update(DailySubscription)
-                .where(
-                    col(DailySubscription.platform) == platform,
-                    col(DailySubscription.created_by) == user_id,
-                )
-                .values(created_by="", created_by_name="")
-            )
-        )
-        _forget_mock(db, platform, user_id, done)
-        done.review_cards = _count(
-            db.execute(
-                delete(ReviewCard).where(
-                    col(ReviewCard.platform) == platform, col(ReviewCard.user_id) == user_id
-                )
-            )
-        )
-        done.reminders = _count(
-            db.execute(
-                delete(ReviewReminder).where(
-                    col(ReviewReminder.platform) == platform,
-                    col(ReviewReminder.user_id) == user_id,
-                )
-            )
-        )
-        done.searches = _count(
-            db.execute(
-                delete(SearchLog).where(
-                    col(SearchLog.user_hash) == person_hash(hub, platform, user_id)
-                )
-            )
-        )
+        done.daily_answers, done.daily_setups = daily_store.forget(db, who)
+        sessions = mock_store.forget(db, who)
+        done.mock_sessions, done.shared_sessions = sessions.sessions, sessions.shared
+        done.grades = sessions.grades
+        done.review_cards, done.reminders = review_store.forget(db, who)
+        done.searches = searchlog.forget(db, searcher)
     return done
-
-
-def _forget_mock(db: Session, platform: str, user_id: str, done: Forgotten) -> None:
-    took_part = select(MockParticipant.session_id).where(MockParticipant.user_id == user_id)
-    graded = select(MockGrade.session_id).where(
-        or_(col(MockGrade.user_id) == user_id, col(MockGrade.graded_by) == user_id)
-    )
-    sessions = db.exec(
-        select(MockSession).where(
-            col(MockSession.platform) == platform,
-            or_(
-                col(MockSession.starter_id) == user_id,
-                col(MockSession.interviewer_id) == user_id,
-                col(MockSession.id).in_(took_part),
-                col(MockSession.id).in_(graded),
-            ),
-        )
-    ).all()
-    for ms in sessions:
-        others = db.exec(
-            select(MockParticipant.user_id).where(
-                col(MockParticipant.session_id) == ms.id, col(MockParticipant.user_id) != user_id
-            )
-        ).first()
-        names = [user_id, *_names(db, ms.id, user_id)]
-        done.grades += _count(
-            db.execute(
-                delete(MockGrade).where(
-                    col(MockGrade.session_id) == ms.id, col(MockGrade.user_id) == user_id
-                )
-            )
-        )
-        db.execute(
-            delete(MockParticipant).where(
-                col(MockParticipant.session_id) == ms.id, col(MockParticipant.user_id) == user_id
-            )
-        )
-        if others is None:  # nobody else took part: the session goes
-            db.execute(delete(MockGrade).where(col(MockGrade.session_id) == ms.id))
-            db.delete(ms)
-            done.mock_sessions += 1
-            continue
-        db.execute(
-            update(MockGrade)
-            .where(col(MockGrade.session_id) == ms.id, col(MockGrade.graded_by) == user_id)
-            .values(graded_by=FORGOTTEN)
-        )
-        if ms.starter_id == user_id:
-            ms.starter_id = FORGOTTEN
-        if ms.interviewer_id == user_id:
-            ms.interviewer_id = FORGOTTEN
-        if ms.end_reason and any(name and name in ms.end_reason for name in names):
-            ms.end_reason = "ended"
-        db.add(ms)
-        done.shared_sessions += 1
-
-
-def _names(db: Session, session_id: int | None, user_id: str) -> list[str]:
-    return list(
-        db.exec(
-            select(MockParticipant.user_name).where(
-                col(MockParticipant.session_id) == session_id,
-                col(MockParticipant.user_id) == user_id,
-            )
-        ).all()
-    )
-
-
-def _count(result: Any) -> int:
-    return int(result.rowcount or 0)
 
 
 @command(
@@ -245,7 +143,7 @@ def forget_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
             "review cards, reminders and searches.",
             FORGET_USAGE,
         )
-    done = forget(hub, ctx.platform, ctx.user_id)
+    done = forget(hub, Member.of(ctx))
     if done.total == 0:
         return Reply(text="The hub holds nothing about you.")
     removed = "\n".join(f"• {line}" for line in done.lines())

@@ -12,9 +12,9 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
-from bot.daily.models import DailyPost, DailySubscription, PostStatus, RevealStatus
+from bot import library
+from bot.daily import store
+from bot.daily.models import DailySubscription, PostStatus, RevealStatus
 from bot.daily.posting import (
     Claim,
     claim_reveal,
@@ -33,10 +33,9 @@ from bot.daily.posting import (
     thread_name,
 )
 from bot.daily.schedule import next_occurrence, previous_occurrence
-from bot.models import Entry
+from bot.delivery import retry_at
 from bot.ports import DeliveryError, Outbound
 from bot.replies import Reply
-from jobs.delivery import Pacer
 from jobs.registry import JobSpec
 
 if TYPE_CHECKING:
@@ -50,13 +49,14 @@ def _now() -> datetime:
 
 
 class DailyJobs:
-    """A JobSource for the daily question, and the jobs themselves."""
+    """A JobSource for the daily question, and the jobs themselves. Sends go through the hub's
+    pacer (bot/delivery.py): a post holds its claim, so a temporary failure frees the claim and
+    the post is tried again later."""
 
     def __init__(
         self,
         hub: Hub,
         owner: str,
-        pacer: Pacer,
         lease: timedelta = timedelta(seconds=60),
         send_lease: timedelta = timedelta(minutes=5),
         retry_after: timedelta = timedelta(seconds=30),
@@ -64,13 +64,13 @@ class DailyJobs:
         self.hub = hub
         self.engine = hub.engine
         self.owner = owner
-        self.pacer = pacer
+        self.pacer = hub.pacer
         self.lease = lease  # how long a claim is ours before another process may take it
         self.send_lease = send_lease  # a send still "sending" after this crashed mid-call
         self.retry_after = retry_after
         self.grace = timedelta(hours=hub.settings.daily_grace_hours)
         # Claim only about two seconds of sends ahead, so other processes share a big fan-out.
-        self.claim_ahead = asyncio.Semaphore(max(1, round(2.0 / pacer.interval)))
+        self.claim_ahead = asyncio.Semaphore(max(1, round(2.0 / self.pacer.interval)))
 
     # The source: which jobs should exist now.
 
@@ -80,20 +80,7 @@ class DailyJobs:
             return []
         expire_stale(self.engine, now, self.grace)
         specs: list[JobSpec] = []
-        with Session(self.engine) as session:
-            subs = session.exec(
-                select(DailySubscription).where(
-                    col(DailySubscription.active).is_(True),
-                    col(DailySubscription.platform).in_(platforms),
-                )
-            ).all()
-            recent = now - timedelta(days=9)
-            open_posts = session.exec(
-                select(DailyPost).where(
-                    col(DailyPost.platform).in_(platforms),
-                    col(DailyPost.scheduled_for) >= recent,
-                )
-            ).all()
+        subs, open_posts = store.schedule(self.engine, platforms, now - timedelta(days=9))
         taken = {(p.subscription_id, p.day) for p in open_posts if p.seq == 0}
         active = {s.id for s in subs}
         for sub in subs:
@@ -144,7 +131,7 @@ class DailyJobs:
 
     async def _deliver(self, claim: Claim) -> None:
         outbound: Outbound | None = self.hub.outbound.get(claim.platform)
-        entry = await asyncio.to_thread(self._entry, claim.entry_id)
+        entry = await asyncio.to_thread(library.entry, self.engine, claim.entry_id)
         if outbound is None or entry is None:
             return  # the lease runs out and a process that can post takes it
         marking: asyncio.Future[bool] | None = None
@@ -174,7 +161,11 @@ class DailyJobs:
             else:
                 log.warning("daily post %s failed, will retry: %s", claim.post_id, exc)
                 await asyncio.to_thread(
-                    mark_failed, self.engine, claim.post_id, str(exc), self._retry_at(exc)
+                    mark_failed,
+                    self.engine,
+                    claim.post_id,
+                    str(exc),
+                    retry_at(exc, self.retry_after),
                 )
             return
         except asyncio.CancelledError:  # stopping with the request in flight: it may be posted
@@ -185,11 +176,6 @@ class DailyJobs:
             await asyncio.to_thread(mark_unknown, self.engine, claim.post_id, repr(exc))
             return
         await asyncio.to_thread(mark_posted, self.engine, claim.post_id, ref, _now())
-
-    def _retry_at(self, exc: DeliveryError) -> datetime:
-        """When to try again: as the platform said (a 429), else after `retry_after`."""
-        wait = self.retry_after if exc.retry_after is None else timedelta(seconds=exc.retry_after)
-        return _now() + wait
 
     async def _give_up(self, claim: Claim, error: str, outbound: Outbound) -> None:
         sub = await asyncio.to_thread(mark_dead, self.engine, claim.post_id, error)
@@ -216,7 +202,8 @@ class DailyJobs:
             claim_reveal, self.engine, post_id, self.owner, _now(), self.send_lease
         ):
             return
-        post, entry = await asyncio.to_thread(self._post_entry, post_id)
+        found = await asyncio.to_thread(store.posted, self.engine, post_id)
+        post, entry = (found.post, found.entry) if found else (None, None)
         outbound: Outbound | None = self.hub.outbound.get(post.platform) if post else None
         if post is None or entry is None or outbound is None:
             await asyncio.to_thread(finish_reveal, self.engine, post_id, RevealStatus.failed)
@@ -234,7 +221,7 @@ class DailyJobs:
             )
         except DeliveryError as exc:
             status = RevealStatus.failed if exc.permanent else RevealStatus.pending
-            retry = None if exc.permanent else self._retry_at(exc)
+            retry = None if exc.permanent else retry_at(exc, self.retry_after)
             await asyncio.to_thread(finish_reveal, self.engine, post_id, status, retry, str(exc))
             return
         except Exception as exc:
@@ -243,13 +230,3 @@ class DailyJobs:
                                     None, repr(exc))  # fmt: skip
             return
         await asyncio.to_thread(finish_reveal, self.engine, post_id, RevealStatus.done)
-
-    def _entry(self, entry_id: str) -> Entry | None:
-        with Session(self.engine) as session:
-            return session.get(Entry, entry_id)
-
-    def _post_entry(self, post_id: int) -> tuple[DailyPost | None, Entry | None]:
-        with Session(self.engine) as session:
-            post = session.get(DailyPost, post_id)
-            entry = session.get(Entry, post.entry_id) if post and post.entry_id else None
-            return post, entry

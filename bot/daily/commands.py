@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, func, select
-
+from bot import library
 from bot.commands import Arg, ArgKind, ChannelAccess, ChatContext, action, command
+from bot.daily import store
 from bot.daily.models import DailyPost, DailySubscription, PostStatus
 from bot.daily.participation import leaderboard, record_answer, streak
-from bot.daily.posting import answer_card, new_post, today
+from bot.daily.posting import answer_card
 from bot.daily.schedule import (
-    ALL_DAYS,
     BadSchedule,
     days_label,
     next_occurrence,
@@ -25,8 +23,8 @@ from bot.daily.schedule import (
     parse_zone,
     zone,
 )
-from bot.daily.selection import pool, pool_state
-from bot.db import session_scope
+from bot.daily.store import Plan
+from bot.member import Member
 from bot.models import Entry, Level, utcnow
 from bot.replies import Reply, Visibility, usage
 
@@ -39,24 +37,9 @@ DAILY_USAGE = (
 )
 CHANNEL = re.compile(r"^#([A-Za-z0-9_.-]{1,64})$")  # adapters give channels as #id
 KEYWORDS = {"at", "days", "topic", "topics", "level", "levels", "reveal", "tz"}
-DEFAULT_REVEAL_MINUTES = 240
 REFUSAL = "Only people who can manage this channel can change its daily question."
 NOT_HERE = "I can't find that channel here: name a channel of this workspace (or server)."
 GONE = Reply(text="That daily question is no longer available.", error=True)
-
-
-@dataclass
-class Plan:
-    """What `/hub daily on …` asked for."""
-
-    channel_id: str
-    post_time: str | None = None
-    timezone: str | None = None
-    days: str | None = None
-    topics: list[str] = field(default_factory=list)
-    levels: list[str] = field(default_factory=list)
-    reveal_after: int | None = None
-    reveal_time: str | None = None
 
 
 def split_channel(ctx: ChatContext, words: list[str]) -> tuple[str, list[str]]:
@@ -121,17 +104,6 @@ def parse_plan(channel: str, words: list[str], known_topics: set[str]) -> Plan:
         else:
             raise BadSchedule(f"I don't understand `{words[i][:30]}` here.")
     return plan
-
-
-def find_sub(session: Session, ctx: ChatContext, channel_id: str) -> DailySubscription | None:
-    """The channel's subscription in the asker's workspace (a shared channel has one in each)."""
-    return session.exec(
-        select(DailySubscription).where(
-            DailySubscription.platform == ctx.platform,
-            DailySubscription.workspace_id == ctx.workspace_id,
-            DailySubscription.channel_id == channel_id,
-        )
-    ).first()
 
 
 def describe(sub: DailySubscription) -> str:
@@ -205,80 +177,34 @@ def daily_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
         return usage(str(exc), DAILY_USAGE)
 
 
-def _topics(hub: Hub) -> set[str]:
-    with Session(hub.engine) as session:
-        return set(
-            session.exec(
-                select(Entry.topic).where(Entry.kind == "question", col(Entry.retired).is_(False))
-            ).all()
-        )
-
-
 def turn_on(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
-    plan = parse_plan(channel, words, _topics(hub))
+    plan = parse_plan(channel, words, library.question_topics(hub.engine))
     now = utcnow()
-    with session_scope(hub.engine) as session:
-        sub = find_sub(session, ctx, plan.channel_id)
-        if sub is None:
-            if plan.post_time is None:
-                raise BadSchedule(
-                    "When? Add `at HH:MM`, e.g. `/hub daily on at 09:30 Europe/Berlin`."
-                )
-            sub = DailySubscription(
-                platform=ctx.platform,
-                workspace_id=ctx.workspace_id,
-                channel_id=plan.channel_id,
-                post_time=plan.post_time,
-                reveal_after_minutes=DEFAULT_REVEAL_MINUTES,
-            )
-        sub.post_time = plan.post_time or sub.post_time
-        sub.timezone = plan.timezone or sub.timezone
-        sub.days = plan.days or sub.days or ALL_DAYS
-        if plan.topics:
-            sub.topics = plan.topics
-        if plan.levels:
-            sub.levels = plan.levels
-        if plan.reveal_after or plan.reveal_time:
-            sub.reveal_after_minutes, sub.reveal_time = plan.reveal_after, plan.reveal_time
-        size = len(pool(session, sub))
-        if size == 0:
-            session.rollback()
-            return Reply(text="No questions match those topics and levels; nothing changed.",
-                         error=True)  # fmt: skip
-        sub.active, sub.paused_reason = True, None
-        sub.created_by, sub.created_by_name = ctx.user_id, ctx.user_name
-        sub.updated_at = now
-        session.add(sub)
-        text = (
-            f"Daily question on: {describe(sub)}. Next: {next_label(sub, now)}. "
-            f"{size} question{'s' if size != 1 else ''} in the pool."
-        )
+    sub, size = store.subscribe(hub.engine, Member.of(ctx), plan, now)
+    if size == 0:
+        return Reply(text="No questions match those topics and levels; nothing changed.",
+                     error=True)  # fmt: skip
     hub.changed("daily")
-    return Reply(text=text)
+    return Reply(
+        text=f"Daily question on: {describe(sub)}. Next: {next_label(sub, now)}. "
+        f"{size} question{'s' if size != 1 else ''} in the pool."
+    )
 
 
 def turn_off(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
-    with session_scope(hub.engine) as session:
-        sub = find_sub(session, ctx, channel)
-        if sub is None or not sub.active:
-            return Reply(text=f"There is no daily question running in <#{channel}>.")
-        sub.active, sub.updated_at = False, utcnow()
-        sub.paused_reason = f"turned off by {ctx.user_name or ctx.user_id}"
+    who = Member.of(ctx)
+    if not store.pause(hub.engine, who, channel, f"turned off by {who.label}", utcnow()):
+        return Reply(text=f"There is no daily question running in <#{channel}>.")
     hub.changed("daily")
     return Reply(text=f"Daily question off in <#{channel}>. `/hub daily on` turns it back on.")
 
 
 def status(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     now = utcnow()
-    with Session(hub.engine) as session:
-        sub = find_sub(session, ctx, channel)
-        if sub is None:
-            return no_daily_question(channel)
-        last = session.exec(
-            select(DailyPost)
-            .where(DailyPost.subscription_id == sub.id)
-            .order_by(col(DailyPost.day).desc(), col(DailyPost.seq).desc())
-        ).first()
+    sub = store.subscription(hub.engine, Member.of(ctx), channel)
+    if sub is None:
+        return no_daily_question(channel)
+    last = store.last_post(hub.engine, sub)
     lines = [f"Daily question: {describe(sub)}."]
     if sub.active:
         lines.append(f"Next: {next_label(sub, now)}.")
@@ -296,13 +222,10 @@ def no_daily_question(channel: str) -> Reply:
 
 def preview(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     now = utcnow()
-    with Session(hub.engine) as session:
-        sub = find_sub(session, ctx, channel)
-        if sub is None:
-            return no_daily_question(channel)
-        state = pool_state(session, sub)
-        ids = pool(session, sub)
-        rows = session.exec(select(Entry.topic, Entry.level).where(col(Entry.id).in_(ids))).all()
+    sub = store.subscription(hub.engine, Member.of(ctx), channel)
+    if sub is None:
+        return no_daily_question(channel)
+    state, rows = store.pool_mix(hub.engine, sub)
     mix = Counter(f"{topic}/{level or '-'}" for topic, level in rows)
     round_note = (
         f"{state.left} of {state.size} questions not yet asked in this round"
@@ -318,28 +241,17 @@ def preview(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply
 
 
 def post_now(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
-    now = utcnow()
-    with session_scope(hub.engine) as session:
-        sub = find_sub(session, ctx, channel)
-        if sub is None:
-            return Reply(text=f"Set up <#{channel}> first: `/hub daily on at 09:30`.", error=True)
-        day = today(sub, now)
-        seq = session.exec(
-            select(func.max(DailyPost.seq)).where(
-                DailyPost.subscription_id == sub.id, DailyPost.day == day
-            )
-        ).first()
-        post = new_post(session, sub, day, 0 if seq is None else seq + 1, now)
-        if post is None:
-            return Reply(text="No questions match this channel's topics and levels.", error=True)
-        session.add(post)
+    sub = store.subscription(hub.engine, Member.of(ctx), channel)
+    if sub is None:
+        return Reply(text=f"Set up <#{channel}> first: `/hub daily on at 09:30`.", error=True)
+    if store.queue_post(hub.engine, sub, utcnow()) is None:
+        return Reply(text="No questions match this channel's topics and levels.", error=True)
     hub.changed("daily")
     return Reply(text=f"Posting a question in <#{channel}> now.")
 
 
 def show_leaderboard(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
-    with Session(hub.engine) as session:
-        sub = find_sub(session, ctx, channel)
+    sub = store.subscription(hub.engine, Member.of(ctx), channel)
     standings = leaderboard(hub.engine, sub.id, today_in(sub.timezone)) if sub and sub.id else []
     if not standings:
         return Reply(text="Nobody has answered a daily question here yet.")
@@ -357,13 +269,13 @@ def _post(hub: Hub, ctx: ChatContext, value: str) -> tuple[DailyPost, Entry] | N
     """The post a button names, if it is one of the clicker's workspace."""
     if not value.isdigit() or len(value) > 9:
         return None
-    with Session(hub.engine) as session:
-        post = session.get(DailyPost, int(value))
-        sub = session.get(DailySubscription, post.subscription_id) if post else None
-        if sub is None or (sub.platform, sub.workspace_id) != (ctx.platform, ctx.workspace_id):
-            return None
-        entry = session.get(Entry, post.entry_id) if post and post.entry_id else None
-    return (post, entry) if post is not None and entry is not None else None
+    found = store.posted(hub.engine, int(value))
+    if found is None or found.subscription is None or found.entry is None:
+        return None
+    sub = found.subscription
+    if not Member.of(ctx).same_workspace(sub.platform, sub.workspace_id):
+        return None
+    return found.post, found.entry
 
 
 @action("daily-answered")
@@ -373,8 +285,9 @@ def answered_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
         return GONE
     post, _ = found
     assert post.id is not None
-    counted = record_answer(hub.engine, post.id, ctx.user_id, ctx.user_name)
-    days = streak(hub.engine, post.subscription_id, ctx.user_id)
+    who = Member.of(ctx)
+    counted = record_answer(hub.engine, post.id, who)
+    days = streak(hub.engine, post.subscription_id, who)
     head = "Counted — thanks for answering!" if counted else "You're already counted for this one."
     return Reply(text=f"{head} Your streak here: {days}.")
 

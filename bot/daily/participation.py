@@ -10,17 +10,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.daily.models import DailyAnswer, DailyPost, PostStatus, RevealStatus
+from bot.daily.models import DailyAnswer, DailyPost, DailySubscription, PostStatus, RevealStatus
 from bot.db import session_scope
+from bot.member import Member
 
 
-def record_answer(
-    engine: Engine, post_id: int, user_id: str, user_name: str = "", via: str = "button"
-) -> bool:
+def record_answer(engine: Engine, post_id: int, who: Member, via: str = "button") -> bool:
     """Count one person once per post; False when they were already counted."""
+    answer = DailyAnswer(post_id=post_id, user_id=who.user_id, user_name=who.name, via=via)
     try:
         with session_scope(engine) as session:
-            session.add(DailyAnswer(post_id=post_id, user_id=user_id, user_name=user_name, via=via))
+            session.add(answer)
     except IntegrityError:
         return False
     return True
@@ -35,16 +35,21 @@ def record_thread_answer(
     `channel_id` may be None where thread ids are unique across channels (Discord), for an
     adapter that cannot tell a thread's parent from the event alone.
     """
-    query = select(DailyPost.id).where(
-        DailyPost.platform == platform, DailyPost.thread_id == thread_id
+    query = (
+        select(DailyPost.id, DailySubscription.workspace_id)
+        .join(DailySubscription, col(DailySubscription.id) == DailyPost.subscription_id)
+        .where(DailyPost.platform == platform, DailyPost.thread_id == thread_id)
     )
     if channel_id is not None:
         query = query.where(DailyPost.channel_id == channel_id)
     with Session(engine) as session:
-        post_id = session.exec(query).first()
-    if post_id is None:
+        found = session.exec(query).first()
+    if found is None:
         return False
-    return record_answer(engine, post_id, user_id, user_name, via="thread")
+    post_id, workspace_id = found
+    assert post_id is not None
+    who = Member(platform, workspace_id, user_id, user_name)
+    return record_answer(engine, post_id, who, via="thread")
 
 
 def _posted(session: Session, subscription_id: int) -> list[DailyPost]:
@@ -74,14 +79,14 @@ def _streak(posts: list[DailyPost], answered: set[int]) -> int:
     return count
 
 
-def streak(engine: Engine, subscription_id: int, user_id: str) -> int:
+def streak(engine: Engine, subscription_id: int, who: Member) -> int:
     with Session(engine) as session:
         posts = _posted(session, subscription_id)
         ids = [p.id for p in posts]
         answered = set(
             session.exec(
                 select(DailyAnswer.post_id).where(
-                    DailyAnswer.user_id == user_id, col(DailyAnswer.post_id).in_(ids)
+                    DailyAnswer.user_id == who.user_id, col(DailyAnswer.post_id).in_(ids)
                 )
             ).all()
         )

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from bot.daily.models import DailyPost, DailySubscription, PostStatus, RevealStatus
 from bot.daily.schedule import local_date, previous_occurrence, reveal_instant
 from bot.daily.selection import choose
-from bot.db import session_scope
+from bot.db import compare_and_set, session_scope
 from bot.models import Entry, utcnow
 from bot.ports import MessageRef
 from bot.replies import Button, Card, Reply, Section, Style, Visibility
@@ -131,17 +131,17 @@ def take_over(
     engine: Engine, post_id: int, owner: str, now: datetime, lease: timedelta
 ) -> Claim | None:
     """Take a claimed or failed post whose lease is free; None if someone else holds it."""
-    with engine.begin() as conn:
-        won = conn.execute(
-            update(DailyPost)
-            .where(
-                col(DailyPost.id) == post_id,
-                col(DailyPost.status).in_(RETRYABLE),
-                (col(DailyPost.lease_until).is_(None)) | (col(DailyPost.lease_until) <= now),
-            )
-            .values(owner=owner, lease_until=now + lease, attempts=DailyPost.attempts + 1)
-        ).rowcount
-    if won != 1:
+    won = compare_and_set(
+        engine,
+        update(DailyPost)
+        .where(
+            col(DailyPost.id) == post_id,
+            col(DailyPost.status).in_(RETRYABLE),
+            (col(DailyPost.lease_until).is_(None)) | (col(DailyPost.lease_until) <= now),
+        )
+        .values(owner=owner, lease_until=now + lease, attempts=DailyPost.attempts + 1),
+    )
+    if not won:
         return None
     with Session(engine) as session:
         post = session.get(DailyPost, post_id)
@@ -150,42 +150,36 @@ def take_over(
 
 def mark_sending(engine: Engine, post_id: int, owner: str, now: datetime, lease: timedelta) -> bool:
     """The last step before the platform call; False when the claim was lost meanwhile."""
-    with engine.begin() as conn:
-        return (
-            conn.execute(
-                update(DailyPost)
-                .where(
-                    col(DailyPost.id) == post_id,
-                    col(DailyPost.owner) == owner,
-                    col(DailyPost.status).in_(RETRYABLE),
-                )
-                .values(status=PostStatus.sending, lease_until=now + lease)
-            ).rowcount
-            == 1
+    return compare_and_set(
+        engine,
+        update(DailyPost)
+        .where(
+            col(DailyPost.id) == post_id,
+            col(DailyPost.owner) == owner,
+            col(DailyPost.status).in_(RETRYABLE),
         )
+        .values(status=PostStatus.sending, lease_until=now + lease),
+    )
 
 
 def release(engine: Engine, post_id: int, owner: str) -> bool:
     """Hand a claim back before anything was sent (the process is stopping): free at once.
     A row just marked `sending` whose request never started goes back to `claimed`."""
     status = col(DailyPost.status)
-    with engine.begin() as conn:
-        return (
-            conn.execute(
-                update(DailyPost)
-                .where(
-                    col(DailyPost.id) == post_id,
-                    col(DailyPost.owner) == owner,
-                    status.in_((*RETRYABLE, PostStatus.sending)),
-                )
-                .values(
-                    owner=None,
-                    lease_until=None,
-                    status=case((status == PostStatus.sending, PostStatus.claimed), else_=status),
-                )
-            ).rowcount
-            == 1
+    return compare_and_set(
+        engine,
+        update(DailyPost)
+        .where(
+            col(DailyPost.id) == post_id,
+            col(DailyPost.owner) == owner,
+            status.in_((*RETRYABLE, PostStatus.sending)),
         )
+        .values(
+            owner=None,
+            lease_until=None,
+            status=case((status == PostStatus.sending, PostStatus.claimed), else_=status),
+        ),
+    )
 
 
 def mark_posted(engine: Engine, post_id: int, ref: MessageRef, now: datetime) -> None:
@@ -279,19 +273,16 @@ def expire_stale(engine: Engine, now: datetime, grace: timedelta) -> None:
 
 
 def claim_reveal(engine: Engine, post_id: int, owner: str, now: datetime, lease: timedelta) -> bool:
-    with engine.begin() as conn:
-        return (
-            conn.execute(
-                update(DailyPost)
-                .where(
-                    col(DailyPost.id) == post_id,
-                    col(DailyPost.reveal_status) == RevealStatus.pending,
-                    col(DailyPost.reveal_at) <= now,
-                )
-                .values(reveal_status=RevealStatus.sending, owner=owner, lease_until=now + lease)
-            ).rowcount
-            == 1
+    return compare_and_set(
+        engine,
+        update(DailyPost)
+        .where(
+            col(DailyPost.id) == post_id,
+            col(DailyPost.reveal_status) == RevealStatus.pending,
+            col(DailyPost.reveal_at) <= now,
         )
+        .values(reveal_status=RevealStatus.sending, owner=owner, lease_until=now + lease),
+    )
 
 
 def finish_reveal(engine: Engine, post_id: int, status: RevealStatus,

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from bot.daily.models import DailyPost, DailySubscription, PostStatus
-from bot.models import Entry, Kind
+from bot.library import questions_of
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,7 @@ class PoolState:
 
 def pool(session: Session, sub: DailySubscription) -> list[str]:
     """The ids of live questions matching the subscription's topics and levels, sorted."""
-    query = select(Entry.id).where(Entry.kind == Kind.question, col(Entry.retired).is_(False))
-    if sub.topics:
-        query = query.where(col(Entry.topic).in_(sub.topics))
-    if sub.levels:
-        query = query.where(col(Entry.level).in_(sub.levels))
-    return sorted(session.exec(query).all())
+    return questions_of(session, sub.topics, sub.levels)
 
 
 def _asked(session: Session, sub: DailySubscription) -> list[tuple[int, str]]:

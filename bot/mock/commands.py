@@ -6,18 +6,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
+from bot import library
 from bot.commands import Arg, ArgKind, ChatContext, action, command
+from bot.member import Member
 from bot.mock import session as machine
-from bot.mock.models import MockSession, State
-from bot.mock.runtime import runtime_for
-from bot.mock.session import RATINGS, Actor, Kind, Options, Person, Refusal
-from bot.models import Entry, Level
+from bot.mock import store
+from bot.mock.models import MockSession
+from bot.mock.session import RATINGS, Options
+from bot.mock.steps import Kind, Refusal
+from bot.models import Level
 from bot.replies import Reply, usage
 
 if TYPE_CHECKING:
     from bot.hub import Hub
+    from bot.mock.runtime import MockRuntime
 
 MOCK_USAGE = (
     "/hub mock start [topic …] [level <level>] [questions N] [minutes M] [@candidate …] "
@@ -38,26 +40,28 @@ DONE = {
 }
 KEYS = ("level", "questions", "minutes", "interviewer")
 VERBS = ("next", "skip", "reveal", "pause", "resume", "end")
-
-
-def actor(ctx: ChatContext) -> Actor:
-    return Actor(ctx.platform, ctx.workspace_id, ctx.user_id, ctx.user_name)
+NOT_SERVING = "Mock interviews run while the bot is serving (`hub serve`)."
 
 
 def refused(message: str) -> Reply:
     return Reply(text=message, error=True)
 
 
-def mention(token: str) -> Person | None:
+def live_runtime(hub: Hub) -> MockRuntime | None:
+    """The runtime that delivers the steps, while the bot serves (not in one-shot commands)."""
+    return hub.mock if hub.mock is not None and hub.mock.serving else None
+
+
+def mention(ctx: ChatContext, token: str) -> Member | None:
+    """The person an @mention names, in the asker's workspace."""
     match = MENTION.match(token)
-    return None if match is None else Person(match.group(1))
+    return None if match is None else Member(ctx.platform, ctx.workspace_id, match.group(1), "")
 
 
-def parse_options(hub: Hub, args: list[str]) -> Options:
+def parse_options(hub: Hub, ctx: ChatContext, args: list[str]) -> Options:
     """The words after `start`; raises Refusal with a short reason on anything it can't use."""
     options = Options()
-    with Session(hub.engine) as db:
-        topics = set(db.exec(select(Entry.topic).where(Entry.kind == "question").distinct()).all())
+    topics = library.question_topics(hub.engine)
     words = list(args)
     while words:
         word = words.pop(0)
@@ -85,11 +89,11 @@ def parse_options(hub: Hub, args: list[str]) -> Options:
                 raise Refusal(f"`minutes` is a number from {MINUTES[0]} to {MINUTES[1]:.0f}.")
             options.seconds = round(minutes * 60)
         elif key == "interviewer":
-            person = mention(inline)
+            person = mention(ctx, inline)
             if person is None:
                 raise Refusal("Name the interviewer with an @mention.")
             options.interviewer = person
-        elif (person := mention(word)) is not None:
+        elif (person := mention(ctx, word)) is not None:
             if person.user_id not in {c.user_id for c in options.candidates}:
                 options.candidates.append(person)
         elif word.lower() in topics:
@@ -139,7 +143,7 @@ def grade_command(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
     """`/hub mock grade good` (yourself), or `… good @bob` (the interviewer, in pair mode)."""
     ratings = {label.lower(): rating for rating, label in RATINGS.items()}
     rating = ratings.get(args[0].lower()) if args else None
-    candidate = mention(args[1]) if len(args) > 1 else None
+    candidate = mention(ctx, args[1]) if len(args) > 1 else None
     if rating is None or (len(args) > 1 and candidate is None) or len(args) > 2:
         return usage("Grade with again, hard, good or easy.", MOCK_USAGE)
     found = find_session(hub, ctx, "")
@@ -151,7 +155,7 @@ def grade_command(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
             found.id or 0,
             found.index,
             rating,
-            actor(ctx),
+            Member.of(ctx),
             candidate.user_id if candidate else None,
         )
     except Refusal as refusal:
@@ -160,14 +164,14 @@ def grade_command(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
 
 
 def start(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
-    runtime = runtime_for(hub)
+    runtime = live_runtime(hub)
     if runtime is None:
-        return refused("Mock interviews run while the bot is serving (`hub serve`).")
+        return refused(NOT_SERVING)
     if ctx.thread_id:
         return refused("Start a mock interview from a channel, not inside a thread.")
     try:
-        options = parse_options(hub, args)
-        step = machine.start(hub.engine, actor(ctx), ctx.channel_id, options)
+        options = parse_options(hub, ctx, args)
+        step = machine.start(hub.engine, Member.of(ctx), ctx.channel_id, options)
     except Refusal as refusal:
         return usage(str(refusal), MOCK_USAGE)
     runtime.submit(step)
@@ -189,28 +193,22 @@ def by_command(hub: Hub, ctx: ChatContext, verb: str, args: list[str]) -> Reply:
 
 
 def find_session(hub: Hub, ctx: ChatContext, number: str) -> MockSession | None:
-    with Session(hub.engine) as db:
-        query = select(MockSession).where(
-            MockSession.platform == ctx.platform,
-            MockSession.workspace_id == ctx.workspace_id,
-            MockSession.state != State.ended,
-        )
-        if number.isdigit():
-            query = query.where(MockSession.id == int(number[:9]))
-        else:
-            places = [p for p in (ctx.thread_id, ctx.channel_id) if p]
-            query = query.where(
-                col(MockSession.thread_id).in_(places) | (MockSession.channel_id == ctx.channel_id)
-            )
-        return db.exec(query.order_by(col(MockSession.id).desc())).first()
+    """The session a command names by number, else the one running in this thread or channel."""
+    return store.find_live(
+        hub.engine,
+        Member.of(ctx),
+        ctx.channel_id,
+        ctx.thread_id,
+        int(number[:9]) if number.isdigit() else None,
+    )
 
 
 def steer(hub: Hub, ctx: ChatContext, verb: str, session_id: int, index: int | None) -> Reply:
-    runtime = runtime_for(hub)
+    runtime = live_runtime(hub)
     if runtime is None:
-        return refused("Mock interviews run while the bot is serving (`hub serve`).")
+        return refused(NOT_SERVING)
     try:
-        step = machine.act(hub.engine, session_id, verb, actor(ctx), index)
+        step = machine.act(hub.engine, session_id, verb, Member.of(ctx), index)
     except Refusal as refusal:
         return refused(str(refusal))
     if step is None:
@@ -248,7 +246,7 @@ def grade_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     if numbers is None:
         return refused("That button is broken.")
     try:
-        text = machine.grade(hub.engine, numbers[0], numbers[1], numbers[2], actor(ctx))
+        text = machine.grade(hub.engine, numbers[0], numbers[1], numbers[2], Member.of(ctx))
     except Refusal as refusal:
         return refused(str(refusal))
     return Reply(text=text)
@@ -263,7 +261,7 @@ def mark_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
         return refused("That button is broken.")
     try:
         text = machine.grade(
-            hub.engine, numbers[0], numbers[1], numbers[2], actor(ctx), candidate[:64]
+            hub.engine, numbers[0], numbers[1], numbers[2], Member.of(ctx), candidate[:64]
         )
     except Refusal as refusal:
         return refused(str(refusal))

@@ -1,4 +1,5 @@
-"""Saying a committed step in the chat, through the platform's outbound port.
+"""Saying a committed step in the chat, through the platform's outbound port, by the hub's one
+delivery policy (bot/delivery.py: paced, temporary failures waited out).
 
 A message that can never be delivered (the thread was deleted, the bot was removed) ends the
 session cleanly, and the starter gets the summary privately instead.
@@ -12,41 +13,27 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session, select
-
+from bot import library
 from bot.mock import session as machine
-from bot.mock.models import MockParticipant, MockSession, Mode
+from bot.mock import store
+from bot.mock.models import MockSession, Mode
 from bot.mock.render import brief_reply, intro_reply, question_reply, reveal_reply
-from bot.mock.session import Kind, Step
+from bot.mock.steps import Kind, Step
 from bot.mock.summary import summary_reply
 from bot.models import Entry
-from bot.ports import DeliveryError, MessageRef
+from bot.ports import DeliveryError, MessageRef, Outbound
 
 if TYPE_CHECKING:
     from bot.hub import Hub
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-ATTEMPTS = 3
-MAX_WAIT = 10.0
 
 CLOSED = {
     "revealed": "Answer revealed: it is below.",
     "skipped": "Skipped.",
     "ended": "The session ended.",
 }
-
-
-async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
-    """Retry a temporary failure (honouring Retry-After); a permanent one is raised at once."""
-    for attempt in range(ATTEMPTS):
-        try:
-            return await call()
-        except DeliveryError as exc:
-            if exc.permanent or attempt == ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(min(exc.retry_after or 0.5 * 2**attempt, MAX_WAIT))
-    raise AssertionError("unreachable")
 
 
 class Delivery:
@@ -60,6 +47,10 @@ class Delivery:
 
     async def db(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, call, *args)
+
+    async def send(self, ms: MockSession, to: str, call: Callable[[], Awaitable[T]]) -> T:
+        """One call to the platform, paced for `to` (the session's channel, or a person)."""
+        return await self.hub.pacer.send(ms.platform, to, call)
 
     async def deliver(self, step: Step) -> None:
         ms = step.session
@@ -75,17 +66,19 @@ class Delivery:
                 return
             await self._lost(out, ms, exc)
 
-    async def _deliver(self, out: Any, step: Step) -> None:
+    async def _deliver(self, out: Outbound, step: Step) -> None:
         ms = step.session
-        fresh = await self.db(machine.load, self.hub.engine, ms.id or 0) or ms
+        fresh = await self.db(store.load, self.hub.engine, ms.id or 0) or ms
         if step.kind == Kind.started:
-            people = await self.db(self._people, ms)
-            candidates = list(await self.db(self._people, ms, "candidate"))
+            people = await self.db(store.people, self.hub.engine, ms.id)
+            candidates = list(await self.db(store.people, self.hub.engine, ms.id, "candidate"))
             entries = await self.db(self._entries, ms.entry_ids)
             topics = sorted({e.topic for e in entries.values()})
             intro = intro_reply(ms, people, candidates, topics)
-            ref: MessageRef = await with_retries(
-                lambda: out.start_thread(ms.channel_id, intro, f"Mock interview {ms.id}")
+            ref = await self.send(
+                ms,
+                ms.channel_id,
+                lambda: out.start_thread(ms.channel_id, intro, f"Mock interview {ms.id}"),
             )
             await self.db(self._set_refs, ms.id or 0, "thread_id", ref.thread_id)
             ms.thread_id = ref.thread_id
@@ -103,25 +96,30 @@ class Delivery:
             await self._ask(out, ms)
         elif step.kind == Kind.revealed:
             entry = await self._entry(ms.entry_ids[ms.index])
-            await with_retries(
-                lambda: out.post(ms.channel_id, reveal_reply(ms, entry, ms.index), ms.thread_id)
-            )
+            reply = reveal_reply(ms, entry, ms.index)
+            await self.send(ms, ms.channel_id, lambda: out.post(ms.channel_id, reply, ms.thread_id))
         elif step.kind in (Kind.paused, Kind.resumed, Kind.ticked):
             await self._update_question(out, fresh, ms)
         elif step.kind == Kind.ended:
             summary = await self.db(summary_reply, self.hub.engine, ms)
-            await with_retries(lambda: out.post(ms.channel_id, summary, ms.thread_id))
+            await self.send(
+                ms, ms.channel_id, lambda: out.post(ms.channel_id, summary, ms.thread_id)
+            )
 
-    async def _ask(self, out: Any, ms: MockSession) -> None:
+    async def _ask(self, out: Outbound, ms: MockSession) -> None:
         entry = await self._entry(ms.entry_ids[ms.index])
-        ref: MessageRef = await with_retries(
-            lambda: out.post(ms.channel_id, question_reply(ms, entry, ms.index), ms.thread_id)
+        question = question_reply(ms, entry, ms.index)
+        ref = await self.send(
+            ms, ms.channel_id, lambda: out.post(ms.channel_id, question, ms.thread_id)
         )
         await self.db(self._set_refs, ms.id or 0, "question_message_id", ref.message_id)
-        if ms.mode == Mode.pair and ms.interviewer_id:
-            people = await self.db(self._people, ms, "candidate")
+        interviewer = ms.interviewer_id
+        if ms.mode == Mode.pair and interviewer:
+            people = await self.db(store.people, self.hub.engine, ms.id, "candidate")
             brief = brief_reply(ms, entry, ms.index, people)
-            await with_retries(lambda: out.send_private(ms.interviewer_id, brief, ms.channel_id))
+            await self.send(
+                ms, interviewer, lambda: out.send_private(interviewer, brief, ms.channel_id)
+            )
 
     def _ref(self, fresh: MockSession) -> MessageRef | None:
         if not fresh.question_message_id:
@@ -130,22 +128,23 @@ class Delivery:
             fresh.platform, fresh.channel_id, fresh.question_message_id, fresh.thread_id
         )
 
-    async def _close(self, out: Any, fresh: MockSession, index: int, line: str) -> None:
+    async def _close(self, out: Outbound, fresh: MockSession, index: int, line: str) -> None:
         ref = self._ref(fresh)
         if ref is None:
             return
         entry = await self._entry(fresh.entry_ids[index])
         reply = question_reply(fresh, entry, index, closed=line)
-        await with_retries(lambda: out.update(ref, reply))
+        await self.send(fresh, fresh.channel_id, lambda: out.update(ref, reply))
 
-    async def _update_question(self, out: Any, fresh: MockSession, ms: MockSession) -> None:
+    async def _update_question(self, out: Outbound, fresh: MockSession, ms: MockSession) -> None:
         ref = self._ref(fresh)
         if ref is None or fresh.step != ms.step:
             return  # the session moved on since; that step updates the message
         entry = await self._entry(ms.entry_ids[ms.index])
-        await with_retries(lambda: out.update(ref, question_reply(ms, entry, ms.index)))
+        reply = question_reply(ms, entry, ms.index)
+        await self.send(ms, ms.channel_id, lambda: out.update(ref, reply))
 
-    async def _lost(self, out: Any, ms: MockSession, exc: DeliveryError) -> None:
+    async def _lost(self, out: Outbound, ms: MockSession, exc: DeliveryError) -> None:
         log.warning("mock session %s: the thread is gone (%s); ending it", ms.id, exc)
         step = await self.db(
             lambda: machine.act(
@@ -156,28 +155,21 @@ class Delivery:
             return  # someone ended it meanwhile
         summary = await self.db(summary_reply, self.hub.engine, step.session)
         try:
-            await out.send_private(ms.starter_id, summary, None)
+            await self.send(ms, ms.starter_id, lambda: out.send_private(ms.starter_id, summary))
         except DeliveryError:
             log.warning("mock session %s: could not send the summary to its starter", ms.id)
 
     def _set_refs(self, session_id: int, name: str, value: str | None) -> None:
-        machine.set_refs(self.hub.engine, session_id, **{name: value})
+        store.set_refs(self.hub.engine, session_id, **{name: value})
 
     async def _entry(self, entry_id: str) -> Entry:
         return (await self.db(self._entries, [entry_id]))[entry_id]
 
     def _entries(self, ids: list[str]) -> dict[str, Entry]:
-        with Session(self.hub.engine) as db:
-            found = {e.id: e for e in db.exec(select(Entry).where(Entry.id.in_(ids))).all()}  # type: ignore[attr-defined]
+        """The session's questions by id; one removed since stands in by its id."""
+        found = library.entries(self.hub.engine, ids)
         for entry_id in ids:
             found.setdefault(
                 entry_id, Entry(id=entry_id, kind="question", title=entry_id, topic="")
             )
         return found
-
-    def _people(self, ms: MockSession, role: str | None = None) -> dict[str, str]:
-        with Session(self.hub.engine) as db:
-            query = select(MockParticipant).where(MockParticipant.session_id == ms.id)
-            if role:
-                query = query.where(MockParticipant.role == role)
-            return {p.user_id: p.user_name or p.user_id for p in db.exec(query).all()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.cards import grading_card
 from bot.mock.models import MockSession, Mode, State
 from bot.mock.session import RATINGS, left_bucket
 from bot.models import Entry, utcnow
@@ -159,16 +160,6 @@ def brief_reply(ms: MockSession, entry: Entry, index: int, candidates: dict[str,
     return Reply(
         text=f"For the interviewer only — question {index + 1} of {ms.total}. "
         "Ask it in the thread; grade the answer here.",
-        cards=(
-            Card(
-                title=entry.title,
-                subtitle=" · ".join(p for p in (entry.topic, entry.level) if p),
-                text=entry.answer or "",
-                sections=tuple(sections),
-                buttons=buttons,
-                footer=f"mock session {ms.id}",
-                entry_id=entry.id,
-            ),
-        ),
+        cards=(grading_card(entry, sections, buttons, f"mock session {ms.id}"),),
         visibility=Visibility.private,
     )

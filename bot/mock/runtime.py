@@ -5,6 +5,9 @@ next needs attention (time up, a new time-left figure, idle end) and `check` doe
 each step claimed by compare-and-set, so a restart re-arms everything by itself and several
 processes never do a step twice. jobs/mock.py turns these into named jobs; `sweep` checks every
 session at once (the tests drive the clock with it).
+
+The process's composition root runs one runtime (`mock_running`) while it serves; commands
+reach it as `hub.mock`.
 """
 
 from __future__ import annotations
@@ -12,21 +15,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from bot.lifecycle import CANCEL_WAIT
 from bot.mock import session as machine
+from bot.mock import store
 from bot.mock.delivery import Delivery
 from bot.mock.models import MockSession, State
-from bot.mock.session import Step, left_bucket
+from bot.mock.session import left_bucket
+from bot.mock.steps import Step
 from bot.models import utcnow
-from bot.ports import DeliveryError
-from bot.review.remind import claim_reminders, reminder_reply
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -34,15 +38,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_RUNTIMES: weakref.WeakKeyDictionary[Hub, MockRuntime] = weakref.WeakKeyDictionary()
 
-
-def runtime_for(hub: Hub) -> MockRuntime | None:
-    """The hub's runtime if its event loop runs (the bot serves; not one-shot CLI commands)."""
-    runtime = _RUNTIMES.get(hub)
-    if runtime is None or runtime.loop is None or runtime.loop.is_closed():
-        return None
-    return runtime
+@asynccontextmanager
+async def mock_running(hub: Hub) -> AsyncIterator[MockRuntime]:
+    """The hub's mock runtime, serving from this event loop while the block runs (`hub.mock`).
+    When the block ends, the steps on their way are delivered (within the shutdown grace)."""
+    runtime = MockRuntime(hub)
+    await runtime.start()
+    try:
+        yield runtime
+    finally:
+        try:
+            await asyncio.wait_for(runtime.stop(), max(hub.lifecycle.left(), CANCEL_WAIT))
+        except TimeoutError:
+            log.warning("mock steps still on their way after the shutdown grace: dropped")
 
 
 def lower_bucket(shown: int) -> int | None:
@@ -85,7 +94,8 @@ class TimerStats:
 
 
 class MockRuntime:
-    """Start it inside the bot's event loop; `submit` may be called from any thread."""
+    """Start it inside the bot's event loop (it becomes `hub.mock`); `submit` may be called
+    from any thread."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -100,17 +110,18 @@ class MockRuntime:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def attach(self) -> None:
-        """Serve this hub's sessions from the running event loop (call it inside the loop)."""
-        self.loop = asyncio.get_running_loop()
-        _RUNTIMES[self.hub] = self
-
     async def start(self) -> None:
-        self.attach()
+        """Serve this hub's sessions from the running event loop."""
+        self.loop = asyncio.get_running_loop()
+        self.hub.mock = self
+
+    @property
+    def serving(self) -> bool:
+        return self.loop is not None and not self.loop.is_closed()
 
     async def stop(self) -> None:
-        if _RUNTIMES.get(self.hub) is self:
-            del _RUNTIMES[self.hub]
+        if self.hub.mock is self:
+            self.hub.mock = None
         await self.drain()
         self.delivery.executor.shutdown(wait=False)
         self.timers.shutdown(wait=False)
@@ -189,14 +200,14 @@ class MockRuntime:
             if left <= 0:
                 self.reveal_due(at, now is None)
             elif left_bucket(left) != ms.shown_left:
-                step = machine.tick(engine, ms, left_bucket(left))
+                step = store.tick(engine, ms, left_bucket(left))
         if step is not None:
             self.submit(step)
         return step
 
     def reveal_due(self, at: datetime, real_time: bool = True) -> int:
         """Claim every question whose time is up (not only this session's) and deliver them."""
-        steps = machine.time_up(self.hub.engine, at)
+        steps = store.time_up(self.hub.engine, at)
         claimed = utcnow() if real_time else at
         for step in steps:
             if step.session.deadline is not None:  # how late, counted when it was claimed
@@ -205,28 +216,13 @@ class MockRuntime:
         return len(steps)
 
     async def sweep(self, now: datetime | None = None) -> None:
-        """Check every live session, then send due review reminders."""
+        """Check every live session."""
         now = now or utcnow()
-        for ms in machine.active(self.hub.engine):
+        for ms in store.active(self.hub.engine):
             self.check(ms, now)
-        await self.remind(now)
 
     def _fired(self, late: float) -> None:
         self.stats.fired += 1
         self.stats.total_late += late
         self.stats.max_late = max(self.stats.max_late, late)
         self.stats.samples.append(late)
-
-    async def remind(self, now: datetime | None = None) -> int:
-        """DM today's review reminders (each claimed once); how many were sent."""
-        sent = 0
-        for who, count in claim_reminders(self.hub.engine, now):
-            out = self.hub.outbound.get(who.platform)
-            if out is None:
-                continue
-            try:
-                await out.send_private(who.user_id, reminder_reply(count), None)
-                sent += 1
-            except DeliveryError as exc:
-                log.warning("review reminder to %s not delivered: %s", who.user_id, exc)
-        return sent

@@ -4,49 +4,19 @@ what to study next (the weak questions and the learning-path step that covers th
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 
-from bot.mock.models import MockGrade, MockParticipant, MockSession, Mode
+from bot import library
+from bot.library import PathSteps
+from bot.mock import store
+from bot.mock.models import MockGrade, MockSession, Mode
 from bot.mock.session import RATINGS
-from bot.models import Entry, LearningPath
+from bot.models import Entry
 from bot.replies import Card, Field, Reply, Section, Visibility
 
 MAX_CARDS = 8
 WEAK = 2  # Again or Hard
-
-
-@dataclass(frozen=True)
-class PathStep:
-    path_title: str
-    number: int
-    title: str
-    entry_ids: tuple[str, ...]
-
-    def label(self) -> str:
-        return f"{self.path_title}, step {self.number}: {self.title}"
-
-
-def _path_steps(db: Session) -> tuple[dict[str, PathStep], dict[str, PathStep]]:
-    """Learning-path steps by the entries they hold, and by the topics of those entries."""
-    by_entry: dict[str, PathStep] = {}
-    steps: list[PathStep] = []
-    for path in db.exec(select(LearningPath).order_by(col(LearningPath.id))).all():
-        for number, step in enumerate(path.steps, 1):
-            ps = PathStep(path.title, number, str(step.get("title", "")), tuple(step["entries"]))
-            steps.append(ps)
-            for entry_id in ps.entry_ids:
-                by_entry.setdefault(entry_id, ps)
-    ids = list(by_entry)
-    topics = dict(db.exec(select(Entry.id, Entry.topic).where(col(Entry.id).in_(ids))).all())
-    by_topic: dict[str, PathStep] = {}
-    for ps in steps:
-        for entry_id in ps.entry_ids:
-            if entry_id in topics:
-                by_topic.setdefault(topics[entry_id], ps)
-    return by_entry, by_topic
 
 
 def _ending_line(ms: MockSession) -> str:
@@ -59,27 +29,10 @@ def _ending_line(ms: MockSession) -> str:
 
 
 def summary_reply(engine: Engine, ms: MockSession) -> Reply:
-    with Session(engine) as db:
-        grades = db.exec(
-            select(MockGrade)
-            .where(MockGrade.session_id == ms.id)
-            .order_by(col(MockGrade.user_id), col(MockGrade.question))
-        ).all()
-        people = {
-            p.user_id: p
-            for p in db.exec(select(MockParticipant).where(MockParticipant.session_id == ms.id))
-        }
-        entries = {
-            e.id: e for e in db.exec(select(Entry).where(col(Entry.id).in_(ms.entry_ids))).all()
-        }
-        by_entry, by_topic = _path_steps(db)
-        step_titles = dict(
-            db.exec(
-                select(Entry.id, Entry.title).where(
-                    col(Entry.id).in_({i for s in by_entry.values() for i in s.entry_ids})
-                )
-            ).all()
-        )
+    grades, people = store.grades(engine, ms)
+    entries = library.entries(engine, ms.entry_ids)
+    steps = library.path_steps(engine)
+    step_titles = library.titles(engine, {i for s in steps.by_entry.values() for i in s.entry_ids})
     asked = min(ms.index + 1, ms.total)
     header = (
         f"*{_ending_line(ms)}* — {asked} of {ms.total} question{'s' if ms.total != 1 else ''} "
@@ -103,7 +56,7 @@ def summary_reply(engine: Engine, ms: MockSession) -> Reply:
             average = sum(g.rating for g in own) / len(own) if own else 0
             overflow.append(f"{name[:40]}: {len(own)} graded, average {average:.1f}")
             continue
-        cards.append(_person_card(name, own, entries, by_entry, by_topic, step_titles))
+        cards.append(_person_card(name, own, entries, steps, step_titles))
     text = header
     if overflow:
         text += "\nAlso: " + "; ".join(overflow)
@@ -114,8 +67,7 @@ def _person_card(
     name: str,
     own: list[MockGrade],
     entries: dict[str, Entry],
-    by_entry: dict[str, PathStep],
-    by_topic: dict[str, PathStep],
+    steps: PathSteps,
     step_titles: dict[str, str],
 ) -> Card:
     lines = []
@@ -140,7 +92,7 @@ def _person_card(
             continue
         entry = entries[g.entry_id]
         line = f"• {entry.title[:120]} (`{entry.id}`)"
-        step = by_entry.get(entry.id) or by_topic.get(entry.topic)
+        step = steps.covering(entry)
         if step:
             more = [step_titles[i] for i in step.entry_ids if i != entry.id and i in step_titles]
             line += f"\n  Learning path: {step.label()}"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
+from bot import library
+from bot.cards import grading_card
 from bot.commands import Arg, ArgKind, ChatContext, action, command
-from bot.db import session_scope
+from bot.member import Member
 from bot.mock.session import RATINGS
-from bot.models import Entry, utcnow
 from bot.replies import Button, Card, Reply, Section, Style, usage
 from bot.review.remind import set_reminder
-from bot.review.schedule import Conflict, Learner, card_for, due_cards, record_rating
+from bot.review.store import Conflict, card_for, due_cards, grade
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -22,10 +22,6 @@ REVIEW_USAGE = "/hub review [remind on|off]"
 # A review button names a card by its question: only the clicker's own card (same platform,
 # workspace and person) is ever shown or graded.
 NOT_YOURS = Reply(text="That review question is no longer available.", error=True)
-
-
-def learner(ctx: ChatContext) -> Learner:
-    return Learner(ctx.platform, ctx.workspace_id, ctx.user_id)
 
 
 @command(
@@ -47,7 +43,7 @@ def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not words:
         return next_due(hub, ctx)
     if words[0] == "remind" and len(words) == 2 and words[1] in ("on", "off"):
-        set_reminder(hub.engine, learner(ctx), words[1] == "on")
+        set_reminder(hub.engine, Member.of(ctx), words[1] == "on")
         if words[1] == "on":
             return Reply(text="I'll DM you once a day when questions are due for review.")
         return Reply(text="Daily review reminders are off.")
@@ -55,10 +51,11 @@ def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 
 
 def next_due(hub: Hub, ctx: ChatContext, done: str = "", replace: bool = False) -> Reply:
-    due = due_cards(hub.engine, learner(ctx))
-    with Session(hub.engine) as db:
-        card = next((c for c in due if db.get(Entry, c.entry_id) is not None), None)
-        entry = db.get(Entry, card.entry_id) if card else None
+    due = due_cards(hub.engine, Member.of(ctx))
+    card, entry = next(
+        ((c, e) for c in due if (e := library.entry(hub.engine, c.entry_id)) is not None),
+        (None, None),
+    )  # the most overdue card whose question still exists
     if card is None or entry is None:
         text = "Nothing due for review. Grades from mock interviews schedule questions here."
         return Reply(text=(done + " " + text).strip(), replace=replace)
@@ -92,29 +89,19 @@ def reveal_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     if pieces is None:
         return Reply(text="That button is broken.", error=True)
     entry_id, reps = pieces[0][:64], int(pieces[1])
-    card = card_for(hub.engine, learner(ctx), entry_id)
-    with Session(hub.engine) as db:
-        entry = db.get(Entry, entry_id)
+    card = card_for(hub.engine, Member.of(ctx), entry_id)
+    entry = library.entry(hub.engine, entry_id)
     if card is None or entry is None:
         return NOT_YOURS
     if card.reps != reps:
         return Reply(text="You've already graded that one.", error=True)
     sections = [Section("Common mistakes", entry.common_mistakes)] if entry.common_mistakes else []
+    buttons = tuple(
+        Button(label, "review_grade", f"{entry.id}:{reps}:{rating}")
+        for rating, label in RATINGS.items()
+    )
     return Reply(
-        cards=(
-            Card(
-                title=entry.title,
-                subtitle=" · ".join(p for p in (entry.topic, entry.level) if p),
-                text=entry.answer or "",
-                sections=tuple(sections),
-                buttons=tuple(
-                    Button(label, "review_grade", f"{entry.id}:{reps}:{rating}")
-                    for rating, label in RATINGS.items()
-                ),
-                footer="How did you do?",
-                entry_id=entry.id,
-            ),
-        ),
+        cards=(grading_card(entry, sections, buttons, "How did you do?"),),
         replace=True,
     )
 
@@ -125,15 +112,11 @@ def grade_button(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     if pieces is None or int(pieces[2]) not in RATINGS:
         return Reply(text="That button is broken.", error=True)
     entry_id, reps, rating = pieces[0][:64], int(pieces[1]), int(pieces[2])
-    who = learner(ctx)
+    who = Member.of(ctx)
     if card_for(hub.engine, who, entry_id) is None:
         return NOT_YOURS
     try:
-        with session_scope(hub.engine) as db:
-            record_rating(
-                db, who.platform, who.workspace_id, who.user_id, entry_id, rating,
-                utcnow(), expected_reps=reps,
-            )  # fmt: skip
+        grade(hub.engine, who, entry_id, rating, expected_reps=reps)
     except (Conflict, IntegrityError):
         return Reply(text="You've already graded that one.", error=True)
     return next_due(hub, ctx, done=f"Recorded: {RATINGS[rating]}.", replace=True)

@@ -15,8 +15,8 @@ from datetime import timedelta
 from adapters.slack.outbound import port_outbound
 from bot.config import Settings
 from bot.db import make_engine
+from bot.delivery import Pacer
 from bot.hub import Hub
-from jobs.delivery import Pacer
 from jobs.scheduler import scheduler_running
 from tests.daily.fake_chat import TOKEN
 
@@ -26,12 +26,12 @@ async def run(args: argparse.Namespace) -> None:
     engine = make_engine(args.db, connect_args=options)
     hub = Hub(Settings(HUB_DATABASE_URL=args.db), engine)
     hub.outbound.register(port_outbound(TOKEN, args.api))
+    hub.pacer = Pacer(rate=args.rate)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     async with scheduler_running(
         hub,
-        pacer=Pacer(rate=args.rate),
         lease=timedelta(seconds=args.lease),
         resync_seconds=args.resync,
         debounce_seconds=min(args.resync, 1.0),

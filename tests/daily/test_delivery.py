@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
+from bot.delivery import Pacer
 from bot.ports import DeliveryError
-from jobs.delivery import Pacer
 
 
 async def test_one_slot_per_channel_interval_and_a_platform_rate() -> None:

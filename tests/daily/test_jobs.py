@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 
 from bot.commands import ChatContext
 from bot.daily.models import DailyPost, DailySubscription
+from bot.delivery import Pacer
 from bot.hub import Hub
-from jobs.delivery import Pacer
 from jobs.registry import JobRegistry
 from jobs.scheduler import build_scheduler
 from tests.daily.conftest import add_questions, slack_outbound
@@ -40,9 +40,8 @@ def make_jobs(hub: Hub, fake: FakeChat) -> JobRegistry:
     add_questions(hub.engine, "python", 40)
     fake.per_channel = 0  # time is frozen: the per-channel second is tested elsewhere
     hub.outbound.register(slack_outbound(fake))
-    return build_scheduler(
-        hub, Pacer(per_channel=0), debounce_seconds=0.01, retry_after=timedelta(minutes=10)
-    )
+    hub.pacer = Pacer(per_channel=0)
+    return build_scheduler(hub, debounce_seconds=0.01, retry_after=timedelta(minutes=10))
 
 
 @pytest.fixture
@@ -156,7 +155,7 @@ async def test_a_missed_post_is_made_within_the_grace_else_skipped_and_logged(
     status = hub.handle(admin("CGONE"), "/hub daily status").text
     assert "skipped" in status and "Next: Wed 25 Nov 06:00 UTC" in status
     # a second start (another replica, or a restart) does neither again
-    other = build_scheduler(hub, Pacer(per_channel=0))
+    other = build_scheduler(hub)
     await other.start()
     await other.idle()
     other.stop()

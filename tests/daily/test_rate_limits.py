@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from adapters.slack.outbound import port_outbound
 from bot.commands import ChatContext
 from bot.daily.models import DailyPost
+from bot.delivery import Pacer
 from bot.hub import Hub
-from jobs.delivery import Pacer
 from jobs.registry import JobRegistry
 from jobs.scheduler import build_scheduler
 from tests.daily.conftest import add_questions
@@ -44,7 +44,8 @@ def pacer() -> Pacer:
 @pytest.fixture
 async def jobs(hub: Hub, slack_api: FakeSlack, pacer: Pacer) -> AsyncIterator[JobRegistry]:
     hub.outbound.register(port_outbound(BOT_TOKEN, slack_api.api_url))
-    registry = build_scheduler(hub, pacer, resync_seconds=0.5, debounce_seconds=0.01)
+    hub.pacer = pacer
+    registry = build_scheduler(hub, resync_seconds=0.5, debounce_seconds=0.01)
     yield registry
     registry.stop()
 

@@ -12,14 +12,13 @@ from bot.mock.runtime import MockRuntime
 from tests.discord.conftest import StartClient
 from tests.discord.fake import CHANNEL_ID, FakeDiscord
 from tests.discord.test_interactions import EPHEMERAL, answer_of, custom_ids, text_of
+from tests.mock.conftest import serving
 
 
 @pytest.fixture
 async def runtime(sqlite_hub: Hub) -> AsyncIterator[MockRuntime]:
-    rt = MockRuntime(sqlite_hub)
-    await rt.start()
-    yield rt
-    await rt.stop()
+    async with serving(sqlite_hub) as rt:
+        yield rt
 
 
 def in_thread(fake: FakeDiscord) -> list[dict[str, Any]]:

@@ -17,12 +17,12 @@ from sqlmodel import Session, SQLModel, select
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription
 from bot.db import session_scope
 from bot.hub import Hub
+from bot.member import Member
 from bot.mock.models import MockSession, State
 from bot.mock.runtime import MockRuntime
 from bot.review.models import ReviewCard
-from bot.review.schedule import record_rating
+from bot.review.store import record_rating
 from jobs.daily import DailyJobs
-from jobs.delivery import Pacer
 from tests.discord.conftest import StartClient
 from tests.discord.fake import (
     ANNOUNCE_CHANNEL_ID,
@@ -41,6 +41,7 @@ from tests.discord.fake import (
     asker,
 )
 from tests.discord.test_interactions import EPHEMERAL, answer_of, custom_ids, text_of
+from tests.mock.conftest import serving
 from tests.slack.conftest import add_content, question
 
 ADA = asker()  # a member of our guild in #general: she may manage #announcements only
@@ -127,7 +128,7 @@ async def test_a_posted_daily_question_has_buttons_that_work_in_its_guild_only(
     await daily(fake, MOD, "on", "at 09:00")
     assert "Posting a question" in await daily(fake, MOD, "now")
     [post] = rows(adapter_hub, DailyPost)
-    await DailyJobs(adapter_hub, "test", Pacer()).post_claimed(post.id)
+    await DailyJobs(adapter_hub, "test").post_claimed(post.id)
     [posted] = [
         m for m in fake.sent_messages() if m["channel_id"] == CHANNEL_ID and m["embeds"]
         and not m["flags"] & EPHEMERAL
@@ -175,10 +176,8 @@ async def test_more_results_are_only_for_who_searched(
 
 @pytest.fixture
 async def runtime(adapter_hub: Hub) -> AsyncIterator[MockRuntime]:
-    rt = MockRuntime(adapter_hub)
-    await rt.start()
-    yield rt
-    await rt.stop()
+    async with serving(adapter_hub) as rt:
+        yield rt
 
 
 async def test_mock_session_buttons_do_nothing_from_another_guild(
@@ -204,7 +203,7 @@ async def test_review_buttons_show_only_your_own_card(
     fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
 ) -> None:
     with session_scope(adapter_hub.engine) as session:
-        record_rating(session, "discord", GUILD_ID, USER_ID, "q-react-render-twice", 1)
+        record_rating(session, Member("discord", GUILD_ID, USER_ID), "q-react-render-twice", 1)
     await start_client()
     reveal = "hub:review_reveal:q-react-render-twice:1"
     grade = "hub:review_grade:q-react-render-twice:1:3"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
 
 from adapters.console import ConsoleOutbound
 from bot.commands import ChatContext
+from bot.delivery import Pacer
 from bot.hub import Hub
-from bot.mock.runtime import MockRuntime
+from bot.mock.runtime import MockRuntime, mock_running
 from bot.ports import DeliveryError, MessageRef
 from bot.replies import Button, Reply
 
@@ -42,10 +44,16 @@ class Transcript(ConsoleOutbound):
         super().__init__(io.StringIO())
         self.sent: list[Sent] = []
         self.gone: set[str] = set()  # threads deleted by someone
+        self.refusals: dict[str, list[DeliveryError]] = {}  # the next posts/privates refused so
+
+    def _refuse(self, kind: str) -> None:
+        if self.refusals.get(kind):
+            raise self.refusals[kind].pop(0)
 
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> MessageRef:
         if thread_id in self.gone:
             raise DeliveryError("thread not found", permanent=True)
+        self._refuse("post")
         ref = await super().post(channel_id, reply, thread_id)
         self.sent.append(Sent("post", thread_id or channel_id, reply, ref))
         return ref
@@ -62,6 +70,7 @@ class Transcript(ConsoleOutbound):
         self.sent.append(Sent("update", ref.message_id, reply, ref))
 
     async def send_private(self, user_id: str, reply: Reply, channel_id: str | None = None) -> None:
+        self._refuse("private")
         await super().send_private(user_id, reply, channel_id)
         self.sent.append(Sent("private", user_id, reply))
 
@@ -85,10 +94,17 @@ def chat(hub: Hub) -> Transcript:
     return transcript
 
 
+@asynccontextmanager
+async def serving(hub: Hub) -> AsyncIterator[MockRuntime]:
+    """The hub's mock runtime, as the composition root runs it. Sends are not paced per channel
+    here: the per-channel second is tested in tests/daily/test_delivery.py."""
+    hub.pacer = Pacer(per_channel=0)
+    async with mock_running(hub) as runtime:
+        yield runtime
+
+
 @pytest.fixture
 async def runtime(hub: Hub, chat: Transcript) -> AsyncIterator[MockRuntime]:
     """Without the job scheduler: tests call `sweep(now)` to be the clock."""
-    rt = MockRuntime(hub)
-    await rt.start()
-    yield rt
-    await rt.stop()
+    async with serving(hub) as rt:
+        yield rt

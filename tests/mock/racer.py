@@ -12,8 +12,10 @@ import sys
 import time
 
 from bot.db import make_engine
+from bot.member import Member
 from bot.mock import session as machine
-from bot.mock.session import Actor, Refusal
+from bot.mock import store
+from bot.mock.steps import Refusal
 
 GRADERS = 15
 
@@ -25,24 +27,24 @@ def main() -> None:
         engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     else:
         engine = make_engine(url)
-    ms = machine.load(engine, session_id)
+    ms = store.load(engine, session_id)
     assert ms is not None
     won = {"time_up": 0, "next": 0, "grades": 0}
     print("ready", flush=True)
     sys.stdin.readline()
-    ms = machine.load(engine, session_id)
+    ms = store.load(engine, session_id)
     assert ms is not None
-    won["time_up"] += sum(step.session.id == session_id for step in machine.time_up(engine))
-    while (now := machine.load(engine, session_id)) is not None and now.state != "revealed":
+    won["time_up"] += sum(step.session.id == session_id for step in store.time_up(engine))
+    while (now := store.load(engine, session_id)) is not None and now.state != "revealed":
         time.sleep(0.005)
     for n in range(GRADERS):
         try:
-            machine.grade(engine, session_id, 0, 3, Actor("console", "", f"u{n}", f"U{n}"))
+            machine.grade(engine, session_id, 0, 3, Member("console", "", f"u{n}", f"U{n}"))
             won["grades"] += 1
         except Refusal:
             pass
     try:
-        if machine.act(engine, session_id, "next", Actor("console", "", ms.starter_id), 0):
+        if machine.act(engine, session_id, "next", Member("console", "", ms.starter_id), 0):
             won["next"] += 1
     except Refusal:
         pass

@@ -13,7 +13,7 @@ from bot.hub import Hub
 from bot.mock.models import MockGrade, MockSession, State
 from bot.mock.runtime import MockRuntime
 from bot.review.models import ReviewCard
-from tests.mock.conftest import Transcript, person
+from tests.mock.conftest import Transcript, person, serving
 from tests.mock.test_sessions import current
 
 ADA, BOB = person("ada"), person("bob")
@@ -42,9 +42,7 @@ async def test_restart_in_the_middle(
     hub2 = Hub(settings, hub.engine)
     chat2 = Transcript()
     hub2.outbound.register(chat2)
-    runtime2 = MockRuntime(hub2)
-    await runtime2.start()
-    try:
+    async with serving(hub2) as runtime2:
         # The old message's button still works …
         assert not hub2.handle_action(BOB, "mock_reveal", question.button("Reveal").value).error
         await runtime2.drain()
@@ -58,8 +56,6 @@ async def test_restart_in_the_middle(
         await runtime2.sweep(ms.deadline + timedelta(seconds=0.5))
         await runtime2.drain()
         assert "Answer 2 of 2" in chat2.of("post", ms.thread_id)[-1].text()
-    finally:
-        await runtime2.stop()
 
 
 async def test_double_click_on_next(hub: Hub, chat: Transcript, runtime: MockRuntime) -> None:

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from bot.daily import record_answer
 from bot.daily.models import DailyPost
 from bot.hub import Hub
+from bot.member import FORGOTTEN, Member
 from bot.mock.models import MockGrade, MockSession
 from bot.mock.runtime import MockRuntime
-from bot.privacy import FORGOTTEN
 from bot.review.models import ReviewCard
 from tests.daily.rows import posted_question
 from tests.mock.conftest import Transcript, person
@@ -62,8 +62,8 @@ async def test_forget_me_removes_ada_and_keeps_what_bob_shared(
     with Session(hub.engine) as db:
         post = db.exec(select(DailyPost)).one()
     assert post.id is not None
-    assert record_answer(hub.engine, post.id, "ada", "Ada")
-    assert record_answer(hub.engine, post.id, "bob", "Bob")
+    assert record_answer(hub.engine, post.id, Member("console", "", "ada", "Ada"))
+    assert record_answer(hub.engine, post.id, Member("console", "", "bob", "Bob"))
     # Mock: a session Ada ran alone, and one she started, Bob joined, and she ended.
     alone = await session_of(hub, runtime, 1)
     hub.handle_action(ADA, "mock_reveal", f"{alone.id}:0")

@@ -11,9 +11,11 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from bot.content import import_content
+from bot.member import Member
 from bot.mock import session as machine
+from bot.mock import store as mock_store
 from bot.mock.models import MockGrade
-from bot.mock.session import Actor, Options
+from bot.mock.session import Options
 from bot.models import utcnow
 from bot.review.models import ReviewCard
 from tests.conftest import FIXTURES, Store
@@ -27,7 +29,7 @@ def test_two_processes_race_for_every_step(store: Store) -> None:
     assert import_content(engine, [FIXTURES / "content"]).ok
     step = machine.start(
         engine,
-        Actor("console", "", "ada", "Ada"),
+        Member("console", "", "ada", "Ada"),
         "team",
         Options(questions=2, seconds=1),
         now=utcnow() - timedelta(seconds=5),  # its time is already up
@@ -57,5 +59,5 @@ def test_two_processes_race_for_every_step(store: Store) -> None:
     with Session(engine) as db:
         assert db.exec(select(func.count()).select_from(MockGrade)).one() == GRADERS
         assert db.exec(select(func.count()).select_from(ReviewCard)).one() == GRADERS
-    after = machine.load(engine, step.session.id or 0)
+    after = mock_store.load(engine, step.session.id or 0)
     assert after is not None and after.index == 1 and after.step == step.session.step + 2

@@ -9,7 +9,9 @@ from sqlmodel import Session, select
 
 from bot.hub import Hub
 from bot.mock.runtime import MockRuntime
+from bot.ports import DeliveryError
 from bot.review.models import ReviewCard
+from bot.review.remind import send_reminders
 from tests.mock.conftest import Transcript, person
 from tests.mock.test_sessions import current
 
@@ -64,12 +66,21 @@ async def test_daily_reminder_is_opt_in_and_once_a_day(
 ) -> None:
     await graded_session(hub, chat, runtime)
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(hour=10, minute=0)
-    assert await runtime.remind(tomorrow) == 0  # not opted in
+    assert await send_reminders(hub, tomorrow) == 0  # not opted in
     assert "once a day" in hub.handle(ADA, "/hub review remind on").text
-    assert await runtime.remind(tomorrow.replace(hour=8)) == 0  # before the hour
-    assert await runtime.remind(tomorrow) == 1
-    assert await runtime.remind(tomorrow + timedelta(hours=3)) == 0  # already sent today
+    assert await send_reminders(hub, tomorrow.replace(hour=8)) == 0  # before the hour
+    assert await send_reminders(hub, tomorrow) == 1
+    assert await send_reminders(hub, tomorrow + timedelta(hours=3)) == 0  # already sent today
     [dm] = [s for s in chat.of("private", "ada") if "due for review" in s.text()]
     assert "2 interview questions due" in dm.text()
     assert "off" in hub.handle(ADA, "/hub review remind off").text
-    assert await runtime.remind(tomorrow + timedelta(days=1)) == 0
+    assert await send_reminders(hub, tomorrow + timedelta(days=1)) == 0
+
+
+async def test_a_reminder_waits_out_a_429(hub: Hub, chat: Transcript, runtime: MockRuntime) -> None:
+    await graded_session(hub, chat, runtime)
+    hub.handle(ADA, "/hub review remind on")
+    chat.refusals["private"] = [DeliveryError("ratelimited", retry_after=0.05)]
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(hour=10, minute=0)
+    assert await send_reminders(hub, tomorrow) == 1
+    assert [s for s in chat.of("private", "ada") if "due for review" in s.text()]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.hub import Hub
 from bot.mock.runtime import MockRuntime
+from tests.mock.conftest import serving
 from tests.slack.conftest import Slack
 from tests.slack.fake_slack import block_actions
 from tests.slack.test_buttons import buttons
@@ -16,10 +17,8 @@ from tests.slack.test_buttons import buttons
 
 @pytest.fixture
 async def runtime(hub: Hub, slack: Slack) -> AsyncIterator[MockRuntime]:
-    rt = MockRuntime(hub)
-    await rt.start()
-    yield rt
-    await rt.stop()
+    async with serving(hub) as rt:
+        yield rt
 
 
 async def press(

@@ -1,23 +1,48 @@
-"""Sending within the platforms' rate limits, shared by every job of a process.
+"""One delivery policy for everything the hub sends on its own: daily posts and reveals, mock
+session steps, review reminders, notes to people. One `Pacer` per process (`hub.pacer`) paces them
+all, so every feature shares the platforms' limits.
 
-Proactive pacing: at most `rate` calls a second per platform and one call every `per_channel`
-seconds per channel (Slack asks about 1 message a second a channel). Reactive: a DeliveryError
-with `retry_after` (an HTTP 429) pauses the whole platform that long and is raised at once, so the
-job frees its claim before anyone waits (a 429 means the platform did not post); a call made
-while the platform is paused is refused the same way without reaching the platform. The
-platform's rate drops by a third per 429 episode, to creep back up with every success (AIMD), so
-several processes sharing one limit settle under it instead of taking turns at 429s.
+Pacing, before a call: at most `rate` calls a second per platform and one call every
+`per_channel` seconds per channel (Slack asks about 1 message a second a channel).
+
+Failures (a DeliveryError, bot/ports.py) mean one thing wherever they happen:
+- permanent: retrying cannot help (the bot was removed, the channel or thread is gone, no
+  permission). Never retried; the feature gives that destination up (a daily channel is
+  paused, a mock session ends, a reminder is dropped).
+- with `retry_after` (an HTTP 429): the platform did not take it. The whole platform pauses that
+  long, and a call made while it is paused is refused the same way without reaching it. The
+  platform's rate drops by a third per 429 episode, to creep back up with every success (AIMD),
+  so several processes sharing one limit settle under it instead of taking turns at 429s.
+- any other: it may pass; tried again after a short backoff.
+
+Two ways to send, by what the sender holds:
+- `send`: a message that holds no claim (a committed mock step, a reminder already claimed for
+  the day, a note to a person): temporary failures are waited out here, up to ATTEMPTS tries.
+- `slot`, then `call`: a message that holds a claim in the database (a daily post): a temporary
+  failure is raised at once, so the caller frees its claim before anyone waits, and the post is
+  tried again at `retry_at(…)`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from bot.ports import DeliveryError
 
 T = TypeVar("T")
+ATTEMPTS = 3
+BACKOFF = 0.5  # seconds before the second try of a failure without Retry-After; doubles after
+MAX_BACKOFF = 10.0
+
+
+def retry_at(exc: DeliveryError, otherwise: timedelta) -> datetime:
+    """When a claimed message that failed for a temporary reason is tried again: as the platform
+    said (a 429), else after `otherwise`."""
+    wait = otherwise if exc.retry_after is None else timedelta(seconds=exc.retry_after)
+    return datetime.now(UTC) + wait
 
 
 class Pacer:
@@ -84,15 +109,22 @@ class Pacer:
         return result
 
     async def send(
-        self, platform: str, channel: str, send: Callable[[], Awaitable[T]], attempts: int = 3
+        self,
+        platform: str,
+        channel: str,
+        send: Callable[[], Awaitable[T]],
+        attempts: int = ATTEMPTS,
     ) -> T:
-        """Take a slot and call `send`, waiting out up to `attempts` 429s: for a message that
-        holds no claim (a note to a person), where waiting keeps nothing from anyone."""
-        for attempt in range(1, attempts + 1):
+        """Take a slot and call `send`, trying a temporary failure again up to `attempts` times
+        in all (after the platform's pause, else a backoff); for a message that holds no claim,
+        where waiting keeps nothing from anyone. A permanent failure is raised at once."""
+        for attempt in range(attempts):
             await self.slot(platform, channel)
             try:
                 return await self.call(platform, channel, send)
             except DeliveryError as exc:
-                if exc.permanent or exc.retry_after is None or attempt == attempts:
+                if exc.permanent or attempt == attempts - 1:
                     raise
+                if exc.retry_after is None:  # a 429's pause is waited out by the next slot
+                    await asyncio.sleep(min(BACKOFF * 2**attempt, MAX_BACKOFF))
         raise AssertionError("unreachable")

@@ -1,0 +1,124 @@
+"""The hub's content as the features read it: entries by id, topics, learning paths.
+
+(Writing content is bot/content/store.py's: the import.)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.models import Entry, Kind, LearningPath
+
+
+def entry(engine: Engine, entry_id: str) -> Entry | None:
+    with Session(engine) as session:
+        return session.get(Entry, entry_id)
+
+
+def entries(engine: Engine, ids: list[str]) -> dict[str, Entry]:
+    """The entries of those ids that exist, by id."""
+    with Session(engine) as session:
+        return {e.id: e for e in session.exec(select(Entry).where(col(Entry.id).in_(ids))).all()}
+
+
+def titles(engine: Engine, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    with Session(engine) as session:
+        return dict(session.exec(select(Entry.id, Entry.title).where(col(Entry.id).in_(ids))).all())
+
+
+def question_topics(engine: Engine) -> set[str]:
+    """The topics of the questions that are asked (not retired)."""
+    with Session(engine) as session:
+        return set(
+            session.exec(
+                select(Entry.topic).where(
+                    Entry.kind == Kind.question, col(Entry.retired).is_(False)
+                )
+            ).all()
+        )
+
+
+def topic_sizes(engine: Engine) -> Counter[str]:
+    """How many live entries (of every kind) each topic holds."""
+    with Session(engine) as session:
+        topics = session.exec(select(Entry.topic).where(col(Entry.retired).is_(False))).all()
+    return Counter(topics)
+
+
+def questions_of(session: Session, topics: list[str], levels: list[str]) -> list[str]:
+    """The ids of live questions of those topics and levels (any, when empty), sorted; inside
+    the caller's transaction."""
+    query = select(Entry.id).where(Entry.kind == Kind.question, col(Entry.retired).is_(False))
+    if topics:
+        query = query.where(col(Entry.topic).in_(topics))
+    if levels:
+        query = query.where(col(Entry.level).in_(levels))
+    return sorted(session.exec(query).all())
+
+
+def questions(engine: Engine, topics: list[str], levels: list[str]) -> list[str]:
+    with Session(engine) as session:
+        return questions_of(session, topics, levels)
+
+
+def learning_paths(engine: Engine) -> list[LearningPath]:
+    with Session(engine) as session:
+        return list(session.exec(select(LearningPath).order_by(col(LearningPath.id))).all())
+
+
+def learning_path(engine: Engine, path_id: str) -> LearningPath | None:
+    with Session(engine) as session:
+        return session.get(LearningPath, path_id)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    path_title: str
+    number: int
+    title: str
+    entry_ids: tuple[str, ...]
+
+    def label(self) -> str:
+        return f"{self.path_title}, step {self.number}: {self.title}"
+
+
+@dataclass(frozen=True)
+class PathSteps:
+    """Learning-path steps by the entries they hold, and by the topics of those entries (the
+    first step that holds one wins)."""
+
+    by_entry: dict[str, PathStep]
+    by_topic: dict[str, PathStep]
+
+    def covering(self, found: Entry) -> PathStep | None:
+        """The step that covers an entry: the one that holds it, else one of its topic."""
+        return self.by_entry.get(found.id) or self.by_topic.get(found.topic)
+
+
+def path_steps(engine: Engine) -> PathSteps:
+    by_entry: dict[str, PathStep] = {}
+    steps: list[PathStep] = []
+    for path in learning_paths(engine):
+        for number, step in enumerate(path.steps, 1):
+            ps = PathStep(path.title, number, str(step.get("title", "")), tuple(step["entries"]))
+            steps.append(ps)
+            for entry_id in ps.entry_ids:
+                by_entry.setdefault(entry_id, ps)
+    with Session(engine) as session:
+        topics = dict(
+            session.exec(
+                select(Entry.id, Entry.topic).where(col(Entry.id).in_(list(by_entry)))
+            ).all()
+        )
+    by_topic: dict[str, PathStep] = {}
+    for ps in steps:
+        for entry_id in ps.entry_ids:
+            if entry_id in topics:
+                by_topic.setdefault(topics[entry_id], ps)
+    return PathSteps(by_entry, by_topic)
