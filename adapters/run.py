@@ -32,17 +32,6 @@ class PlatformUnavailable(PlatformStopped):
     pass
 
 
-def run_platforms(
-    hub: Hub,
-    platforms: list[str],
-    http: bool = False,
-    host: str = "127.0.0.1",
-    port: int = 3000,
-    shards: int | None = None,
-) -> None:
-    asyncio.run(serve_platforms(hub, platforms, http=http, host=host, port=port, shards=shards))
-
-
 async def serve_platforms(
     hub: Hub,
     platforms: list[str],

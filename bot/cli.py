@@ -532,12 +532,13 @@ def serve(
             echo("No SLACK_BOT_TOKEN or DISCORD_TOKEN set: starting the console chat.", err=True)
         console()
         return
-    from adapters.run import run_platforms  # the composition root: adapters, jobs, the hub
+    import asyncio
+
+    from adapters.run import serve_platforms  # the composition root: adapters, jobs, the hub
     from bot.hub import Hub
 
-    run_platforms(
-        Hub(config, open_store(seed=True)), chosen, http=http, host=host, port=port, shards=shards
-    )
+    hub = Hub(config, open_store(seed=True))
+    asyncio.run(serve_platforms(hub, chosen, http=http, host=host, port=port, shards=shards))
 
 
 def main() -> None:
