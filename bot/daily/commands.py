@@ -12,7 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.commands import ChannelAccess, ChatContext, action, command
 from bot.daily.models import DailyPost, DailySubscription, PostStatus
-from bot.daily.participation import leaderboard, record_answer, streak
+from bot.daily.participation import answered_in, leaderboard, record_answer, streak
 from bot.daily.posting import answer_card, new_post, today
 from bot.daily.schedule import (
     ALL_DAYS,
@@ -35,11 +35,12 @@ if TYPE_CHECKING:
 
 DAILY_USAGE = (
     "/hub daily on [#channel] at HH:MM [time zone] [days mon-fri] [topic …] [level …] "
-    "[reveal after 4h | reveal at HH:MM] · off · status · preview · now · leaderboard"
+    "[reveal after 4h | reveal at HH:MM] · off · status · preview · now · leaderboard · mine"
 )
 CHANNEL = re.compile(r"^(?:<#([A-Za-z0-9_-]{1,64})(?:\|[^>]*)?>|#([A-Za-z0-9_.-]{1,64}))$")
 KEYWORDS = {"at", "days", "topic", "topics", "level", "levels", "reveal", "tz"}
 DEFAULT_REVEAL_MINUTES = 240
+MINE_LIMIT = 10  # channels listed by `/hub daily mine`
 REFUSAL = "Only people who can manage this channel can change its daily question."
 NOT_HERE = "I can't find that channel here: name a channel of this workspace (or server)."
 GONE = Reply(text="That daily question is no longer available.", error=True)
@@ -161,6 +162,8 @@ def next_label(sub: DailySubscription, now: datetime) -> str:
 def daily_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     verb, _, rest = args.strip().partition(" ")
     verb = verb.lower() or "status"
+    if verb == "mine":  # about the person, in no channel (the Slack Home tab has none)
+        return mine(hub, ctx)
     handlers = {
         "on": turn_on,
         "off": turn_off,
@@ -328,6 +331,37 @@ def show_leaderboard(hub: Hub, ctx: ChatContext, channel: str, words: list[str])
     for rank, s in enumerate(standings[:10], 1):
         lines.append(f"{rank}. {s.name or s.user_id}: {s.week} · {s.total} · {s.streak}")
     return Reply(text="\n".join(lines), visibility=Visibility.channel)
+
+
+def mine(hub: Hub, ctx: ChatContext) -> Reply:
+    """The daily questions the person takes part in (has answered) here, with their streak."""
+    now = utcnow()
+    with Session(hub.engine) as session:
+        subs = session.exec(
+            select(DailySubscription)
+            .where(
+                DailySubscription.platform == ctx.platform,
+                DailySubscription.workspace_id == ctx.workspace_id,
+                col(DailySubscription.active).is_(True),
+            )
+            .order_by(col(DailySubscription.channel_id))
+        ).all()
+    if not subs:
+        return Reply(text="No channel here has a daily question yet: `/hub daily on at 09:30`.")
+    taking_part = answered_in(hub.engine, ctx.user_id, [s.id for s in subs if s.id is not None])
+    yours = [s for s in subs if s.id in taking_part][:MINE_LIMIT]
+    if not yours:
+        channels = ", ".join(f"<#{s.channel_id}>" for s in subs[:MINE_LIMIT])
+        return Reply(
+            text=f"You have not answered a daily question yet. They are posted in {channels}: "
+            "press *I answered* or reply in the question's thread."
+        )
+    lines = ["Daily questions you answer (your streak · the next question):"]
+    for sub in yours:
+        assert sub.id is not None
+        days = streak(hub.engine, sub.id, ctx.user_id)
+        lines.append(f"• <#{sub.channel_id}>: {days} in a row · {next_label(sub, now)}")
+    return Reply(text="\n".join(lines))
 
 
 def today_in(tz: str) -> date:
