@@ -3,7 +3,8 @@
 One job per live session, `mock:<id>`, at its next moment (time up, a new time-left figure, idle
 end: bot.mock.runtime.next_moment); it carries the session id only and the runtime claims the step
 by compare-and-set, so every process may hold the same job and the step still happens once.
-`review:remind` runs hourly; each person's DM is claimed once a day.
+`review:remind` runs every quarter of an hour (time zones are whole quarters apart), so a
+person's DM goes out at 09:00 their time; each is claimed once a day.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ class MockJobs:
             for clock in machine.clocks(self.hub.engine, platforms)
         ]
         if reminders_enabled(self.hub.engine):
-            hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-            specs.append(JobSpec(REMIND, hour, self.remind))
+            quarter = now.replace(minute=now.minute // 15 * 15, second=0, microsecond=0)
+            specs.append(JobSpec(REMIND, quarter + timedelta(minutes=15), self.remind))
         return specs
 
     async def aclose(self) -> None:

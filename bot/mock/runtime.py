@@ -25,8 +25,8 @@ from bot.mock.delivery import Delivery
 from bot.mock.models import MockSession, State
 from bot.mock.session import Step, left_bucket
 from bot.models import utcnow
-from bot.ports import DeliveryError
-from bot.review.remind import claim_reminders, reminder_reply
+from bot.ports import DeliveryError, KnowsTimeZones
+from bot.review.remind import claim_reminders, reminder_reply, set_time_zone, time_zone_unknown
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -219,6 +219,7 @@ class MockRuntime:
 
     async def remind(self, now: datetime | None = None) -> int:
         """DM today's review reminders (each claimed once); how many were sent."""
+        await self.learn_time_zones()
         sent = 0
         for who, count in claim_reminders(self.hub.engine, now):
             out = self.hub.outbound.get(who.platform)
@@ -230,3 +231,19 @@ class MockRuntime:
             except DeliveryError as exc:
                 log.warning("review reminder to %s not delivered: %s", who.user_id, exc)
         return sent
+
+    async def learn_time_zones(self) -> None:
+        """Ask the platform once for the time zone of each person with the reminder on; where
+        it cannot tell (no such question on Discord, the console), the reminder keeps UTC."""
+        for who in time_zone_unknown(self.hub.engine):
+            out = self.hub.outbound.get(who.platform)
+            if out is None:
+                continue
+            name = None
+            if isinstance(out, KnowsTimeZones):
+                try:
+                    name = await out.time_zone(who.user_id)
+                except DeliveryError as exc:  # asked again on the next run
+                    log.warning("time zone of %s not known: %s", who.user_id, exc)
+                    continue
+            set_time_zone(self.hub.engine, who, name)

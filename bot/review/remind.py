@@ -1,4 +1,5 @@
-"""The opt-in daily reminder: a DM once a day to people with questions due for review."""
+"""The opt-in daily reminder: a DM once a day to people with questions due for review, from
+09:00 in the person's own time zone when their platform tells it (Slack does), else UTC."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.daily.schedule import zone
 from bot.db import session_scope
 from bot.models import utcnow
 from bot.replies import Reply
 from bot.review.models import ReviewReminder
 from bot.review.schedule import Learner, due_count
 
-REMIND_HOUR_UTC = 9
+REMIND_HOUR = 9  # in the person's time zone
 
 
 def set_reminder(engine: Engine, who: Learner, enabled: bool) -> None:
@@ -31,6 +33,7 @@ def set_reminder(engine: Engine, who: Learner, enabled: bool) -> None:
             )
         else:
             row.enabled = enabled
+            row.time_zone = None  # learned again: the person may have moved
 
 
 def reminders_enabled(engine: Engine) -> bool:
@@ -41,28 +44,40 @@ def reminders_enabled(engine: Engine) -> bool:
         )
 
 
-def claim_reminders(engine: Engine, now: datetime | None = None) -> list[tuple[Learner, int]]:
-    """Who to remind now, each claimed for today (so one process sends it, once)."""
-    now = now or utcnow()
-    if now.hour < REMIND_HOUR_UTC:
-        return []
-    today = now.date()
-    claimed: list[tuple[Learner, int]] = []
+def time_zone_unknown(engine: Engine) -> list[Learner]:
+    """The people with the reminder on whose time zone has not been asked for yet."""
     with Session(engine) as db:
         rows = db.exec(
             select(ReviewReminder).where(
-                col(ReviewReminder.enabled).is_(True),
-                or_(
-                    col(ReviewReminder.last_sent_on).is_(None),
-                    col(ReviewReminder.last_sent_on) < today,
-                ),
+                col(ReviewReminder.enabled).is_(True), col(ReviewReminder.time_zone).is_(None)
             )
         ).all()
-        candidates = [
-            (who, due_count(db, who, now))
-            for who in (Learner(r.platform, r.workspace_id, r.user_id) for r in rows)
-        ]
-    for who, count in candidates:
+        return [Learner(r.platform, r.workspace_id, r.user_id) for r in rows]
+
+
+def set_time_zone(engine: Engine, who: Learner, name: str | None) -> None:
+    """Keep what the platform said: an IANA name ("Europe/Berlin"); anything else is UTC."""
+    with session_scope(engine) as db:
+        row = db.get(ReviewReminder, (who.platform, who.workspace_id, who.user_id))
+        if row is not None:
+            row.time_zone = zone(name or "UTC").key
+
+
+def claim_reminders(engine: Engine, now: datetime | None = None) -> list[tuple[Learner, int]]:
+    """Who to remind now, each claimed for their own today (so one process sends it, once)."""
+    now = now or utcnow()
+    claimed: list[tuple[Learner, int]] = []
+    with Session(engine) as db:
+        rows = db.exec(select(ReviewReminder).where(col(ReviewReminder.enabled).is_(True))).all()
+        candidates = []
+        for row in rows:
+            local = now.astimezone(zone(row.time_zone or "UTC"))
+            sent = row.last_sent_on is not None and row.last_sent_on >= local.date()
+            if local.hour < REMIND_HOUR or sent:
+                continue
+            who = Learner(row.platform, row.workspace_id, row.user_id)
+            candidates.append((who, local.date(), due_count(db, who, now)))
+    for who, today, count in candidates:
         if count == 0:
             continue
         with session_scope(engine) as db:
