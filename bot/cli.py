@@ -393,10 +393,14 @@ def console() -> None:
     chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
     stop_jobs = start_in_thread(chat.hub)  # daily questions post into the console too
     signal.signal(signal.SIGTERM, lambda _signum, _frame: chat.stop())
+    ended = False
     try:
         chat.run()
+        ended = not chat.stopping  # input ended or `quit`; not a signal
     finally:
-        stop_jobs()  # running jobs get the shutdown grace, then hand their claims back
+        # At the end of input what the session started and is due now (a `/hub daily now` post)
+        # is done first; then running jobs get the shutdown grace and hand their claims back.
+        stop_jobs(finish_due=ended)
 
 
 @app.command()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.lifecycle import CANCEL_WAIT
 from jobs.daily import DailyJobs
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from bot.hub import Hub
 
 log = logging.getLogger(__name__)
+
+FINISH_DUE = 60.0  # seconds the console waits, when it ends, for jobs that are due
 
 
 def build_scheduler(
@@ -71,14 +73,22 @@ async def run_scheduler(hub: Hub, stop: asyncio.Event) -> None:
         await stop.wait()
 
 
-def start_in_thread(hub: Hub) -> Callable[[], None]:
+class StopJobs(Protocol):
+    def __call__(self, finish_due: bool = False) -> None:
+        """Stop the jobs; with `finish_due`, first let run what is due now (up to FINISH_DUE
+        seconds): work the process started, like a `/hub daily now` post."""
+
+
+def start_in_thread(hub: Hub) -> StopJobs:
     """Run the scheduler on its own event loop in a thread (the console chat); returns stop."""
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     ready = threading.Event()
+    running: list[JobRegistry] = []
 
     async def serve() -> None:
-        async with scheduler_running(hub):
+        async with scheduler_running(hub) as registry:
+            running.append(registry)
             ready.set()  # the first command may need the jobs (a mock session's timers)
             await stop.wait()
 
@@ -96,7 +106,13 @@ def start_in_thread(hub: Hub) -> Callable[[], None]:
     thread.start()
     ready.wait(timeout=10)
 
-    def stop_thread() -> None:
+    def stop_thread(finish_due: bool = False) -> None:
+        if finish_due and running and not loop.is_closed():
+            idle = asyncio.run_coroutine_threadsafe(running[0].idle(FINISH_DUE), loop)
+            try:
+                idle.result(FINISH_DUE + 5)  # the loop may have ended meanwhile
+            except TimeoutError:
+                log.warning("jobs still running after %.0f s: stopping them", FINISH_DUE)
         if not loop.is_closed():
             loop.call_soon_threadsafe(stop.set)
         thread.join(timeout=hub.lifecycle.grace + 10)
