@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONTENT = REPO_ROOT / "content"
@@ -14,7 +19,10 @@ SEARCH_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") 
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    """Each setting from its own name (HUB_…, SLACK_…, DISCORD_…) only: a DATABASE_URL or
+    SECRET_KEY meant for another program is not ours."""
+
+    model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = Field("sqlite:///hubbot.db", alias="HUB_DATABASE_URL")
     content_dir: Path = Field(SHIPPED_CONTENT, alias="HUB_CONTENT_DIR")
@@ -46,6 +54,20 @@ class Settings(BaseSettings):
 
     daily_grace_hours: float = Field(2.0, alias="HUB_DAILY_GRACE_HOURS")
     mock_idle_minutes: float = Field(60.0, alias="HUB_MOCK_IDLE_MINUTES")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the file HUB_ENV_FILE names (`.env`; empty for
+        none), looked up when the settings are read."""
+        env_file = os.environ.get("HUB_ENV_FILE", ".env") or None
+        return init_settings, env_settings, DotEnvSettingsSource(settings_cls, env_file=env_file)
 
     @property
     def platforms(self) -> list[str]:

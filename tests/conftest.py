@@ -1,4 +1,5 @@
-"""Shared fixtures: a store on a temporary SQLite file and on the real PostgreSQL server."""
+"""Shared fixtures: a store on a temporary SQLite file and on the real PostgreSQL server; and
+the guards every test runs under (no outside settings)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,19 @@ POSTGRES_URL = os.environ.get(
     "HUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 FIXTURES = Path(__file__).parent / "fixtures"
+# The settings' names (bot/config.py): a test sees none from the machine it runs on.
+SETTING_PREFIXES = ("HUB_", "SLACK_", "DISCORD_")
+
+
+@pytest.fixture(autouse=True)
+def outside_settings_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No HUB_*, SLACK_* or DISCORD_* variable of the machine, and no `.env` file, reaches a test
+    or a process it starts; a test sets what it needs (monkeypatch.setenv, or a process's env).
+    HUB_TEST_* say where the test services are, so they stay."""
+    for name in list(os.environ):
+        if name.startswith(SETTING_PREFIXES) and not name.startswith("HUB_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HUB_ENV_FILE", "")
 
 
 def _postgres_available() -> bool:
