@@ -1,5 +1,6 @@
-"""The guards every test runs under (tests/conftest.py) do catch what they are for: settings
-from the machine. They run in a pytest of their own (pytester)."""
+"""The guards every test runs under (tests/conftest.py) do catch what they are for: a command
+that crashed behind a polite reply, settings from the machine. They run in a pytest of their
+own (pytester), where a test is meant to fail."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from bot.config import Settings
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[1]
-INNER_CONFTEST = "from tests.conftest import outside_settings_removed\n"
+INNER_CONFTEST = "from tests.conftest import no_failed_command, outside_settings_removed\n"
+INNER_INI = """
+[pytest]
+markers =
+    command_fails(*names): the test crashes these commands in the core on purpose
+"""
 
 
 @pytest.fixture
@@ -20,7 +26,64 @@ def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
     """A pytest run in a folder of its own that uses this suite's guards."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     pytester.makeconftest(INNER_CONFTEST)
+    pytester.makeini(INNER_INI)
     return pytester
+
+
+CRASHING = """
+from pathlib import Path
+
+import pytest
+
+from bot.commands import ChatContext, command
+from bot.config import Settings
+from bot.hub import Hub
+
+SORRY = "Something went wrong on our side; it has been logged."
+
+
+@command("crash", "/hub crash", "always fails")
+def crash(hub: Hub, ctx: ChatContext, args: str) -> None:
+    raise RuntimeError("boom in the core")
+
+
+def ask(tmp_path: Path, text: str) -> str:
+    hub = Hub(Settings(HUB_DATABASE_URL=f"sqlite:///{tmp_path / 'hub.db'}"))
+    return hub.handle(ChatContext("console", "ada"), text).text
+
+
+def test_a_crash_that_only_looks_at_the_reply(tmp_path: Path) -> None:
+    assert ask(tmp_path, "/hub crash") == SORRY
+
+
+@pytest.mark.command_fails("crash")
+def test_a_crash_on_purpose(tmp_path: Path) -> None:
+    assert ask(tmp_path, "/hub crash") == SORRY
+
+
+@pytest.mark.command_fails("search")
+def test_a_crash_of_another_command_than_expected(tmp_path: Path) -> None:
+    assert ask(tmp_path, "/hub crash") == SORRY
+
+
+def test_no_crash(tmp_path: Path) -> None:
+    assert "/hub search" in ask(tmp_path, "/hub help")
+"""
+
+
+def test_a_command_that_crashed_fails_the_test_unless_expected(inner: pytest.Pytester) -> None:
+    inner.makepyfile(test_crashing=CRASHING)
+    result = inner.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4, errors=2)  # each test passes; two fail at teardown
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_a_crash_that_only_looks_at_the_reply*",
+            "the core logged a failed command:",
+            "command crash failed",
+            "RuntimeError: boom in the core",
+            "*ERROR at teardown of test_a_crash_of_another_command_than_expected*",
+        ]
+    )
 
 
 SETTINGS_READ = """
