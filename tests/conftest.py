@@ -1,5 +1,6 @@
 """Shared fixtures: a store on a temporary SQLite file and on the real PostgreSQL server; and
-the guards every test runs under (no crashed command, no outside settings)."""
+the guards every test runs under (no crashed command, no outside settings, loopback only: the
+last is pytest-socket's `--allow-hosts`, in pyproject.toml)."""
 
 from __future__ import annotations
 

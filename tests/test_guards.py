@@ -1,12 +1,14 @@
-"""The guards every test runs under (tests/conftest.py) do catch what they are for: a command
-that crashed behind a polite reply, settings from the machine. They run in a pytest of their
-own (pytester), where a test is meant to fail."""
+"""The guards every test runs under (tests/conftest.py, pyproject.toml) do catch what they are for:
+a command that crashed behind a polite reply, settings from the machine, a connection that leaves
+it. The first two run in a pytest of their own (pytester), where a test is meant to fail."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
+from pytest_socket import SocketConnectBlockedError
 
 from bot.config import Settings
 
@@ -138,3 +140,14 @@ def test_settings_come_from_their_own_names_and_the_env_file_named(
     settings = Settings()
     assert settings.slack_bot_token == "xoxb-dotenv"  # `.env` by default
     assert settings.database_url == "sqlite:///hubbot.db" and settings.secret_key is None
+
+
+def test_a_connection_off_the_machine_fails_the_test() -> None:
+    # pytest-socket warns (an error under filterwarnings), then raises.
+    with pytest.raises(SocketConnectBlockedError), pytest.warns(UserWarning, match="192.0.2.1"):
+        socket.create_connection(("192.0.2.1", 443), timeout=2)  # TEST-NET-1: no one is there
+
+
+def test_loopback_connections_work() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        socket.create_connection(server.getsockname()).close()
