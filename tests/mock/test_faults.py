@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -214,7 +213,6 @@ async def test_a_session_elsewhere_is_not_yours(
     assert current(hub).state == State.asking
 
 
-async def test_without_a_running_bot(hub: Hub) -> None:
+def test_without_a_running_bot(hub: Hub) -> None:
     reply = hub.handle(ADA, "/hub mock start")
     assert reply.error and "serving" in reply.text
-    await asyncio.sleep(0)

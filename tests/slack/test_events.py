@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,7 +11,7 @@ from bot.daily import record_thread_answer
 from bot.daily.models import DailyPost, DailySubscription
 from bot.db import session_scope
 from bot.review.models import ReviewCard
-from tests.daily.rows import posted_question, settled_answers
+from tests.daily.rows import answers, posted_question
 from tests.slack.conftest import Slack
 from tests.slack.fake_slack import TEAM, app_mention, message_shortcut
 
@@ -63,8 +62,8 @@ async def test_a_retried_mention_is_answered_once(slack: Slack) -> None:
     # A later, different event is answered: by then the retries were handled (ignored).
     later = app_mention("eaddrinuse", ts="1700000000.000900")
     assert await slack.event(later, "EvLATER") == 200
-    posts = await slack.fake.wait_for("chat.postMessage", 2)
-    await asyncio.sleep(0.2)
+    await slack.fake.wait_for("chat.postMessage", 2)
+    assert await slack.bot.hub.lifecycle.finish()  # every delivery acknowledged is handled
     posts = slack.fake.calls_to("chat.postMessage")
     assert [p.body["thread_ts"] for p in posts] == ["1700000000.000400", "1700000000.000900"]
 
@@ -217,5 +216,6 @@ async def test_a_reply_in_a_daily_thread_counts_as_an_answer(slack: Slack) -> No
     assert await slack.event({**reply, "thread_ts": "1700000000.000999"}, "EvOTHER") == 200
     assert await slack.event({**reply, "user": "U0BOB", "bot_id": "B1"}, "EvBOT") == 200
 
-    [counted] = await settled_answers(engine)
+    assert await slack.bot.hub.lifecycle.finish()  # every delivery acknowledged is handled
+    [counted] = answers(engine)
     assert (counted.user_id, counted.via) == ("U0ALICE", "thread")
