@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -63,7 +64,19 @@ def echo(text: str, err: bool = False) -> None:
 
 
 def settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = (
+            f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+        )
+        raise Fail("; ".join(problems)) from exc
+
+
+@app.callback()
+def log_level() -> None:
+    # Every command logs at HUB_LOG_LEVEL; unset, warnings and errors only (`hub serve`: INFO).
+    logging.getLogger().setLevel(settings().log_level or logging.WARNING)
 
 
 def open_store(seed: bool = False) -> Engine:
@@ -429,6 +442,8 @@ def serve(
     from adapters.run import run_platforms  # the composition root: adapters, jobs, the hub
     from bot.hub import Hub
 
+    if config.log_level is None:  # a bot's log says what it does
+        logging.getLogger().setLevel(logging.INFO)
     run_platforms(
         Hub(config, open_store(seed=True)), chosen, http=http, host=host, port=port, shards=shards
     )

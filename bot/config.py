@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -15,6 +15,7 @@ from pydantic_settings import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONTENT = REPO_ROOT / "content"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 SEARCH_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hubbot"
 
 
@@ -26,7 +27,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field("sqlite:///hubbot.db", alias="HUB_DATABASE_URL")
     content_dir: Path = Field(SHIPPED_CONTENT, alias="HUB_CONTENT_DIR")
-    log_level: str = Field("INFO", alias="HUB_LOG_LEVEL")
+    # The log's level; unset: INFO for `hub serve`, WARNING for the commands people run at a
+    # terminal (their answer is the output, the log only what went wrong).
+    log_level: str | None = Field(None, alias="HUB_LOG_LEVEL")
     # How often a process checks whether another process changed the content (seconds).
     freshness_interval: float = Field(2.0, alias="HUB_FRESHNESS_INTERVAL")
     # Where built search indexes are kept so one-shot commands load instead of rebuilding.
@@ -54,6 +57,14 @@ class Settings(BaseSettings):
 
     daily_grace_hours: float = Field(2.0, alias="HUB_DAILY_GRACE_HOURS")
     mock_idle_minutes: float = Field(60.0, alias="HUB_MOCK_IDLE_MINUTES")
+
+    @field_validator("log_level")
+    @classmethod
+    def _level_name(cls, value: str | None) -> str | None:
+        name = (value or "").strip().upper()
+        if name and name not in LOG_LEVELS:
+            raise ValueError(f"use {', '.join(LOG_LEVELS)}")
+        return name or None
 
     @classmethod
     def settings_customise_sources(

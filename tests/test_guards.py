@@ -102,7 +102,7 @@ def test_nothing_from_the_machine() -> None:
     settings = Settings()
     assert settings.slack_bot_token is None and settings.discord_token is None
     assert settings.database_url == "sqlite:///hubbot.db"  # not .env's, not DATABASE_URL's
-    assert settings.log_level == "INFO"
+    assert settings.log_level is None
 
 
 def test_a_test_still_sets_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
