@@ -14,9 +14,9 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.hub import Hub
 from bot.mock.runtime import mock_running
@@ -91,15 +91,26 @@ async def background(hub: Hub) -> AsyncIterator[JobRegistry]:
         yield registry
 
 
-def serve_in_thread(hub: Hub) -> Callable[[], None]:
+FINISH_DUE = 60.0  # seconds the console waits, when its input ends, for jobs that are due
+
+
+class StopJobs(Protocol):
+    def __call__(self, finish_due: bool = False) -> None:
+        """Stop the jobs; with `finish_due`, first let run what is due now (up to FINISH_DUE
+        seconds): work the process started, like a `/hub daily now` post."""
+
+
+def serve_in_thread(hub: Hub) -> StopJobs:
     """`background`, on an event loop of its own in a thread (the console chat reads stdin on
     the main thread); returns the function that stops it."""
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     ready = threading.Event()
+    running: list[JobRegistry] = []
 
     async def serve() -> None:
-        async with background(hub):
+        async with background(hub) as registry:
+            running.append(registry)
             ready.set()  # the first command may need the runtime (a mock session's steps)
             await stop.wait()
 
@@ -117,7 +128,13 @@ def serve_in_thread(hub: Hub) -> Callable[[], None]:
     thread.start()
     ready.wait(timeout=10)
 
-    def stop_thread() -> None:
+    def stop_thread(finish_due: bool = False) -> None:
+        if finish_due and running and not loop.is_closed():
+            idle = asyncio.run_coroutine_threadsafe(running[0].idle(FINISH_DUE), loop)
+            try:
+                idle.result(FINISH_DUE + 5)  # the loop may have ended meanwhile
+            except TimeoutError:
+                log.warning("jobs still running after %.0f s: stopping them", FINISH_DUE)
         if not loop.is_closed():
             loop.call_soon_threadsafe(stop.set)
         thread.join(timeout=hub.lifecycle.grace + 10)

@@ -5,9 +5,10 @@
 For each size it writes a synthetic store (a SQLite file in a temporary folder), then in fresh
 child processes measures, for HubBot and for FTS5: index build time, p50/p95 query latency in a
 long-running process, and peak memory (max RSS of the process, Python included). For HubBot it
-also times a one-shot `hub search` (process start included), cold (builds and caches the index)
-and warm (loads the cached index). tantivy (bench/tantivy_engine.py) builds an on-disk index
-with two threads and answers each query with every word also matched within one edit.
+also times the slowest hostile query (tests/test_search.py BAD_QUERIES: a regex that backtracks
+shows here) and a one-shot `hub search` (process start included), cold (builds and caches the
+index) and warm (loads the cached index). tantivy (bench/tantivy_engine.py) builds an on-disk
+index with two threads and answers each query with every word also matched within one edit.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 from bot.content.store import bump_version  # noqa: E402
 from bot.db import make_engine, session_scope, upgrade  # noqa: E402
 from bot.models import Entry, utcnow  # noqa: E402
+from bot.search import Searcher, SearchIndex  # noqa: E402
+from bot.search.errors import match_error  # noqa: E402
+from tests.test_search import BAD_QUERIES  # noqa: E402
 
 TOPICS = ["php", "python", "django", "javascript", "react", "sql", "postgresql", "go", "docker"]
 TECH = [
@@ -194,8 +198,6 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def measure_hubbot(db: Path, queries: list[str]) -> dict[str, float]:
-    from bot.search import Searcher
-
     searcher = Searcher(make_engine(f"sqlite:///{db}"), freshness_interval=2.0)
     started = time.perf_counter()
     searcher.index()
@@ -206,7 +208,18 @@ def measure_hubbot(db: Path, queries: list[str]) -> dict[str, float]:
         searcher.search(query, limit=10)
         samples.append(time.perf_counter() - started)
     p50, p95 = percentiles(samples)
-    return {"build": build, "p50": p50, "p95": p95}
+    return {"build": build, "p50": p50, "p95": p95, "bad": worst_bad_input(searcher.index())}
+
+
+def worst_bad_input(index: SearchIndex) -> float:
+    """The slowest hostile query (tests/test_search.py), searched and looked up as an error."""
+    worst = 0.0
+    for query in BAD_QUERIES:
+        started = time.perf_counter()
+        index.search(query)
+        match_error(index, query)
+        worst = max(worst, time.perf_counter() - started)
+    return worst
 
 
 def measure_fts5(db: Path, queries: list[str]) -> dict[str, float]:
@@ -289,10 +302,10 @@ def main() -> None:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
     print(
-        "| entries | engine | build s | p50 ms | p95 ms | one-shot cold s | one-shot warm s"
-        " | peak MB |"
+        "| entries | engine | build s | p50 ms | p95 ms | bad input max ms | one-shot cold s"
+        " | one-shot warm s | peak MB |"
     )
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for entries in args.entries:
         with tempfile.TemporaryDirectory() as folder:
             db = Path(folder) / "bench.db"
@@ -307,14 +320,16 @@ def main() -> None:
                     check=True,
                 )
                 found = json.loads(out.stdout)
-                cold = warm = "—"
+                cold = warm = bad = "—"
                 if name == "hubbot":
+                    bad = f"{found['bad'] * 1000:.1f}"
                     cache = Path(folder) / "cache"
                     cold = f"{one_shot(db, cache, queries[0]):.2f}"
                     warm = f"{min(one_shot(db, cache, q) for q in queries[1:4]):.2f}"
                 print(
                     f"| {entries:,} | {name} | {found['build']:.2f} | {found['p50'] * 1000:.2f}"
-                    f" | {found['p95'] * 1000:.2f} | {cold} | {warm} | {found['peak_mb']:.0f} |",
+                    f" | {found['p95'] * 1000:.2f} | {bad} | {cold} | {warm}"
+                    f" | {found['peak_mb']:.0f} |",
                     flush=True,
                 )
 

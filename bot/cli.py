@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -94,7 +95,19 @@ def echo(text: str, err: bool = False) -> None:
 
 
 def settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = (
+            f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+        )
+        raise Fail("; ".join(problems)) from exc
+
+
+@app.callback()
+def log_level() -> None:
+    # Every command logs at HUB_LOG_LEVEL; unset, warnings and errors only (`hub serve`: INFO).
+    logging.getLogger().setLevel(settings().log_level or logging.WARNING)
 
 
 def open_store(seed: bool = False) -> Engine:
@@ -503,10 +516,14 @@ def console() -> None:
     chat = ConsoleChat(Hub(settings(), open_store(seed=True)))
     stop_jobs = serve_in_thread(chat.hub)  # mock sessions and daily questions, in the console too
     signal.signal(signal.SIGTERM, lambda _signum, _frame: chat.stop())
+    ended = False
     try:
         chat.run()
+        ended = not chat.stopping  # input ended or `quit`; not a signal
     finally:
-        stop_jobs()  # running jobs get the shutdown grace, then hand their claims back
+        # At the end of input what the session started and is due now (a `/hub daily now` post)
+        # is done first; then running jobs get the shutdown grace and hand their claims back.
+        stop_jobs(finish_due=ended)
 
 
 @app.command()
@@ -537,6 +554,8 @@ def serve(
     from adapters.run import serve_platforms  # the composition root: adapters, jobs, the hub
     from bot.hub import Hub
 
+    if config.log_level is None:  # a bot's log says what it does
+        logging.getLogger().setLevel(logging.INFO)
     hub = Hub(config, open_store(seed=True))
     asyncio.run(serve_platforms(hub, chosen, http=http, host=host, port=port, shards=shards))
 

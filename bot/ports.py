@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.replies import Reply
 
@@ -50,6 +50,15 @@ class Outbound(Protocol):
 
     async def send_private(self, user_id: str, reply: Reply, channel_id: str | None = None) -> None:
         """Show `reply` to one person only: ephemeral in `channel_id`, or a direct message."""
+        ...
+
+
+@runtime_checkable
+class KnowsTimeZones(Protocol):
+    """An outbound port whose platform tells a person's time zone (Slack's users.info does)."""
+
+    async def time_zone(self, user_id: str) -> str | None:
+        """The person's IANA time zone ("Europe/Berlin"), or None when the platform has none."""
         ...
 
 

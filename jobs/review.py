@@ -1,5 +1,6 @@
-"""The review reminder as a named job: `review:remind` runs hourly while anyone has opted in;
-each person's DM is claimed once a day (bot/review/remind.py), so every process may hold it."""
+"""The review reminder as a named job: `review:remind` runs every quarter of an hour while anyone
+has opted in (time zones are whole quarters apart), so a person's DM goes out at 09:00 their
+time; each is claimed once a day (bot/review/remind.py), so every process may hold it."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ class ReviewJobs:
     def specs(self, now: datetime) -> list[JobSpec]:
         if not self.hub.outbound.platforms() or not reminders_enabled(self.hub.engine):
             return []
-        hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        return [JobSpec(REMIND, hour, self.remind)]
+        quarter = now.replace(minute=now.minute // 15 * 15, second=0, microsecond=0)
+        return [JobSpec(REMIND, quarter + timedelta(minutes=15), self.remind)]
 
     async def remind(self) -> None:
         await send_reminders(self.hub)

@@ -1,7 +1,10 @@
-"""Shared fixtures: a store on a temporary SQLite file and on the real PostgreSQL server."""
+"""Shared fixtures: a store on a temporary SQLite file and on the real PostgreSQL server; and
+the guards every test runs under (no crashed command, no outside settings, loopback only: the
+last is pytest-socket's `--allow-hosts`, in pyproject.toml)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -22,6 +25,55 @@ POSTGRES_URL = os.environ.get(
     "HUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 FIXTURES = Path(__file__).parent / "fixtures"
+# The settings' names (bot/config.py): a test sees none from the machine it runs on.
+SETTING_PREFIXES = ("HUB_", "SLACK_", "DISCORD_")
+
+
+class CommandFailures(logging.Handler):
+    """What the core's one door logs at ERROR: `command NAME failed`, with the traceback that the
+    person never sees (they get "Something went wrong on our side")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_failed_command(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test fails when a command crashed in the core, even though the short reply looked fine.
+    A test that crashes one on purpose says so: `@pytest.mark.command_fails("name", …)`."""
+    failures = CommandFailures()
+    logger = logging.getLogger("bot.hub")
+    logger.addHandler(failures)
+    try:
+        yield
+    finally:
+        logger.removeHandler(failures)
+    marker = request.node.get_closest_marker("command_fails")
+    expected = set(marker.args) if marker else set()
+    unexpected = [
+        r for r in failures.records if not (isinstance(r.args, tuple) and expected & {*r.args[:1]})
+    ]
+    if unexpected:
+        pytest.fail(
+            "the core logged a failed command:\n"
+            + "\n".join(failures.format(r) for r in unexpected),
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def outside_settings_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No HUB_*, SLACK_* or DISCORD_* variable of the machine, and no `.env` file, reaches a test
+    or a process it starts; a test sets what it needs (monkeypatch.setenv, or a process's env).
+    HUB_TEST_* say where the test services are, so they stay."""
+    for name in list(os.environ):
+        if name.startswith(SETTING_PREFIXES) and not name.startswith("HUB_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HUB_ENV_FILE", "")
 
 
 def _postgres_available() -> bool:

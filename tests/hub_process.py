@@ -29,6 +29,7 @@ def hub_env(url: str, folder: Path, **settings: str) -> dict[str, str]:
         if not key.startswith(("SLACK_", "DISCORD_", "HUB_"))
     }
     return env | {
+        "HUB_ENV_FILE": "",  # no `.env` either: a module-scoped fixture runs before the guard
         "HUB_DATABASE_URL": url,
         "HUB_CONTENT_DIR": str(FIXTURES / "content"),
         "HUB_SEARCH_CACHE_DIR": str(folder / "search-cache"),

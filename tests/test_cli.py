@@ -21,17 +21,19 @@ from .hub_process import hub_env, spawn_hub, wait_until
 HUB = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 
-def cli_env(tmp_path: Path) -> dict[str, str]:
-    return hub_env(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
+def cli_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    return hub_env(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, **settings)
 
 
-def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, stdin: str | None = None, **settings: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*HUB, *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=cli_env(tmp_path),
+        env=cli_env(tmp_path, **settings),
         cwd=tmp_path,
         timeout=60,
     )
@@ -105,6 +107,21 @@ def test_bad_input_is_one_line(
     assert out.returncode != 0
     assert message in out.stderr
     assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_hub_log_level_sets_the_level_of_the_log(tmp_path: Path) -> None:
+    def upgrade(name: str, **settings: str) -> subprocess.CompletedProcess[str]:
+        """A new store: alembic logs each migration at INFO."""
+        return run(tmp_path, "db", "upgrade", HUB_DATABASE_URL=f"sqlite:///{tmp_path / name}",
+                   **settings)  # fmt: skip
+
+    quiet = upgrade("quiet.db")  # a command at a terminal: warnings and errors only
+    assert quiet.returncode == 0 and "INFO" not in quiet.stderr, quiet.stderr
+    loud = upgrade("loud.db", HUB_LOG_LEVEL="info")
+    assert "INFO alembic.runtime.migration: Running upgrade" in loud.stderr
+    wrong = upgrade("wrong.db", HUB_LOG_LEVEL="loud")
+    assert wrong.returncode == 1
+    assert wrong.stderr == "error: HUB_LOG_LEVEL: use DEBUG, INFO, WARNING, ERROR\n"
 
 
 def test_import_problem_writes_nothing(tmp_path: Path) -> None:

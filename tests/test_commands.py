@@ -80,24 +80,25 @@ def test_error_lookup(hub: Hub) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "told"),
     [
-        "/hub search",
-        "/hub error",
-        "/hub show",
-        "/hub show nope",
-        "/hub search \x00\x00",
-        "/hub search " + "a" * 20_000,
-        "/hub search '; DROP TABLE entry; --",
-        "/hub path show nope",
-        "/hub snippet",
-        '/hub search " * NEAR OR',
+        ("/hub search", "What should I search for?"),
+        ("/hub error", "Paste the error after the command."),
+        ("/hub show", "Which entry? Give its id."),
+        ("/hub show nope", "No entry with id `nope`."),
+        ("/hub search \x00\x00", "What should I search for?"),
+        ("/hub search " + "a" * 20_000, "No results found for “aaaa"),
+        ("/hub search '; DROP TABLE entry; --", "No results found for “'; DROP TABLE entry; --”."),
+        ("/hub path show nope", "No learning path `nope`."),
+        ("/hub snippet", "Which snippet are you looking for?"),
+        ('/hub search " * NEAR OR', 'No results found for “" * NEAR OR”.'),
     ],
 )
-def test_bad_input_gets_a_short_answer(hub: Hub, text: str) -> None:
+def test_bad_input_gets_a_short_answer(hub: Hub, text: str, told: str) -> None:
     reply = hub.handle(CTX, text)
     assert reply.text and len(reply.text) < 400
     assert "Traceback" not in reply.text
+    assert reply.text.startswith(told)
     assert hub.handle(CTX, "/hub show q-django-n-plus-one").cards
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.search import Doc, SearchIndex
@@ -91,25 +89,24 @@ def test_no_result_suggests_close_topics(index: SearchIndex) -> None:
     assert index.search("the of and").hits == []
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "x" * 20_000,
-        "word " * 5000,
-        "!!! ??? ...",
-        "🚀🔥 😅",
-        "a\x00b\x00",
-        '" * NEAR OR AND NOT ( ) ^ :',
-        "(a|b)*+ [[:alpha:]] \\d{3}",
-        "",
-    ],
-)
-def test_bad_input_never_hangs(index: SearchIndex, query: str) -> None:
-    started = time.perf_counter()
+# Hostile queries: bench/search.py times them too (its "bad input" column), where a regex that
+# backtracks catastrophically shows as seconds instead of milliseconds.
+BAD_QUERIES = [
+    "x" * 20_000,
+    "word " * 5000,
+    "!!! ??? ...",
+    "🚀🔥 😅",
+    "a\x00b\x00",
+    '" * NEAR OR AND NOT ( ) ^ :',
+    "(a|b)*+ [[:alpha:]] \\d{3}",
+    "",
+]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_bad_input_is_answered(index: SearchIndex, query: str) -> None:
     result = index.search(query)
     match_error(index, query)
-    # Catastrophic backtracking would take minutes; speed itself is measured by bench/search.py.
-    assert time.perf_counter() - started < 10.0
     assert isinstance(result.hits, list)
 
 

@@ -2,8 +2,8 @@
 
 Hook: a panel is a heading and a core command run for the person looking at the tab, and it is
 shown only when that command is registered, so the tab grows as features land. The Home tab has
-no channel, so only person-scoped commands fit: the review queue today; a personal streak or
-"my channels' daily questions" command, once the core has one, is one line in HOME_PANELS.
+no channel, so only person-scoped commands fit: the person's daily questions with their streak,
+and their review queue.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from bot.commands import COMMANDS, ChatContext
 from bot.replies import Reply
 
 # (heading, core command run for the viewer)
-HOME_PANELS: tuple[tuple[str, str], ...] = (("Your review queue", "review"),)
+HOME_PANELS: tuple[tuple[str, str], ...] = (
+    ("Your daily questions", "daily mine"),
+    ("Your review queue", "review"),
+)
 
 INTRO = (
     "*HubBot* is the developer knowledge hub in Slack: interview questions with model answers "

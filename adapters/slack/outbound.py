@@ -224,6 +224,11 @@ class SlackOutbound:
             first = first or str(response.get("ts") or response.get("message_ts") or "")
         return channel_id, first
 
+    async def time_zone(self, user_id: str) -> str | None:
+        info = await deliver(self.client.users_info, user=user_id)
+        name = (info.get("user") or {}).get("tz")
+        return str(name) if name else None
+
     async def send_direct(self, user_id: str, messages: list[SlackMessage]) -> None:
         """Post `messages` in the direct message conversation between HubBot and `user_id`."""
         opened = await deliver(self.client.conversations_open, users=user_id)

@@ -11,7 +11,7 @@ from bot import library
 from bot.commands import Arg, ArgKind, ChannelAccess, ChatContext, action, command
 from bot.daily import store
 from bot.daily.models import DailyPost, DailySubscription, PostStatus
-from bot.daily.participation import leaderboard, record_answer, streak
+from bot.daily.participation import answered_in, leaderboard, record_answer, streak
 from bot.daily.posting import answer_card
 from bot.daily.schedule import (
     BadSchedule,
@@ -33,10 +33,11 @@ if TYPE_CHECKING:
 
 DAILY_USAGE = (
     "/hub daily on [#channel] at HH:MM [time zone] [days mon-fri] [topic …] [level …] "
-    "[reveal after 4h | reveal at HH:MM] · off · status · preview · now · leaderboard"
+    "[reveal after 4h | reveal at HH:MM] · off · status · preview · now · leaderboard · mine"
 )
 CHANNEL = re.compile(r"^#([A-Za-z0-9_.-]{1,64})$")  # adapters give channels as #id
 KEYWORDS = {"at", "days", "topic", "topics", "level", "levels", "reveal", "tz"}
+MINE_LIMIT = 10  # channels listed by `/hub daily mine`
 REFUSAL = "Only people who can manage this channel can change its daily question."
 NOT_HERE = "I can't find that channel here: name a channel of this workspace (or server)."
 GONE = Reply(text="That daily question is no longer available.", error=True)
@@ -152,6 +153,8 @@ def next_label(sub: DailySubscription, now: datetime) -> str:
 def daily_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     verb, _, rest = args.strip().partition(" ")
     verb = verb.lower() or "status"
+    if verb == "mine":  # about the person, in no channel (the Slack Home tab has none)
+        return mine(hub, ctx)
     handlers = {
         "on": turn_on,
         "off": turn_off,
@@ -259,6 +262,28 @@ def show_leaderboard(hub: Hub, ctx: ChatContext, channel: str, words: list[str])
     for rank, s in enumerate(standings[:10], 1):
         lines.append(f"{rank}. {s.name or s.user_id}: {s.week} · {s.total} · {s.streak}")
     return Reply(text="\n".join(lines), visibility=Visibility.channel)
+
+
+def mine(hub: Hub, ctx: ChatContext) -> Reply:
+    """The daily questions the person takes part in (has answered) here, with their streak."""
+    now = utcnow()
+    subs = store.active_here(hub.engine, ctx.platform, ctx.workspace_id)
+    if not subs:
+        return Reply(text="No channel here has a daily question yet: `/hub daily on at 09:30`.")
+    taking_part = answered_in(hub.engine, ctx.user_id, [s.id for s in subs if s.id is not None])
+    yours = [s for s in subs if s.id in taking_part][:MINE_LIMIT]
+    if not yours:
+        channels = ", ".join(f"<#{s.channel_id}>" for s in subs[:MINE_LIMIT])
+        return Reply(
+            text=f"You have not answered a daily question yet. They are posted in {channels}: "
+            "press *I answered* or reply in the question's thread."
+        )
+    lines = ["Daily questions you answer (your streak · the next question):"]
+    for sub in yours:
+        assert sub.id is not None
+        days = streak(hub.engine, sub.id, Member.of(ctx))
+        lines.append(f"• <#{sub.channel_id}>: {days} in a row · {next_label(sub, now)}")
+    return Reply(text="\n".join(lines))
 
 
 def today_in(tz: str) -> date:

@@ -93,6 +93,20 @@ def streak(engine: Engine, subscription_id: int, who: Member) -> int:
     return _streak(posts, answered)
 
 
+def answered_in(engine: Engine, user_id: str, subscription_ids: list[int]) -> set[int]:
+    """Which of these subscriptions' questions the person has answered at least once."""
+    with Session(engine) as session:
+        found = session.exec(
+            select(DailyPost.subscription_id)
+            .join(DailyAnswer, col(DailyAnswer.post_id) == col(DailyPost.id))
+            .where(
+                DailyAnswer.user_id == user_id,
+                col(DailyPost.subscription_id).in_(subscription_ids),
+            )
+        ).all()
+    return set(found)
+
+
 @dataclass(frozen=True)
 class Standing:
     user_id: str

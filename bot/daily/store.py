@@ -101,6 +101,22 @@ def pause(engine: Engine, who: Member, channel_id: str, reason: str, now: dateti
         return True
 
 
+def active_here(engine: Engine, platform: str, workspace_id: str) -> list[DailySubscription]:
+    """The workspace's running daily questions, by channel."""
+    with Session(engine) as session:
+        return list(
+            session.exec(
+                select(DailySubscription)
+                .where(
+                    col(DailySubscription.platform) == platform,
+                    col(DailySubscription.workspace_id) == workspace_id,
+                    col(DailySubscription.active).is_(True),
+                )
+                .order_by(col(DailySubscription.channel_id))
+            ).all()
+        )
+
+
 def last_post(engine: Engine, sub: DailySubscription) -> DailyPost | None:
     with Session(engine) as session:
         return session.exec(

@@ -38,4 +38,7 @@ class ReviewReminder(SQLModel, table=True):
     workspace_id: str = Field(primary_key=True, max_length=64)
     user_id: str = Field(primary_key=True, max_length=64)
     enabled: bool = True
+    # The person's local day: the reminder goes out from 09:00 in `time_zone`.
     last_sent_on: date | None = None
+    # As the platform told it (an IANA name; "UTC" when it could not); None: not asked yet.
+    time_zone: str | None = Field(default=None, max_length=64)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
@@ -29,16 +28,6 @@ def posted_question(engine: Engine, platform: str, channel_id: str, thread_id: s
         )  # fmt: skip
 
 
-async def settled_answers(engine: Engine) -> list[DailyAnswer]:
-    """The answers once the first has arrived and a moment has passed for any duplicate."""
-
-    def answers() -> list[DailyAnswer]:
-        with Session(engine) as session:
-            return list(session.exec(select(DailyAnswer)).all())
-
-    for _ in range(50):
-        if answers():
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.2)
-    return answers()
+def answers(engine: Engine) -> list[DailyAnswer]:
+    with Session(engine) as session:
+        return list(session.exec(select(DailyAnswer)).all())

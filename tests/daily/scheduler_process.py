@@ -2,6 +2,9 @@
 several processes (two replicas, a crash and restart) and for bench/daily_fanout.py.
 
     python -m tests.daily.scheduler_process DB_URL API_URL [--schema S] [--rate R] [--lease S]
+
+It prints "started" once its jobs run, and on SIGUSR1 rebuilds its jobs from the store, runs
+what is due and prints "settled": from then on it has nothing left to do for what it saw.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from bot.config import Settings
 from bot.db import make_engine
 from bot.delivery import Pacer
 from bot.hub import Hub
+from jobs.registry import JobRegistry
 from jobs.scheduler import scheduler_running
 from tests.daily.fake_chat import TOKEN
 
@@ -30,6 +34,13 @@ async def run(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
+    settling: set[asyncio.Task[None]] = set()
+
+    async def settle(registry: JobRegistry) -> None:
+        registry.sync()
+        await registry.idle()
+        print("settled", flush=True)
+
     async with scheduler_running(
         hub,
         lease=timedelta(seconds=args.lease),
@@ -37,6 +48,9 @@ async def run(args: argparse.Namespace) -> None:
         debounce_seconds=min(args.resync, 1.0),
     ) as registry:
         print(f"started {registry.owner}", flush=True)
+        loop.add_signal_handler(
+            signal.SIGUSR1, lambda: settling.add(asyncio.create_task(settle(registry)))
+        )
         await stop.wait()
     engine.dispose()
 

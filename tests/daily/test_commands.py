@@ -205,26 +205,54 @@ def test_a_named_channel_needs_the_platforms_word(sqlite_hub: Hub) -> None:
     assert (sub.workspace_id, sub.channel_id, sub.created_by) == ("T1", "C9", "U2")
 
 
-def test_streaks_and_weeks(hub: Hub) -> None:
+def answered_week(hub: Hub) -> DailySubscription:
+    """#C1's questions of Wed 2 … Mon 7 Dec 2026: Bob answers all but Saturday's, Cy the last 3."""
     add_questions(hub.engine, "sql", 10)
     hub.handle(ADMIN, "/hub daily on at 09:00")
     with session_scope(hub.engine) as session:
         sub = session.exec(select(DailySubscription)).one()
-        for day in range(2, 8):  # Wed 2 Dec … Mon 7 Dec 2026
+        for day in range(2, 8):
             post = new_post(session, sub, date(2026, 12, day), 0, sub.created_at)
             assert post is not None
             post.status, post.thread_id = "posted", f"t{day}"
             session.add(post)
-    for day in (2, 3, 4, 6, 7):  # Bob misses Saturday the 5th
+    for day in (2, 3, 4, 6, 7):
         record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U2", "Bob")
     for day in (5, 6, 7):
         record_thread_answer(hub.engine, "slack", "C1", f"t{day}", "U3", "Cy")
+    return sub
+
+
+def test_streaks_and_weeks(hub: Hub) -> None:
+    sub = answered_week(hub)
     assert sub.id is not None
     standings = leaderboard(hub.engine, sub.id, date(2026, 12, 7))
     assert [(s.name, s.week, s.total, s.streak) for s in standings] == [
         ("Bob", 1, 5, 2),  # this week first, then all time
         ("Cy", 1, 3, 3),
     ]
+
+
+def test_mine_lists_the_persons_daily_questions_and_streaks_in_no_channel(hub: Hub) -> None:
+    answered_week(hub)
+    assert (
+        "Daily question on"
+        in hub.handle(replace(ADMIN, channel_id="C2"), "/hub daily on at 18:00 Europe/Berlin").text
+    )
+    at_home = replace(MEMBER, channel_id="")  # Slack's Home tab: no channel
+    mine = hub.handle(at_home, "/hub daily mine")
+    assert not mine.error
+    assert "<#C1>: 2 in a row" in mine.text  # Saturday's miss broke Bob's streak
+    assert "<#C2>" not in mine.text  # never answered there
+    cy = hub.handle(replace(at_home, user_id="U3"), "/hub daily mine")
+    assert "<#C1>: 3 in a row" in cy.text
+    newcomer = hub.handle(replace(at_home, user_id="U4"), "/hub daily mine").text
+    assert "not answered a daily question yet" in newcomer
+    assert "<#C1>, <#C2>" in newcomer
+    elsewhere = hub.handle(replace(STRANGER, channel_id=""), "/hub daily mine").text
+    assert "No channel here has a daily question yet" in elsewhere  # T1's are not T2's
+    hub.handle(ADMIN, "/hub daily off")
+    assert "<#C1>" not in hub.handle(at_home, "/hub daily mine").text  # off: not listed
 
 
 def test_selection_uses_the_pool_up_then_starts_again_and_skips_retired(hub: Hub) -> None:

@@ -6,9 +6,9 @@ the fake chat API on loopback.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -57,6 +57,15 @@ def stop(*processes: subprocess.Popen[bytes]) -> None:
         process.wait(10)
 
 
+def settled(log: Path, *processes: subprocess.Popen[bytes]) -> None:
+    """Wait until each process has rebuilt its jobs from the store as it is now and run all that
+    was due: a duplicate post would have been made by then."""
+    before = log.read_text().count("settled")
+    for process in processes:
+        process.send_signal(signal.SIGUSR1)
+    wait_until(lambda: log.read_text().count("settled") == before + len(processes), 40, "settled")
+
+
 def statuses(engine: Engine) -> dict[str, str]:
     with Session(engine) as session:
         return {p.channel_id: p.status for p in session.exec(select(DailyPost)).all()}
@@ -75,7 +84,7 @@ def test_two_processes_on_postgresql_never_double_post(
         wait_until(lambda: log.read_text().count("started") == 2, 30, "both processes")
         channels = due_now(engine, 30)  # both see them at their next resync (every second)
         wait_until(lambda: len(fake.by_channel()) == len(channels), 40, "every channel posted")
-        time.sleep(1.5)  # room for a duplicate to show up
+        settled(log, first, second)
     finally:
         stop(first, second)
     assert fake.by_channel() == {channel: 1 for channel in channels}, log.read_text()[-2000:]
@@ -107,12 +116,12 @@ def test_a_crash_in_the_middle_of_a_fan_out_loses_and_repeats_nothing(
     second = spawn(db, fake.api_url, log, *options)
     try:
 
-        def settled() -> bool:
+        def fanned_out() -> bool:
             found = statuses(engine)
             return sum(1 for s in found.values() if s in ("posted", "sending")) == len(channels)
 
-        wait_until(settled, 40, "the restarted process to finish the fan-out")
-        time.sleep(1.0)
+        wait_until(fanned_out, 40, "the restarted process to finish the fan-out")
+        settled(log, second)
     finally:
         stop(second)
     counts = fake.by_channel()

@@ -73,6 +73,7 @@ async def test_hub_serve_discord_stops_on_a_rejected_token(
     assert "(4004 Authentication failed): check DISCORD_TOKEN" in output
     assert "Traceback" not in output
     assert len(fake.identifies) == 1
+    assert "INFO discord.client: logging in" in output  # a bot logs at INFO unless told
 
 
 async def test_sigterm_finishes_the_answer_in_flight_then_exits_0(

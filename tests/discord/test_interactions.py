@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 
 from bot.content import import_content
 from bot.hub import Hub
-from tests.daily.rows import posted_question, settled_answers
+from tests.daily.rows import answers, posted_question
 from tests.discord.conftest import StartClient
 from tests.discord.fake import (
     ASKER,
@@ -35,6 +34,20 @@ def text_of(message: dict[str, Any]) -> str:
         parts += [embed.get("title", ""), embed.get("description", "")]
         parts += [f["value"] for f in embed.get("fields", [])]
     return "\n".join(parts)
+
+
+async def handled_so_far(fake: FakeDiscord, hub: Hub) -> dict[str, Any]:
+    """Every event sent so far has been handled: the client starts its handlers in the order the
+    events arrive, so once a mention sent now is answered the earlier ones have started, and the
+    hub's work in flight (each handler, tracked) has ended. The mention's answer is returned."""
+    replies = rf"/channels/{CHANNEL_ID}/messages"
+    before = len(fake.calls_to("POST", replies))
+    asked = await fake.user_message(f"<@{BOT_ID}> render twice")
+    [answer] = await fake.wait_for(lambda: fake.calls_to("POST", replies)[before:])
+    assert str(answer.body["message_reference"]["message_id"]) == asked["id"]
+    assert await hub.lifecycle.finish()
+    body: dict[str, Any] = answer.body
+    return body
 
 
 async def answer_of(fake: FakeDiscord, interaction_id: str) -> dict[str, Any]:
@@ -213,10 +226,11 @@ async def test_a_direct_message_is_answered(fake: FakeDiscord, start_client: Sta
 async def test_messages_without_a_mention_are_ignored(
     fake: FakeDiscord, start_client: StartClient
 ) -> None:
-    await start_client()
+    client = await start_client()
     await fake.user_message("just chatting about render twice", mention_bot=False)
-    await asyncio.sleep(0.3)
-    assert not fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/messages")
+    answer = await handled_so_far(fake, client.hub)
+    posted = fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/messages")
+    assert [call.body for call in posted] == [answer]  # the mention's answer only
 
 
 async def test_slow_answers_are_deferred_then_followed_up(
@@ -364,7 +378,7 @@ async def test_a_reply_in_a_daily_thread_counts_as_an_answer(
     fake: FakeDiscord, start_client: StartClient, sqlite_hub: Hub
 ) -> None:
     posted_question(sqlite_hub.engine, "discord", CHANNEL_ID, "777")
-    await start_client()
+    client = await start_client()
     message = fake._message("777", {"content": ""}, author=ASKER)
     message["guild_id"] = GUILD_ID
     message["member"] = member(ASKER)
@@ -373,8 +387,8 @@ async def test_a_reply_in_a_daily_thread_counts_as_an_answer(
     elsewhere = fake._message(CHANNEL_ID, {"content": "chat"}, author=ASKER)
     elsewhere["guild_id"] = GUILD_ID
     await fake.dispatch("MESSAGE_CREATE", elsewhere)
-
-    [counted] = await settled_answers(sqlite_hub.engine)
+    await handled_so_far(fake, client.hub)
+    [counted] = answers(sqlite_hub.engine)
     assert counted.user_id == str(ASKER["id"]) and counted.via == "thread"
 
 

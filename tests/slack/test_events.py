@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
+from datetime import UTC, date, datetime
 
 import pytest
 
 from adapters.slack.app import message_text
 from bot.chat_text import mention_command
-from tests.daily.rows import posted_question, settled_answers
+from bot.daily import record_thread_answer
+from bot.daily.models import DailyPost, DailySubscription
+from bot.db import session_scope
+from bot.review.models import ReviewCard
+from tests.daily.rows import answers, posted_question
 from tests.slack.conftest import Slack
-from tests.slack.fake_slack import app_mention, message_shortcut
+from tests.slack.fake_slack import TEAM, app_mention, message_shortcut
 
 EADDRINUSE = "Error: listen EADDRINUSE: address already in use :::3000"
 
@@ -59,8 +63,8 @@ async def test_a_retried_mention_is_answered_once(slack: Slack) -> None:
     # A later, different event is answered: by then the retries were handled (ignored).
     later = app_mention("eaddrinuse", ts="1700000000.000900")
     assert await slack.event(later, "EvLATER") == 200
-    posts = await slack.fake.wait_for("chat.postMessage", 2)
-    await asyncio.sleep(0.2)
+    await slack.fake.wait_for("chat.postMessage", 2)
+    assert await slack.bot.hub.lifecycle.finish()  # every delivery acknowledged is handled
     posts = slack.fake.calls_to("chat.postMessage")
     assert [p.body["thread_ts"] for p in posts] == ["1700000000.000400", "1700000000.000900"]
 
@@ -118,6 +122,53 @@ async def test_app_home_shows_what_hubbot_can_do(slack: Slack) -> None:
     assert "Your review queue" in str(view["blocks"])  # a panel whose command exists
 
 
+async def test_app_home_shows_the_persons_daily_questions_streak_and_due_reviews(
+    slack: Slack,
+) -> None:
+    engine = slack.bot.hub.engine
+    with session_scope(engine) as session:
+        sub = DailySubscription(
+            platform="slack",
+            workspace_id=TEAM,
+            channel_id="C0DEV",
+            post_time="09:30",
+            timezone="Europe/Berlin",
+        )
+        session.add(sub)
+        session.flush()
+        for day in (1, 2):
+            session.add(
+                DailyPost(
+                    subscription_id=sub.id or 0,
+                    platform="slack",
+                    channel_id="C0DEV",
+                    day=date(2026, 12, day),
+                    status="posted",
+                    scheduled_for=datetime.now(UTC),
+                    thread_id=f"17.{day}",
+                )
+            )
+        session.add(
+            ReviewCard(
+                platform="slack",
+                workspace_id=TEAM,
+                user_id="U0ALICE",
+                entry_id="q-react-render-twice",
+                due=datetime.now(UTC),
+            )
+        )
+    for day in (1, 2):
+        assert record_thread_answer(engine, "slack", "C0DEV", f"17.{day}", "U0ALICE")
+    event = {"type": "app_home_opened", "user": "U0ALICE", "channel": "D1", "tab": "home"}
+    assert await slack.event(event, "EvHOME") == 200
+    [publish] = await slack.fake.wait_for("views.publish")
+    blocks = str(publish.body["view"]["blocks"])
+    assert "Your daily questions" in blocks and "<#C0DEV>: 2 in a row" in blocks
+    assert "Europe/Berlin" in blocks  # when the next one comes
+    assert "Your review queue" in blocks and "1 due." in blocks
+    assert "Why does my React component render twice" in blocks
+
+
 async def test_find_a_fix_reads_an_alert_from_its_attachments_and_blocks(slack: Slack) -> None:
     payload = message_shortcut("", slack.fake.response_url("sc"))
     payload["message"]["attachments"] = [  # legacy attachments number their id and ts
@@ -166,5 +217,6 @@ async def test_a_reply_in_a_daily_thread_counts_as_an_answer(slack: Slack) -> No
     assert await slack.event({**reply, "thread_ts": "1700000000.000999"}, "EvOTHER") == 200
     assert await slack.event({**reply, "user": "U0BOB", "bot_id": "B1"}, "EvBOT") == 200
 
-    [counted] = await settled_answers(engine)
+    assert await slack.bot.hub.lifecycle.finish()  # every delivery acknowledged is handled
+    [counted] = answers(engine)
     assert (counted.user_id, counted.via) == ("U0ALICE", "thread")
