@@ -54,7 +54,8 @@ async def _send(hub: Hub, row: Proposal) -> bool:
         reply, target = outcome_reply(row), row.user_id
 
         async def call() -> object:
-            return await out.send_private(row.user_id, reply)
+            await out.send_private(row.user_id, reply)
+            return None
 
     try:
         await hub.pacer.send(row.platform, target, call)

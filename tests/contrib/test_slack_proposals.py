@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.contrib.notify import send_notices
 from bot.hub import Hub
-from tests.slack.conftest import Slack, fake, slack  # noqa: F401  (fixtures)
+from tests.slack.conftest import Slack
 from tests.slack.test_buttons import buttons, click, shown
 
 from .test_proposals import QUESTION
