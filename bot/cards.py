@@ -41,6 +41,7 @@ def entry_card(entry: Entry, expanded: tuple[str, ...] = (), share: bool = True)
         sections = [Section("Article", entry.body or "")]
     if share:
         buttons.append(Button("Share to channel", "share", entry.id, Style.primary))
+        buttons.append(Button("Suggest an edit", "suggest-edit", entry.id))
     return Card(
         title=entry.title,
         subtitle=subtitle(entry),

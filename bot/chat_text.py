@@ -16,8 +16,8 @@ LOOKS_LIKE_ERROR = re.compile(
 FENCE = re.compile(r"^\s*```")
 FENCE_CLOSE = "\n```"
 # The `@` of a broadcast (@everyone, @here, Slack's @channel) or of a person or role (<@1>,
-# <@!1>, <@&1>). Channel links (<#1>) notify no one and stay links.
-PING = re.compile(r"@(?=(?:everyone|here|channel)\b)|(?<=<)@(?=[!&]?\d+>)", re.IGNORECASE)
+# <@!1>, <@&1>; Slack's <@U1>). Channel links (<#1>) notify no one and stay links.
+PING = re.compile(r"@(?=(?:everyone|here|channel)\b)|(?<=<)@(?=[!&]?[A-Z0-9]+>)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 

@@ -56,6 +56,8 @@ app.add_typer(stats_app, name="stats")
 app.add_typer(bench_app, name="bench")
 discord_app = typer.Typer(help="The Discord adapter.", no_args_is_help=True)
 app.add_typer(discord_app, name="discord")
+proposals_app = typer.Typer(help="Proposed entries and their moderation.", no_args_is_help=True)
+app.add_typer(proposals_app, name="proposals")
 
 
 def show_version(asked: bool) -> None:
@@ -558,6 +560,99 @@ def serve(
         logging.getLogger().setLevel(logging.INFO)
     hub = Hub(config, open_store(seed=True))
     asyncio.run(serve_platforms(hub, chosen, http=http, host=host, port=port, shards=shards))
+
+
+# ---------------------------------------------------------------- proposals
+
+
+def proposal_fields(row: Any) -> dict[str, Any]:
+    fields = ("id", "platform", "workspace_id", "user_id", "author_name", "kind", "target_id")
+    more = ("state", "reason", "decided_by", "entry_id", "entry", "base_text")
+    data = {name: getattr(row, name) for name in (*fields, *more)}
+    data["created_at"] = row.created_at.isoformat()
+    return data
+
+
+def found_proposal(engine: Engine, proposal_id: int) -> Any:
+    from bot.contrib import store
+
+    row = store.get(engine, proposal_id)
+    if row is None:
+        raise Fail(f"no proposal {proposal_id}")
+    return row
+
+
+@proposals_app.command("list")
+def proposals_list(
+    state: Annotated[str, typer.Option(help="pending, approved, rejected, withdrawn or all")] = (
+        "pending"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The proposals in one state (every workspace)."""
+    from bot.contrib import store
+    from bot.contrib.models import State
+
+    if state != "all" and state not in State.__members__:
+        raise Fail(f"unknown state {state[:20]!r}: use {', '.join(State.__members__)} or all")
+    rows = store.listing(open_store(), None if state == "all" else State(state), limit=1000)
+    if as_json:
+        print_json([proposal_fields(row) for row in rows])
+        return
+    for row in rows:
+        title = str(row.entry.get("title", ""))[:80]
+        target = f" edit of {row.target_id}" if row.target_id else ""
+        echo(f"{row.id:6}  {row.state:9} {row.kind:8}{target}  {title}  ({row.author_name})")
+    if not rows:
+        echo(f"no {state} proposals")
+
+
+@proposals_app.command("show")
+def proposals_show(
+    proposal_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """One proposal: the entry as proposed, or for an edit the diff."""
+    from bot.content.schema import EntryData
+    from bot.contrib.draft import draft_text, unified_diff
+
+    row = found_proposal(open_store(), proposal_id)
+    if as_json:
+        print_json(proposal_fields(row))
+        return
+    text = draft_text(EntryData.model_validate(row.entry))
+    echo(f"proposal {row.id} · {row.state} · {row.kind} · by {row.author_name or row.user_id}")
+    echo(unified_diff(row.base_text, text) if row.base_text is not None else text)
+
+
+@proposals_app.command("approve")
+def proposals_approve(proposal_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Write the proposed entry (the author is told by the running bot)."""
+    from bot.contrib import store
+
+    engine = open_store()
+    row = found_proposal(engine, proposal_id)
+    written = store.approve(engine, row, "hub cli") if row.state == "pending" else None
+    if written is None:
+        raise Fail(f"proposal {proposal_id} is not pending")
+    echo(f"approved: entry {written}")
+
+
+@proposals_app.command("reject")
+def proposals_reject(
+    proposal_id: Annotated[int, typer.Argument(metavar="ID")],
+    reason: Annotated[str, typer.Argument(help="Why, for the author.")],
+) -> None:
+    """Reject with a reason (the author is told by the running bot)."""
+    from bot.contrib import store
+
+    engine = open_store()
+    row = found_proposal(engine, proposal_id)
+    if not reason.strip():
+        raise Fail("give a reason for the author")
+    if not store.reject(engine, row, "hub cli", reason.strip()[:1000]):
+        raise Fail(f"proposal {proposal_id} is not pending")
+    echo(f"rejected: proposal {proposal_id}")
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ FEATURES = (
     "bot.mock.commands",
     "bot.review.commands",
     "bot.privacy",
+    "bot.contrib.commands",
 )
 
 for _feature in FEATURES:

@@ -23,6 +23,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from bot import searchlog
 from bot.commands import Arg, ArgKind, ChatContext, command
+from bot.contrib import store as contrib_store
 from bot.daily import store as daily_store
 from bot.db import session_scope
 from bot.member import Member
@@ -95,6 +96,7 @@ class Forgotten:
     review_cards: int = 0
     reminders: int = 0
     searches: int = 0
+    proposals: int = 0  # your name removed; pending ones withdrawn
 
     def lines(self) -> list[str]:
         labels = {
@@ -106,6 +108,7 @@ class Forgotten:
             "review_cards": "review cards",
             "reminders": "review reminders",
             "searches": "searches",
+            "proposals": "proposals (your name removed; pending ones withdrawn)",
         }
         counts = {f.name: getattr(self, f.name) for f in fields(self)}
         return [f"{labels[name]}: {n}" for name, n in counts.items() if n]
@@ -127,6 +130,7 @@ def forget(hub: Hub, who: Member) -> Forgotten:
         done.grades = sessions.grades
         done.review_cards, done.reminders = review_store.forget(db, who)
         done.searches = searchlog.forget(db, searcher)
+        done.proposals = contrib_store.forget(db, who)
     return done
 
 
@@ -140,7 +144,7 @@ def forget_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if args.strip().lower() != "me":
         return usage(
             "`/hub forget me` deletes your daily answers and streaks, mock interviews, grades, "
-            "review cards, reminders and searches.",
+            "review cards, reminders and searches, and removes your name from your proposals.",
             FORGET_USAGE,
         )
     done = forget(hub, Member.of(ctx))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jobs.daily import DailyJobs
 from jobs.mock import MockJobs
 from jobs.privacy import PrivacyJobs
+from jobs.proposals import ProposalJobs
 from jobs.registry import JobRegistry
 from jobs.review import ReviewJobs
 
@@ -34,6 +35,7 @@ def build_scheduler(
     registry.add_source(MockJobs(hub))
     registry.add_source(ReviewJobs(hub))
     registry.add_source(PrivacyJobs(hub))
+    registry.add_source(ProposalJobs(hub))
     hub.listeners.append(registry.request_sync)
     return registry
 

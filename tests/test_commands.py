@@ -53,6 +53,7 @@ def test_search_finds_and_pages(hub: Hub) -> None:
         "Common mistakes",
         "Production scenario",
         "Share to channel",
+        "Suggest an edit",
     ]
 
 

@@ -253,6 +253,19 @@ def _parse_markdown(name: str, text: str, problems: list[ContentProblem]) -> Ent
     if parsed is None:
         return None
     front, node = parsed
+    return entry_from_parts(name, front, body_lines, body_line, problems, node)
+
+
+def entry_from_parts(
+    name: str,
+    front: dict[str, Any],
+    body_lines: list[str],
+    body_line: int,
+    problems: list[ContentProblem],
+    node: yaml.Node | None = None,
+) -> EntryData | None:
+    """The entry of a file's front matter and body (the `## ` sections), validated; None with
+    the first problem added to `problems`."""
     try:
         kind = Kind(str(front.get("kind", "")))
     except ValueError:

@@ -171,6 +171,17 @@ def _upsert(
         result.unchanged += 1
 
 
+def save_entry(session: Session, entry: EntryData) -> bool:
+    """Write one entry (new, or a new version of the stored one) inside the caller's
+    transaction, and bump the content version so every process's search sees it; True when
+    it was new."""
+    result = ImportResult()
+    _upsert(session, Entry, session.get(Entry, entry.id), entry_values(entry), utcnow(), result)
+    if result.changed:
+        bump_version(session)
+    return result.created == 1
+
+
 def bump_version(session: Session) -> None:
     state = session.get(ContentVersion, 1)
     if state is None:

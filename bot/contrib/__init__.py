@@ -1,0 +1,1 @@
+"""Contributions: proposals of new or edited entries, and the moderators who decide them."""
