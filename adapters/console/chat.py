@@ -57,29 +57,25 @@ class Place:
 
 
 class Screen:
-    """What the console has shown. Each message posted and each button gets the next number of
-    one sequence, never reused in a session; a number works until `clear`. Printing is shared
-    by the chat and the jobs' thread."""
+    """What the console has shown. Each button, and each message posted, gets the next number
+    of its kind, never reused in a session; a number works until `clear`. Printing is shared by
+    the chat and the jobs' thread."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.lock = threading.RLock()
-        self.last = 0
+        self.last_button = 0
+        self.last_message = 0
         self.session = secrets.token_hex(4)  # message ids stay unique across console processes
         self.buttons: dict[int, tuple[Button, Place]] = {}
         self.threads: dict[int, Place] = {}  # message number → the thread a reply to it joins
         self.numbers: dict[str, int] = {}  # message id → its number
 
-    def next_number(self) -> int:
-        with self.lock:
-            self.last += 1
-            return self.last
-
     def render(self, reply: Reply, place: Place) -> str:
         def number(button: Button) -> int:
-            shown = self.next_number()
-            self.buttons[shown] = (button, place)
-            return shown
+            self.last_button += 1
+            self.buttons[self.last_button] = (button, place)
+            return self.last_button
 
         with self.lock:
             return render_reply(reply, number)
@@ -113,26 +109,28 @@ class ConsoleOutbound:
     def _print(self, place: Place, where: str, reply: Reply) -> MessageRef:
         screen = self.screen
         with screen.lock:
-            number = screen.next_number()
+            screen.last_message += 1
+            number = screen.last_message
             message_id = f"{screen.session}-{number}"
             screen.numbers[message_id] = number
             screen.threads[number] = Place(place.channel_id, place.thread_id or message_id)
             text = screen.render(reply, place)
-            screen.write(f"[message {number} · #{place.channel_id}{where}]\n{text}\n\n")
+            screen.write(f"[#{place.channel_id}{where} · message {number}]\n{text}\n\n")
         return MessageRef("console", place.channel_id, message_id, place.thread_id)
 
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> MessageRef:
-        where = f" · thread of {self.screen.name(thread_id)}" if thread_id else ""
+        where = f" thread of {self.screen.name(thread_id)}" if thread_id else ""
         return self._print(Place(channel_id, thread_id), where, reply)
 
     async def start_thread(self, channel_id: str, reply: Reply, name: str) -> MessageRef:
-        ref = self._print(Place(channel_id), f" · new thread: {name}", reply)
+        ref = self._print(Place(channel_id), f" new thread: {name}", reply)
         return replace(ref, thread_id=ref.message_id)
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         with self.screen.lock:
             text = self.screen.render(reply, Place(ref.channel_id, ref.thread_id))
-            self.screen.write(f"[{self.screen.name(ref.message_id)} updated]\n{text}\n\n")
+            name = self.screen.name(ref.message_id)
+            self.screen.write(f"[#{ref.channel_id} {name} updated]\n{text}\n\n")
 
     async def send_private(self, user_id: str, reply: Reply, channel_id: str | None = None) -> None:
         with self.screen.lock:
@@ -245,8 +243,6 @@ class ConsoleChat:
     def _press(self, number: int) -> str:
         shown = self.screen.buttons.get(number)
         if shown is None:
-            if number in self.screen.threads:
-                return f"{number} is a message: `reply {number} TEXT` answers in its thread."
             return f"No button {number} on the screen."
         button, place = shown
         ctx = replace(self.ctx, channel_id=place.channel_id, thread_id=place.thread_id)
