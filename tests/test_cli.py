@@ -152,7 +152,7 @@ def test_content_check_and_stats(tmp_path: Path) -> None:
 
 
 def test_console_answers_piped_commands(tmp_path: Path) -> None:
-    out = run(tmp_path, "serve", stdin="/hub search n+1 django\n1\n1\n/hub nonsense\n")
+    out = run(tmp_path, "serve", stdin="/hub search n+1 django\n1\n2\n/hub nonsense\n")
     assert out.returncode == 0, out.stderr
     assert "How do you find and fix N+1 queries" in out.stdout
     assert "-- Deep dive --" in out.stdout
