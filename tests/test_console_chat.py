@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from adapters.console import ConsoleChat
+from adapters.run import serve_in_thread
 from bot.hub import Hub
-from jobs.scheduler import start_in_thread
 
 from .hub_process import HUB, hub_env, wait_until
 
@@ -105,7 +105,7 @@ def test_clear_and_help_are_the_consoles_own(tmp_path: Path) -> None:
 def chat(sqlite_hub: Hub) -> Iterator[ConsoleChat]:
     """The console chat on a SQLite file, with its jobs running (daily posts, mock timers)."""
     console_chat = ConsoleChat(sqlite_hub, io.StringIO(), io.StringIO())
-    stop = start_in_thread(sqlite_hub)
+    stop = serve_in_thread(sqlite_hub)
     yield console_chat
     stop()
 
