@@ -193,36 +193,41 @@ def print_hits(result: SearchResult, empty: str) -> None:
         echo(f"{hit.score:8.3f}  {hit.id}  [{meta}]\n          {hit.title}")
 
 
-def read_query(text: str) -> str:
+def read_query(text: str, may_be_empty: bool = False) -> str:
     text = "".join(ch for ch in text[:MAX_PASTE] if ch >= " " or ch in "\n\t")
-    if not text.strip():
+    if not text.strip() and not may_be_empty:
         raise Fail("the query is empty", 2)
     return text
 
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="What to look for.")],
+    query: Annotated[str, typer.Argument(help='What to look for; "" lists what the filters hold.')],
     kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] = None,
     topic: Annotated[str | None, typer.Option(help="Only this topic.")] = None,
     level: Annotated[Level | None, typer.Option(help="Only this level.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Search the hub."""
+    """Search the hub, or list a topic's or a kind's entries (an empty query and a filter)."""
     from bot.topics import TOPICS, canonical_topic, closest_topic
 
-    query = read_query(query)
+    query = read_query(
+        query, may_be_empty=kind is not None or topic is not None or level is not None
+    )
     if topic is not None and (topic := canonical_topic(topic)) not in TOPICS:
         close = closest_topic(topic)
         raise Fail(f"unknown topic {topic[:20]!r}" + (f"; did you mean {close}?" if close else ""))
-    result = open_searcher().search(
-        query,
-        kind=kind.value if kind else None,
-        topic=topic,
-        level=level.value if level else None,
-        limit=limit,
-    )
+    searcher = open_searcher()
+    kind_value, level_value = (kind.value if kind else None), (level.value if level else None)
+    if query.strip():
+        result = searcher.search(
+            query, kind=kind_value, topic=topic, level=level_value, limit=limit
+        )
+    else:
+        from bot.lookup import browse
+
+        result = browse(searcher.engine, kind_value, topic, level_value, limit)
     if as_json:
         print_hits_json(result)
     else:

@@ -67,6 +67,19 @@ def questions(engine: Engine, topics: list[str], levels: list[str]) -> list[str]
         return questions_of(session, topics, levels)
 
 
+def listing(
+    engine: Engine, kind: str | None, topic: str | None, level: str | None, limit: int
+) -> list[Entry]:
+    """Live entries of a kind, topic and level (any, where None), by kind then title."""
+    query = select(Entry).where(col(Entry.retired).is_(False))
+    for column, value in ((Entry.kind, kind), (Entry.topic, topic), (Entry.level, level)):
+        if value is not None:
+            query = query.where(column == value)
+    with Session(engine) as session:
+        ordered = query.order_by(col(Entry.kind), col(Entry.title), col(Entry.id))
+        return list(session.exec(ordered.limit(limit)).all())
+
+
 def learning_paths(engine: Engine) -> list[LearningPath]:
     with Session(engine) as session:
         return list(session.exec(select(LearningPath).order_by(col(LearningPath.id))).all())

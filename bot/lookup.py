@@ -13,15 +13,19 @@ from bot.member import Member
 from bot.models import QUESTION_SECTIONS, Entry, Kind, Level, SearchLog
 from bot.privacy import person_hash
 from bot.replies import Button, Card, Reply, Visibility, usage
-from bot.search import SearchResult
+from bot.search import Hit, SearchResult
+from bot.search.excerpt import excerpt
+from bot.search.service import entry_doc
 from bot.topics import TOPICS, canonical_topic, closest_topic
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from bot.hub import Hub
 
 PAGE = 5
 FILTER = re.compile(r"\b(kind|topic|level):(\S+)", re.IGNORECASE)
-SEARCH_USAGE = "/hub search <words> [topic:<topic>] [level:<level>] [kind:<kind>]"
+SEARCH_USAGE = "/hub search [words] [topic:<topic>] [level:<level>] [kind:<kind>]"
 
 
 @command("help", "/hub help", "what HubBot can do", aliases=("?",))
@@ -102,11 +106,28 @@ def no_results(result: SearchResult, what: str) -> Reply:
     return Reply(text=text)
 
 
+def browse(
+    engine: Engine, kind: str | None, topic: str | None, level: str | None, limit: int
+) -> SearchResult:
+    """What a filter holds, when no words were given: a topic's entries, the articles …"""
+    found = library.listing(engine, kind, topic, level, limit)
+    hits = [
+        Hit(e.id, e.kind, e.title, e.topic, e.level, 0.0, excerpt(entry_doc(e).text, set()))
+        for e in found
+    ]
+    given = (("kind", kind), ("topic", topic), ("level", level))
+    label = " ".join(f"{name}:{value}" for name, value in given if value)
+    return SearchResult(query=label, hits=hits, good=bool(hits))
+
+
 def run_search(hub: Hub, args: str, limit: int = 50) -> tuple[SearchResult, str | None]:
     query, filters = split_filters(args)
     problem = filter_problem(filters)
     if problem:
         return SearchResult(query=query), problem
+    if not query and filters:
+        kind, topic, level = (filters.get(name) for name in ("kind", "topic", "level"))
+        return browse(hub.engine, kind, topic, level, limit), None
     return hub.searcher.search(
         query,
         kind=filters.get("kind"),
@@ -122,7 +143,7 @@ def run_search(hub: Hub, args: str, limit: int = 50) -> tuple[SearchResult, str 
     "search questions, errors, snippets and articles",
     aliases=("s", "find"),
     args=(
-        Arg("query", "What to look for", required=True, max_length=500),
+        Arg("query", "What to look for (none: list what the filters hold)", max_length=500),
         Arg("topic", "Only this topic", ArgKind.word, suggest=Suggest.topic, prefix="topic:"),
         Arg("level", "Only this level", ArgKind.word, suggest=Suggest.level, prefix="level:"),
         Arg("kind", "Only this kind", ArgKind.choice, choices=tuple(Kind), prefix="kind:"),
@@ -130,7 +151,7 @@ def run_search(hub: Hub, args: str, limit: int = 50) -> tuple[SearchResult, str 
 )
 def search_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not args.strip():
-        return usage("What should I search for?", SEARCH_USAGE)
+        return usage("What should I search for? Words, or a filter alone to list.", SEARCH_USAGE)
     result, problem = run_search(hub, args)
     if problem:
         return usage(problem, SEARCH_USAGE)
@@ -138,6 +159,16 @@ def search_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if not result.hits:
         return no_results(result, "results")
     return results_reply(result, f"Results for “{result.query[:80]}”", 0, log_id)
+
+
+@command(
+    "articles",
+    "",
+    "list the articles (architecture, security …)",
+    args=(Arg("topic", "Only this topic", ArgKind.word, suggest=Suggest.topic, prefix="topic:"),),
+)
+def articles_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
+    return search_command(hub, ctx, f"kind:article {args}")
 
 
 @action("more")

@@ -77,6 +77,14 @@ def test_search_json_and_show(tmp_path: Path) -> None:
     assert shown["deep_dive"].startswith("Test deep dive")  # the object, not a list of one
 
 
+def test_an_empty_query_with_a_filter_lists_what_it_holds(tmp_path: Path) -> None:
+    out = run(tmp_path, "search", "", "--topic", "security", "--json")
+    assert out.returncode == 0, out.stderr
+    assert [hit["id"] for hit in json.loads(out.stdout)] == ["art-security-owasp"]
+    listed = run(tmp_path, "search", "", "--kind", "article")
+    assert listed.returncode == 0 and "art-security-owasp" in listed.stdout, listed.stderr
+
+
 def test_error_reads_stdin(tmp_path: Path) -> None:
     paste = "Error: listen EADDRINUSE: address already in use :::8080\n    at Server.listen\n"
     out = run(tmp_path, "error", "--json", stdin=paste)

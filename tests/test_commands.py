@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from bot.commands import ChatContext, parse
+from bot.content import import_content
 from bot.hub import Hub
 from bot.models import SearchLog
 from bot.replies import Reply, Visibility
@@ -72,6 +74,35 @@ def test_search_filters_and_bad_filters(hub: Hub) -> None:
     assert all(card.subtitle.endswith("error") for card in reply.cards)
     bad = hub.handle(CTX, "/hub search x level:guru")
     assert bad.error and "Unknown level" in bad.text
+
+
+def write_go_questions(folder: Path, count: int) -> Path:
+    for n in range(count):
+        (folder / f"q-go-{n}.md").write_text(
+            f"---\nid: q-go-{n}\nkind: question\ntitle: Go question {n}\ntopic: go\n"
+            f"level: junior\n---\nGoroutine answer {n}.\n\n## Deep dive\n\nChannels.\n"
+        )
+    return folder
+
+
+def test_a_filter_alone_lists_what_it_holds_a_page_at_a_time(hub: Hub, tmp_path: Path) -> None:
+    imported = import_content(hub.engine, [write_go_questions(tmp_path, 7)])
+    assert imported.ok, imported.problems
+    first = hub.handle(CTX, "/hub search topic:go")
+    assert not first.error and "topic:go" in first.text
+    assert [card.entry_id for card in first.cards] == [f"q-go-{n}" for n in range(5)]
+    assert first.cards[0].text.startswith("Goroutine answer 0")
+    [more] = first.buttons
+    assert more.label == "More results"
+    second = hub.handle_action(CTX, "more", more.value)
+    assert [card.entry_id for card in second.cards] == ["q-go-5", "q-go-6"]
+    assert not second.buttons
+    # Articles are listed by their kind, or by their own command.
+    for typed in ("/hub search kind:article", "/hub articles", "/hub articles topic:security"):
+        assert [card.entry_id for card in hub.handle(CTX, typed).cards] == ["art-security-owasp"]
+    # An unknown topic still says which one is closest.
+    unknown = hub.handle(CTX, "/hub search topic:goo")
+    assert unknown.error and "did you mean `go`" in unknown.text
 
 
 def test_error_lookup(hub: Hub) -> None:

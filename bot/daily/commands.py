@@ -122,8 +122,10 @@ def describe(sub: DailySubscription) -> str:
     return ", ".join(parts)
 
 
-def next_label(sub: DailySubscription, now: datetime) -> str:
-    found = next_occurrence(sub.post_time, sub.timezone, sub.days, now)
+def next_label(hub: Hub, sub: DailySubscription, now: datetime) -> str:
+    """The next scheduled post that has not gone out yet."""
+    taken = store.taken_days(hub.engine, sub, now)
+    found = next_occurrence(sub.post_time, sub.timezone, sub.days, now, taken)
     if found is None:
         return "not scheduled"
     local = found[1].astimezone(zone(sub.timezone))
@@ -189,7 +191,7 @@ def turn_on(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply
                      error=True)  # fmt: skip
     hub.changed("daily")
     return Reply(
-        text=f"Daily question on: {describe(sub)}. Next: {next_label(sub, now)}. "
+        text=f"Daily question on: {describe(sub)}. Next: {next_label(hub, sub, now)}. "
         f"{size} question{'s' if size != 1 else ''} in the pool."
     )
 
@@ -210,7 +212,7 @@ def status(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply:
     last = store.last_post(hub.engine, sub)
     lines = [f"Daily question: {describe(sub)}."]
     if sub.active:
-        lines.append(f"Next: {next_label(sub, now)}.")
+        lines.append(f"Next: {next_label(hub, sub, now)}.")
     else:
         lines.append(f"Paused — {sub.paused_reason or 'turned off'}.")
     if last is not None:
@@ -236,7 +238,7 @@ def preview(hub: Hub, ctx: ChatContext, channel: str, words: list[str]) -> Reply
         else f"all {state.size} questions asked: the next post starts a new round"
     )
     lines = [
-        f"Next post: {next_label(sub, now) if sub.active else 'paused'}.",
+        f"Next post: {next_label(hub, sub, now) if sub.active else 'paused'}.",
         f"Pool: {round_note}.",
         "Mix: " + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())[:20]),
     ]

@@ -10,6 +10,7 @@ that exists twice (fall back) is the first of the two. Either way there is one i
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -123,13 +124,13 @@ def local_date(instant: datetime, tz_name: str) -> date:
 
 
 def next_occurrence(
-    at: str, tz_name: str, days: str, after: datetime
+    at: str, tz_name: str, days: str, after: datetime, taken: Container[date] = ()
 ) -> tuple[date, datetime] | None:
-    """The first scheduled (day, instant) strictly after `after`."""
+    """The first scheduled (day, instant) strictly after `after`, on a day not `taken`."""
     first = local_date(after, tz_name) - timedelta(days=1)
     for offset in range(9):
         day = first + timedelta(days=offset)
-        if str(day.weekday()) in days:
+        if str(day.weekday()) in days and day not in taken:
             instant = local_instant(day, at, tz_name)
             if instant > after:
                 return day, instant

@@ -5,7 +5,7 @@ streaks are bot/daily/participation.py's.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
@@ -124,6 +124,21 @@ def last_post(engine: Engine, sub: DailySubscription) -> DailyPost | None:
             .where(DailyPost.subscription_id == sub.id)
             .order_by(col(DailyPost.day).desc(), col(DailyPost.seq).desc())
         ).first()
+
+
+def taken_days(engine: Engine, sub: DailySubscription, now: datetime) -> set[date]:
+    """The days from today on whose question is already out or claimed (`/hub daily now`
+    before the scheduled time takes that day's post)."""
+    with Session(engine) as session:
+        return set(
+            session.exec(
+                select(col(DailyPost.day)).where(
+                    DailyPost.subscription_id == sub.id,
+                    DailyPost.seq == 0,
+                    DailyPost.day >= today(sub, now),
+                )
+            ).all()
+        )
 
 
 def pool_mix(

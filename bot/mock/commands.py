@@ -11,7 +11,7 @@ from bot.commands import Arg, ArgKind, ChatContext, action, command
 from bot.member import Member
 from bot.mock import session as machine
 from bot.mock import store
-from bot.mock.models import MockSession
+from bot.mock.models import MockSession, Mode
 from bot.mock.session import RATINGS, Options
 from bot.mock.steps import Kind, Refusal
 from bot.models import Level
@@ -140,24 +140,26 @@ def mock_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
 
 
 def grade_command(hub: Hub, ctx: ChatContext, args: list[str]) -> Reply:
-    """`/hub mock grade good` (yourself), or `… good @bob` (the interviewer, in pair mode)."""
+    """`/hub mock grade [session] good` (yourself), or `… good [@bob]` (the interviewer, in
+    pair mode: the candidate is named when there are several)."""
+    number = args.pop(0) if args and args[0].isdigit() else ""
     ratings = {label.lower(): rating for rating, label in RATINGS.items()}
     rating = ratings.get(args[0].lower()) if args else None
     candidate = mention(ctx, args[1]) if len(args) > 1 else None
     if rating is None or (len(args) > 1 and candidate is None) or len(args) > 2:
         return usage("Grade with again, hard, good or easy.", MOCK_USAGE)
-    found = find_session(hub, ctx, "")
+    found = find_session(hub, ctx, number)
     if found is None:
         return refused("No mock session running here. Start one with `/hub mock start`.")
+    target = candidate.user_id if candidate else None
+    if target is None and found.mode == Mode.pair and ctx.user_id == found.interviewer_id:
+        candidates = store.people(hub.engine, found.id, "candidate")
+        if len(candidates) > 1:
+            named = ", ".join(sorted(candidates.values()))
+            return usage(f"Whom are you grading: {named}? Add their @mention.", MOCK_USAGE)
+        target = next(iter(candidates), None)
     try:
-        text = machine.grade(
-            hub.engine,
-            found.id or 0,
-            found.index,
-            rating,
-            Member.of(ctx),
-            candidate.user_id if candidate else None,
-        )
+        text = machine.grade(hub.engine, found.id or 0, found.index, rating, Member.of(ctx), target)
     except Refusal as refusal:
         return refused(str(refusal))
     return Reply(text=text)

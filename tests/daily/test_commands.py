@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, col, select
@@ -113,6 +114,20 @@ def test_status_preview_off(sqlite_hub: Hub) -> None:
     assert "off in" in sqlite_hub.handle(ADMIN, "/hub daily off").text
     assert "Paused" in sqlite_hub.handle(MEMBER, "/hub daily status").text
     assert "no daily question running" in sqlite_hub.handle(ADMIN, "/hub daily off").text
+
+
+def test_next_is_not_today_once_todays_question_went_out(hub: Hub) -> None:
+    # A zone where it is now 10:xx, so that a 14:00 post is still ahead today.
+    now = datetime.now(UTC)
+    ahead = (10 - now.hour + 12) % 24 - 12  # hours east of UTC, -12 … 11
+    tz = f"Etc/GMT{-ahead:+d}"  # the Etc zones' sign is the other way round
+    today = now.astimezone(ZoneInfo(tz)).date()
+    hub.handle(ADMIN, f"/hub daily on at 14:00 {tz}")
+    assert f"Next: {today:%a %d %b} 14:00" in hub.handle(MEMBER, "/hub daily status").text
+    hub.handle(ADMIN, "/hub daily now")  # today's question goes out before its time
+    tomorrow = f"{today + timedelta(days=1):%a %d %b} 14:00"
+    assert f"Next: {tomorrow}" in hub.handle(MEMBER, "/hub daily status").text
+    assert f"Next post: {tomorrow}" in hub.handle(MEMBER, "/hub daily preview").text
 
 
 def test_now_claims_the_next_post_of_today(hub: Hub) -> None:

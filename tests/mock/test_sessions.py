@@ -141,3 +141,22 @@ async def test_pair_session(hub: Hub, chat: Transcript, runtime: MockRuntime) ->
     summary = chat.of("post", thread_id)[-1].text()
     assert "ended by Ada" in summary and "== bob ==" in summary and "Hard" in summary
     assert "1 of 2" not in summary and "2 of 2 questions asked" in summary
+
+
+async def test_the_only_candidate_needs_no_mention(
+    hub: Hub, chat: Transcript, runtime: MockRuntime
+) -> None:
+    assert not hub.handle(ADA, "/hub mock start questions 2 @bob").error
+    await runtime.drain()
+    alone = current(hub)
+    assert "for bob: Easy" in hub.handle(ADA, "/hub mock grade easy").text
+    assert not hub.handle(ADA, "/hub mock end").error
+    await runtime.drain()
+    assert not hub.handle(ADA, "/hub mock start questions 2 @bob @cy").error
+    await runtime.drain()
+    pair = current(hub)
+    assert pair.id != alone.id
+    whom = hub.handle(ADA, "/hub mock grade good")
+    assert whom.error and "bob" in whom.text and "cy" in whom.text
+    assert "for cy: Hard" in hub.handle(ADA, f"/hub mock grade {pair.id} hard @cy").text
+    assert count(hub, MockGrade) == 2
