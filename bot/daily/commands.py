@@ -284,7 +284,7 @@ def mine(hub: Hub, ctx: ChatContext) -> Reply:
     for sub in yours:
         assert sub.id is not None
         days = streak(hub.engine, sub.id, Member.of(ctx))
-        lines.append(f"• <#{sub.channel_id}>: {days} in a row · {next_label(sub, now)}")
+        lines.append(f"• <#{sub.channel_id}>: {days} in a row · {next_label(hub, sub, now)}")
     return Reply(text="\n".join(lines))
 
 
