@@ -16,7 +16,7 @@ from bot.hub import Hub
 CONTENT = Path(__file__).parent / "content"
 
 
-def person(name: str, workspace: str = "T1", platform: str = "slack") -> ChatContext:
+def person(name: str, workspace: str = "T1", platform: str = "console") -> ChatContext:
     return ChatContext(platform, name, name.title(), channel_id="C1", workspace_id=workspace)
 
 
