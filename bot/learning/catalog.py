@@ -13,9 +13,13 @@ def _spaced(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
+def _words(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in _spaced(text)).split())
+
+
 def find_path(paths: list[LearningPath], typed: str) -> LearningPath | str:
-    """The path named by `typed`, else a short message: which paths it could be, or the
-    closest one."""
+    """The path named by `typed` (its id, the start of its id or title, else words of its
+    title), else a short message: which paths it could be, or the closest one."""
     name = typed.strip().lower()[:64]
     exact = [p for p in paths if p.id in (name, ID_PREFIX + name)]
     if exact:
@@ -31,6 +35,8 @@ def find_path(paths: list[LearningPath], typed: str) -> LearningPath | str:
             or _spaced(p.title).startswith(spaced)
         )
     ]
+    if not found and spaced:  # then the start of a word inside a title ("zero" in "… zero to …")
+        found = [p for p in paths if f" {spaced}" in f" {_words(p.title)}"]
     if len(found) == 1:
         return found[0]
     if found:
