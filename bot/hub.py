@@ -45,7 +45,7 @@ BUSY = "The hub is busy right now; try again in a moment."
 # Modules that register commands and actions when imported.
 FEATURES = (
     "bot.lookup",
-    "bot.paths",
+    "bot.learning.commands",
     "bot.daily.commands",
     "bot.mock.commands",
     "bot.review.commands",

@@ -92,10 +92,14 @@ def learning_path(engine: Engine, path_id: str) -> LearningPath | None:
 
 @dataclass(frozen=True)
 class PathStep:
+    path_id: str
     path_title: str
     number: int
     title: str
     entry_ids: tuple[str, ...]
+    path_topics: frozenset[str]  # what the path says it teaches
+    topics: frozenset[str]  # the topics of the step's entries
+    tags: frozenset[str]  # the tags of the step's entries
 
     def label(self) -> str:
         return f"{self.path_title}, step {self.number}: {self.title}"
@@ -103,35 +107,48 @@ class PathStep:
 
 @dataclass(frozen=True)
 class PathSteps:
-    """Learning-path steps by the entries they hold, and by the topics of those entries (the
-    first step that holds one wins)."""
+    """Every learning-path step, in path and step order, to find the one that covers an entry."""
 
-    by_entry: dict[str, PathStep]
-    by_topic: dict[str, PathStep]
+    steps: tuple[PathStep, ...]
 
     def covering(self, found: Entry) -> PathStep | None:
-        """The step that covers an entry: the one that holds it, else one of its topic."""
-        return self.by_entry.get(found.id) or self.by_topic.get(found.topic)
+        """The step that holds the entry, else a step holding entries of its topic. Among
+        several: one on a path that teaches the entry's topic, then the one sharing the most
+        tags with it, then the first."""
+        held = [s for s in self.steps if found.id in s.entry_ids]
+        candidates = held or [s for s in self.steps if found.topic in s.topics]
+        if not candidates:
+            return None
+        tags = set(found.tags)
+        # max() keeps the first of equals: the earliest step wins a tie.
+        return max(candidates, key=lambda s: (found.topic in s.path_topics, len(tags & s.tags)))
 
 
 def path_steps(engine: Engine) -> PathSteps:
-    by_entry: dict[str, PathStep] = {}
-    steps: list[PathStep] = []
-    for path in learning_paths(engine):
-        for number, step in enumerate(path.steps, 1):
-            ps = PathStep(path.title, number, str(step.get("title", "")), tuple(step["entries"]))
-            steps.append(ps)
-            for entry_id in ps.entry_ids:
-                by_entry.setdefault(entry_id, ps)
+    paths = learning_paths(engine)
+    ids = {str(i) for path in paths for step in path.steps for i in step.get("entries", [])}
     with Session(engine) as session:
-        topics = dict(
-            session.exec(
-                select(Entry.id, Entry.topic).where(col(Entry.id).in_(list(by_entry)))
+        about = {
+            entry_id: (topic, tags)
+            for entry_id, topic, tags in session.exec(
+                select(Entry.id, Entry.topic, Entry.tags).where(col(Entry.id).in_(ids))
             ).all()
-        )
-    by_topic: dict[str, PathStep] = {}
-    for ps in steps:
-        for entry_id in ps.entry_ids:
-            if entry_id in topics:
-                by_topic.setdefault(topics[entry_id], ps)
-    return PathSteps(by_entry, by_topic)
+        }
+    steps = []
+    for path in paths:
+        for number, step in enumerate(path.steps, 1):
+            held = tuple(str(i) for i in step.get("entries", []))
+            known = [about[i] for i in held if i in about]
+            steps.append(
+                PathStep(
+                    path.id,
+                    path.title,
+                    number,
+                    str(step.get("title", "")),
+                    held,
+                    frozenset(path.topics),
+                    frozenset(topic for topic, _ in known),
+                    frozenset(tag for _, tags in known for tag in tags),
+                )
+            )
+    return PathSteps(tuple(steps))

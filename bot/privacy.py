@@ -26,6 +26,7 @@ from bot.commands import Arg, ArgKind, ChatContext, command
 from bot.contrib import store as contrib_store
 from bot.daily import store as daily_store
 from bot.db import session_scope
+from bot.learning import store as learning_store
 from bot.member import Member
 from bot.mock import store as mock_store
 from bot.models import utcnow
@@ -95,6 +96,8 @@ class Forgotten:
     grades: int = 0
     review_cards: int = 0
     reminders: int = 0
+    path_progress: int = 0
+    path_nudges: int = 0
     searches: int = 0
     proposals: int = 0  # your name removed; pending ones withdrawn
 
@@ -107,6 +110,8 @@ class Forgotten:
             "grades": "grades",
             "review_cards": "review cards",
             "reminders": "review reminders",
+            "path_progress": "learning paths you followed",
+            "path_nudges": "weekly path nudges",
             "searches": "searches",
             "proposals": "proposals (your name removed; pending ones withdrawn)",
         }
@@ -129,6 +134,7 @@ def forget(hub: Hub, who: Member) -> Forgotten:
         done.mock_sessions, done.shared_sessions = sessions.sessions, sessions.shared
         done.grades = sessions.grades
         done.review_cards, done.reminders = review_store.forget(db, who)
+        done.path_progress, done.path_nudges = learning_store.forget(db, who)
         done.searches = searchlog.forget(db, searcher)
         done.proposals = contrib_store.forget(db, who)
     return done
@@ -144,7 +150,8 @@ def forget_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     if args.strip().lower() != "me":
         return usage(
             "`/hub forget me` deletes your daily answers and streaks, mock interviews, grades, "
-            "review cards, reminders and searches, and removes your name from your proposals.",
+            "review cards, reminders, learning-path progress and searches, and removes your name "
+            "from your proposals.",
             FORGET_USAGE,
         )
     done = forget(hub, Member.of(ctx))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from jobs.daily import DailyJobs
 from jobs.mock import MockJobs
+from jobs.paths import PathJobs
 from jobs.privacy import PrivacyJobs
 from jobs.proposals import ProposalJobs
 from jobs.registry import JobRegistry
@@ -34,6 +35,7 @@ def build_scheduler(
     registry.add_source(DailyJobs(hub, registry.owner, lease=lease, retry_after=retry_after))
     registry.add_source(MockJobs(hub))
     registry.add_source(ReviewJobs(hub))
+    registry.add_source(PathJobs(hub))
     registry.add_source(PrivacyJobs(hub))
     registry.add_source(ProposalJobs(hub))
     hub.listeners.append(registry.request_sync)

@@ -10,6 +10,7 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
 import bot.daily.models
+import bot.learning.models
 import bot.mock.models
 import bot.models
 import bot.privacy

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import bot.daily.models
+import bot.learning.models
 import bot.mock.models
 import bot.models  # (these imports register the tables)
 import bot.privacy

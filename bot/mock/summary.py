@@ -13,7 +13,7 @@ from bot.mock import store
 from bot.mock.models import MockGrade, MockSession, Mode
 from bot.mock.session import RATINGS
 from bot.models import Entry
-from bot.replies import Card, Field, Reply, Section, Visibility
+from bot.replies import Button, Card, Field, Reply, Section, Visibility
 
 MAX_CARDS = 8
 WEAK = 2  # Again or Hard
@@ -32,7 +32,7 @@ def summary_reply(engine: Engine, ms: MockSession) -> Reply:
     grades, people = store.grades(engine, ms)
     entries = library.entries(engine, ms.entry_ids)
     steps = library.path_steps(engine)
-    step_titles = library.titles(engine, {i for s in steps.by_entry.values() for i in s.entry_ids})
+    step_titles = library.titles(engine, {i for s in steps.steps for i in s.entry_ids})
     asked = min(ms.index + 1, ms.total)
     header = (
         f"*{_ending_line(ms)}* — {asked} of {ms.total} question{'s' if ms.total != 1 else ''} "
@@ -87,6 +87,7 @@ def _person_card(
         if worst != best:
             fields.append(Field("Weakest", f"{worst} ({RATINGS[round(averages[worst])]})"))
     study: list[str] = []
+    start: tuple[Button, ...] = ()  # the path of the weakest answer's step
     for g in sorted(own, key=lambda g: g.rating):
         if g.rating > WEAK or g.entry_id not in entries:
             continue
@@ -94,6 +95,7 @@ def _person_card(
         line = f"• {entry.title[:120]} (`{entry.id}`)"
         step = steps.covering(entry)
         if step:
+            start = start or (Button("Start this path", "path_start", step.path_id),)
             more = [step_titles[i] for i in step.entry_ids if i != entry.id and i in step_titles]
             line += f"\n  Learning path: {step.label()}"
             if more:
@@ -106,4 +108,5 @@ def _person_card(
         text="\n".join(lines) if lines else "No grades.",
         fields=tuple(fields),
         sections=(Section("Study next", "\n".join(study[:5])),),
+        buttons=start,
     )

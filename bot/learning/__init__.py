@@ -1,0 +1,1 @@
+"""Learning paths with progress: enrolment, the next step, milestones, a weekly nudge."""
