@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.build import MAX_TEXT_CHARS, build_postings
 from bot.search.excerpt import excerpt
-from bot.search.paste import normalise
+from bot.search.paste import message_part, normalise
 from bot.search.query import Query, Slot, parse_query
 from bot.search.text import root, signature_terms, terms
 
@@ -132,12 +132,16 @@ class SearchIndex:
         self._read: dict[int, str] = {}
         # For errors: the terms of each form of the message with its variable parts dropped.
         self.error_signatures: dict[int, tuple[frozenset[str], ...]] = {}
+        # The same without the error's type: the key words, which a matching paste must hold.
+        self.error_keys: dict[int, tuple[frozenset[str], ...]] = {}
         columns: tuple[list[str], list[str], list[str | None]] = ([], [], [])
 
         def read(doc: Doc) -> None:
             if doc.kind == "error":
-                self.error_signatures[len(self.ids)] = tuple(
-                    signature_terms(normalise(form)) for form in (doc.title, *doc.variants)
+                forms = [normalise(form) for form in (doc.title, *doc.variants)]
+                self.error_signatures[len(self.ids)] = tuple(map(signature_terms, forms))
+                self.error_keys[len(self.ids)] = tuple(
+                    signature_terms(message_part(form)) for form in forms
                 )
             self.ids.append(doc.id)
             self.titles.append(doc.title)
