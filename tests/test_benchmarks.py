@@ -51,7 +51,7 @@ def test_relevance_errors_on_the_judged_blind_pastes(tmp_path: Path) -> None:
     frozen, judged = BLIND / "error-pastes-blind.yml", BLIND / "error-pastes-blind.judged.yml"
     args = (str(FIXTURES / "content"), str(frozen), "--judged", str(judged), "--sample", "8")
     rows = bench(tmp_path, "relevance.py", "errors", *args)
-    assert [row.split("|")[1].strip() for row in rows[2:]] == ["hubbot", "fts5-bm25"]
+    assert [row.split("|")[1].strip() for row in rows[2:]] == ["hubbot", "fts5-bm25", "tantivy"]
 
 
 def test_search_speed(tmp_path: Path) -> None:

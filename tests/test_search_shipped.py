@@ -8,6 +8,7 @@ from bot.config import SHIPPED_CONTENT
 from bot.content.files import load_paths
 from bot.search import Doc, SearchIndex
 from bot.search.errors import match_error
+from bot.search.excerpt import excerpt
 
 # Real outputs of `go run .` on the Reproduce blocks of content/errors/go (Go 1.19): compiler
 # errors are `file:line:col: message` under a `# package` line, not stack frames.
@@ -84,3 +85,63 @@ def test_an_error_whose_key_words_differ_is_not_a_match(shipped: SearchIndex) ->
     assert "err-django-no-such-table" not in [h.id for h in match_error(shipped, paste).hits]
     same = match_error(shipped, "django.db.utils.OperationalError: no such table: auth_user")
     assert [h.id for h in same.hits][:1] == ["err-django-no-such-table"]
+
+
+CORRECTION_DOCS = [
+    Doc("q-1", "question", "rust", "mid", "The borrow checker explained",
+        "Ownership and borrowing rules that the checker enforces at compile time."),
+    Doc("q-2", "question", "react", "junior", "Rules of hooks",
+        "You must call hooks at the top level, never inside loops or conditions."),
+]  # fmt: skip
+
+
+def test_a_real_word_is_not_corrected_into_another() -> None:
+    index = SearchIndex(CORRECTION_DOCS)
+    result = index.search("rust borrow checker")
+    assert result.corrected is None  # was "must borrow checker"
+    assert [h.id for h in result.hits][:1] == ["q-1"]
+    assert index.search("borow checker").corrected == "borrow checker"
+
+
+def test_a_correction_the_best_hit_lacks_is_not_suggested() -> None:
+    index = SearchIndex(CORRECTION_DOCS)
+    result = index.search("borrow checker explained mustt")
+    assert [h.id for h in result.hits][:1] == ["q-1"]
+    assert result.corrected is None  # "must" finds only the other entry
+
+
+def test_shipped_words_are_not_corrected(shipped: SearchIndex) -> None:
+    for query in ("rust borrow checker", "system design url shortener"):
+        assert shipped.search(query).corrected is None
+    assert shipped.search("djnago orm n+1").corrected == "django orm n+1"
+
+
+def test_a_hit_on_a_fuzzy_expansion_of_a_weak_word_alone_is_dropped() -> None:
+    docs = [
+        Doc("q-orm", "question", "django", "mid", "N+1 queries in the Django ORM",
+            "Use select_related so no extra query runs per row."),
+        Doc("q-note", "question", "git", "mid", "Git notes", "A note is never part of a commit."),
+        *(Doc(f"q-{n}", "question", "git", "mid", f"Filler {n}", "Nothing to see, no words here.")
+          for n in range(8)),
+    ]  # fmt: skip
+    assert [h.id for h in SearchIndex(docs).search("djnago orm no").hits] == ["q-orm"]
+
+
+def test_excerpts_keep_code_intact() -> None:
+    text = (
+        "## Strict mode\nWrap the tree in `<React.StrictMode>` to surface bugs. An arrow such as"
+        " `() => { run() }` keeps `this`; `attrs->'color'` reads a key. The _Virtual DOM_ is a"
+        " copy.\n\n```jsx\nroot.render(<App />);\n```\n"
+    )
+    found = excerpt(text, frozenset({"strict", "virtual", "dom", "color", "root"}), width=400)
+    assert "**Strict** mode Wrap the tree in `<React.StrictMode>` to surface" in found
+    assert "`() => { run() }`" in found
+    assert "`attrs->'color'`" in found
+    assert "The **Virtual** **DOM** is" in found
+    assert "`root.render(<App />);`" in found
+    assert found.count("`") % 2 == 0
+
+
+def test_a_short_term_marks_only_itself() -> None:
+    found = excerpt("An N+1 is no fun: note that n queries never help.", frozenset({"n", "n+1"}))
+    assert found == "An **N+1** is no fun: note that **n** queries never help."

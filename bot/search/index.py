@@ -30,6 +30,9 @@ TITLE_BONUS = 0.5
 TITLE_PRECISION_BONUS = 0.3
 # A hit is "good" (not a content gap) when it covers at least this share of the query.
 GOOD_COVERAGE = 0.5
+# When the best hit covers the whole query, a hit covering less than this share of it matched
+# on a weak word or a fuzzy expansion alone: dropped.
+TAIL_COVERAGE = 0.34
 PREFIX_EXPANSIONS = 8
 MAX_REMEMBERED = 50_000
 # Texts read from the store, remembered for the next searches.
@@ -485,9 +488,15 @@ class SearchIndex:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
         best = self.top(scored, limit)
+        if best and scored.coverage[best[0]] >= FEEDBACK_COVERED:
+            best = [i for i in best if scored.coverage[i] >= TAIL_COVERAGE]
         self.read_texts(int(scored.docs[i]) for i in best)
         hits = [self.hit(int(scored.docs[i]), float(scored.scores[i]), query) for i in best]
-        result = SearchResult(query=query.text, hits=hits, corrected=query.corrected)
+        # A correction the best hit does not hold found nothing better: not worth suggesting.
+        corrected = query.corrected
+        if not best or not any(self.holds(int(scored.docs[best[0]]), s) for s in query.fixed):
+            corrected = None
+        result = SearchResult(query=query.text, hits=hits, corrected=corrected)
         result.good = bool(best) and float(scored.coverage[best[0]]) >= GOOD_COVERAGE
         if not hits:
             result.suggestions = self.suggest_topics(query)
