@@ -46,9 +46,9 @@ COMMON_SHARE = 0.5
 COMMON_MIN_DOCS = 1000
 # Each document's strongest terms (by BM25 impact), for feedback from the best hits.
 KEYWORDS = 16
-FEEDBACK_DOCS = 5
-FEEDBACK_TERMS = 10
-FEEDBACK_BOOST = 0.3
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 20
+FEEDBACK_BOOST = 0.5
 # A best hit covering this much of the query is trusted as it is.
 FEEDBACK_COVERED = 0.99
 
