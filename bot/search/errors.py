@@ -28,6 +28,8 @@ MAX_SEGMENTS = 6
 CANDIDATES = 20
 # Share of an entry's message (idf-weighted) the paste must contain.
 TITLE_MATCH = 0.6
+# Share of an entry's key words (its message without the error type) the paste must contain.
+KEY_MATCH = 0.5
 # A short paste (a paraphrase) must be covered this much by the entry.
 SHORT_PASTE_SLOTS = 6
 PARAPHRASE_MATCH = 0.75
@@ -43,7 +45,9 @@ FRAME = re.compile(
     |at\ [\w.$<>/\\]+\s*$                    # Node without location
     |\#\d+\ .*                               # PHP
     |[\^~\s]+$                               # Python 3.11 carets
-    |goroutine\ \d+.*|\S+\.go:\d+.*          # Go
+    |\#\ [\w./-]+\s*$                         # Go: the package of the errors below
+    |goroutine\ \d+.*|\S+\.go:\d+(?:\ \+0x[0-9a-f]+)?\s*$   # Go: `\t/app/x.go:12 +0x45`
+    |created\ by\ .*|[\w./*()-]+\((?:\.\.\.|0x[^)]*)?\)$   # Go: a frame's function, `main.f(...)`
     |Traceback\ \(most\ recent\ call\ last\):|During\ handling.*|The\ above\ exception.*
     )""",
     re.VERBOSE,
@@ -72,7 +76,11 @@ def message_lines(paste: str) -> list[str]:
     """The lines of a paste that carry the message: frames dropped, error lines preferred."""
     lines = [line for line in paste[:MAX_PASTE_CHARS].splitlines()[:MAX_LINES] if line.strip()]
     kept = [line for line in lines if not FRAME.match(line)]
-    messages = [line for line in kept if MESSAGE.search(line)]
+    messages = [
+        line
+        for n, line in enumerate(kept)
+        if MESSAGE.search(line) or (n and line[0].isspace() and MESSAGE.search(kept[n - 1]))
+    ]
     return (messages[:2] + messages[2:][-MESSAGE_LINES:]) if messages else kept[:MESSAGE_LINES]
 
 
@@ -101,14 +109,23 @@ def segments(lines: list[str]) -> list[tuple[int, str]]:
 
 def title_share(index: SearchIndex, doc: int, paste_terms: set[str]) -> float:
     """How much of an entry's message (idf-weighted) appears in the paste, in the form (the
-    title or a variant) that the paste holds most of."""
+    title or a variant) that the paste holds most of; a form counts only when the paste holds
+    most of its key words (the words after the error's type), or `OperationalError: no such
+    table` would answer any OperationalError."""
     best = 0.0
-    for signature in index.error_signatures.get(doc, ()):
-        total = sum(index.term_idf(t) for t in signature)
-        if total > 0:
-            found = sum(index.term_idf(t) for t in signature if t in paste_terms)
-            best = max(best, found / total)
+    keys = index.error_keys.get(doc, ())
+    for signature, key in zip(index.error_signatures.get(doc, ()), keys, strict=True):
+        if share(index, key, paste_terms) >= KEY_MATCH:
+            best = max(best, share(index, signature, paste_terms))
     return best
+
+
+def share(index: SearchIndex, wanted: frozenset[str], paste_terms: set[str]) -> float:
+    """The share of `wanted` (idf-weighted) that the paste holds; all of nothing."""
+    total = sum(index.term_idf(t) for t in wanted)
+    if total <= 0:
+        return 1.0
+    return sum(index.term_idf(t) for t in wanted if t in paste_terms) / total
 
 
 def find(

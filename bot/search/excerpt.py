@@ -1,4 +1,8 @@
-"""A short excerpt of an entry around the words a query matched, those words in bold."""
+"""A short excerpt of an entry around the words a query matched, those words in bold.
+
+The excerpt is Markdown on one line: prose markup (emphasis, headings, links, tables) is dropped,
+code is kept as written, as inline code (a fenced block becomes one code span), and is not
+marked. Escaping for a platform is the adapters' job."""
 
 from __future__ import annotations
 
@@ -7,18 +11,41 @@ from collections import Counter
 from collections.abc import Set
 from functools import lru_cache
 
-MARKUP = re.compile(r"<[^>]{0,200}>|!?\[([^\]]{0,200})\]\([^)]{0,500}\)|[*`#>|]+|&nbsp;")
+# Code first (kept), then prose markup (dropped; link text kept).
+CODE = re.compile(
+    r"^[ \t]*```[^\n]*\n(.*?)(?:^[ \t]*```[ \t]*$|\Z)|`([^`\n]+)`", re.DOTALL | re.MULTILINE
+)
+MARKUP = re.compile(
+    r"!?\[([^\]]{0,200})\]\([^)]{0,500}\)|\*+|(?<!\w)_+|_+(?!\w)|^[ \t]*(?:#+|>+)[ \t]|\||&nbsp;",
+    re.MULTILINE,
+)
+SPAN = re.compile(r"`[^`]*`")
 # American spellings in a stem, and a pattern for either spelling (see text.SPELLING).
 SPELLINGS = (("iz", "i[sz]"), ("yz", "y[sz]"), ("or", "ou?r"), ("ter", "t(?:er|re)"))
 MAX_SCAN = 6000
 MAX_MATCHES = 50
 WIDTH = 200
 LEAD = 40
+SHORT_STEM = 2
 
 
 def plain(text: str) -> str:
-    """Markdown and HTML reduced to their words, on one line; link text kept."""
-    return " ".join(MARKUP.sub(lambda m: m.group(1) or " ", text[:MAX_SCAN]).split())
+    """Markdown reduced to its words and its code, on one line; link text kept."""
+    out: list[str] = []
+    last = 0
+    text = text[:MAX_SCAN]
+    for code in CODE.finditer(text):
+        out.append(prose(text[last : code.start()]))
+        block = code.group(1) is not None
+        inside = " ".join((code.group(1) if block else code.group(2)).split())
+        out.append((f" `{inside}` " if block else f"`{inside}`") if inside else " ")
+        last = code.end()
+    out.append(prose(text[last:]))
+    return " ".join("".join(out).split())
+
+
+def prose(text: str) -> str:
+    return MARKUP.sub(lambda m: m.group(1) or " ", text)
 
 
 @lru_cache(maxsize=512)
@@ -31,8 +58,13 @@ def term_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
             stems.add(term[:-1])
     if not stems:
         return None
-    alternatives = "|".join(spelled(t) for t in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})[\w'-]*", re.IGNORECASE)
+    ordered = sorted(stems, key=len, reverse=True)
+    # A stem of one or two letters (the n of n+1) marks only itself, not every word it starts.
+    words = "|".join(spelled(t) for t in ordered if len(t) <= SHORT_STEM)
+    starts = "|".join(spelled(t) for t in ordered if len(t) > SHORT_STEM)
+    parts = [rf"(?:{starts})(?:\w|['-](?=\w))*"] if starts else []
+    parts += [rf"(?:{words})(?!\w)"] if words else []
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
 def spelled(term: str) -> str:
@@ -69,7 +101,23 @@ def excerpt(text: str, terms: Set[str], width: int = WIDTH) -> str:
     start = flat.rfind(" ", 0, start - LEAD) + 1 if start > LEAD else 0
     cut = flat[start : start + width]
     if start + width < len(flat):
-        cut = cut.rsplit(" ", 1)[0] + "…"
-    if start:
-        cut = "…" + cut
-    return pattern.sub(lambda m: f"**{m.group()}**", cut) if pattern else cut
+        cut = cut.rsplit(" ", 1)[0]
+    if flat[:start].count("`") % 2:  # starts inside a code span
+        cut = "`" + cut
+    if cut.count("`") % 2:
+        cut += "`"
+    cut = ("…" if start else "") + cut + ("…" if start + width < len(flat) else "")
+    return marked(cut, pattern) if pattern else cut
+
+
+def marked(text: str, pattern: re.Pattern[str]) -> str:
+    """Matched words in bold, outside code: a code span stays exactly as written (bold around
+    code does not render on every platform)."""
+    out: list[str] = []
+    last = 0
+    for span in SPAN.finditer(text):
+        out.append(pattern.sub(lambda m: f"**{m.group()}**", text[last : span.start()]))
+        out.append(span.group())
+        last = span.end()
+    out.append(pattern.sub(lambda m: f"**{m.group()}**", text[last:]))
+    return "".join(out)

@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.build import MAX_TEXT_CHARS, build_postings
 from bot.search.excerpt import excerpt
-from bot.search.paste import normalise
+from bot.search.paste import message_part, normalise
 from bot.search.query import Query, Slot, parse_query
 from bot.search.text import root, signature_terms, terms
 
@@ -30,6 +30,9 @@ TITLE_BONUS = 0.5
 TITLE_PRECISION_BONUS = 0.3
 # A hit is "good" (not a content gap) when it covers at least this share of the query.
 GOOD_COVERAGE = 0.5
+# When the best hit covers the whole query, a hit covering less than this share of it matched
+# on a weak word or a fuzzy expansion alone: dropped.
+TAIL_COVERAGE = 0.34
 PREFIX_EXPANSIONS = 8
 MAX_REMEMBERED = 50_000
 # Texts read from the store, remembered for the next searches.
@@ -43,9 +46,9 @@ COMMON_SHARE = 0.5
 COMMON_MIN_DOCS = 1000
 # Each document's strongest terms (by BM25 impact), for feedback from the best hits.
 KEYWORDS = 16
-FEEDBACK_DOCS = 5
-FEEDBACK_TERMS = 10
-FEEDBACK_BOOST = 0.3
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 20
+FEEDBACK_BOOST = 0.5
 # A best hit covering this much of the query is trusted as it is.
 FEEDBACK_COVERED = 0.99
 
@@ -132,12 +135,16 @@ class SearchIndex:
         self._read: dict[int, str] = {}
         # For errors: the terms of each form of the message with its variable parts dropped.
         self.error_signatures: dict[int, tuple[frozenset[str], ...]] = {}
+        # The same without the error's type: the key words, which a matching paste must hold.
+        self.error_keys: dict[int, tuple[frozenset[str], ...]] = {}
         columns: tuple[list[str], list[str], list[str | None]] = ([], [], [])
 
         def read(doc: Doc) -> None:
             if doc.kind == "error":
-                self.error_signatures[len(self.ids)] = tuple(
-                    signature_terms(normalise(form)) for form in (doc.title, *doc.variants)
+                forms = [normalise(form) for form in (doc.title, *doc.variants)]
+                self.error_signatures[len(self.ids)] = tuple(map(signature_terms, forms))
+                self.error_keys[len(self.ids)] = tuple(
+                    signature_terms(message_part(form)) for form in forms
                 )
             self.ids.append(doc.id)
             self.titles.append(doc.title)
@@ -481,9 +488,15 @@ class SearchIndex:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
         best = self.top(scored, limit)
+        if best and scored.coverage[best[0]] >= FEEDBACK_COVERED:
+            best = [i for i in best if scored.coverage[i] >= TAIL_COVERAGE]
         self.read_texts(int(scored.docs[i]) for i in best)
         hits = [self.hit(int(scored.docs[i]), float(scored.scores[i]), query) for i in best]
-        result = SearchResult(query=query.text, hits=hits, corrected=query.corrected)
+        # A correction the best hit does not hold found nothing better: not worth suggesting.
+        corrected = query.corrected
+        if not best or not any(self.holds(int(scored.docs[best[0]]), s) for s in query.fixed):
+            corrected = None
+        result = SearchResult(query=query.text, hits=hits, corrected=corrected)
         result.good = bool(best) and float(scored.coverage[best[0]]) >= GOOD_COVERAGE
         if not hits:
             result.suggestions = self.suggest_topics(query)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+# The type an error message starts with (`django.db.utils.OperationalError: `), several when one
+# wraps the next; the words after it say what went wrong.
+ERROR_TYPE_PREFIX = re.compile(
+    r"^(?:\s*[\w.$]*(?:Error|Exception|Warning|Rejection)\b[^:\n]{0,20}:)+"
+)
 PLACEHOLDER = re.compile(r"<[^<>\n]{1,40}>")
 NOISE = [
     re.compile(r"\b[a-z][\w+.-]*://\S+", re.IGNORECASE),  # URLs and sockets
@@ -25,3 +30,8 @@ def normalise(text: str) -> str:
     for pattern in NOISE:
         text = pattern.sub(lambda m: "" if m.group().strip("'’") == "" else " ", text)
     return " ".join(text.split())
+
+
+def message_part(text: str) -> str:
+    """An error message without the type it starts with: what went wrong."""
+    return ERROR_TYPE_PREFIX.sub(" ", text, count=1)

@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Protocol
+
+import yaml
 
 from bot.search.synonyms import Phrase, synonyms_by_phrase
 from bot.search.text import STOP_WORDS, derived, query_words, stem
@@ -18,6 +22,7 @@ PREFIX_WEIGHT = 0.6
 # Other words of the same family (validate for validation, memoize for memoization).
 FAMILY_WEIGHT = 0.8
 FAMILY_SIZE = 4
+COMMON_WORDS_FILE = Path(__file__).with_name("common_words.yml")
 
 
 class Vocabulary(Protocol):
@@ -45,6 +50,8 @@ class Query:
     text: str
     slots: tuple[Slot, ...]
     corrected: str | None = None
+    # The slots of the words that were corrected.
+    fixed: tuple[Slot, ...] = ()
 
     def matched_terms(self) -> frozenset[str]:
         return frozenset(t for s in self.slots for phrase, _ in s.alternatives for t in phrase)
@@ -94,7 +101,15 @@ def parse_query(vocabulary: Vocabulary, text: str, expand: bool = True) -> Query
     corrected = None
     if corrections:
         corrected = " ".join(corrections.get(u.word, u.word) for u in every)
-    return Query(text=text.strip(), slots=tuple(slots), corrected=corrected)
+    fixed = tuple(s for s in slots if s.text in corrections)
+    return Query(text=text.strip(), slots=tuple(slots), corrected=corrected, fixed=fixed)
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Real words that a query may hold and the index may lack: never corrected."""
+    data = yaml.safe_load(COMMON_WORDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(str(data["words"]).split())
 
 
 def synonym_slot(
@@ -141,7 +156,7 @@ def word_slot(
         if unit.term not in known:
             relatives += [t for t in derived(unit.word) if t in known and t not in relatives]
         alternatives.extend(((t,), FAMILY_WEIGHT) for t in relatives)
-    if expand and len(alternatives) == 0:
+    if expand and len(alternatives) == 0 and unit.word not in common_words():
         # An unknown word with no relative: a typo of a known one, most likely.
         fixed = vocabulary.correct(unit.term)
         if fixed is not None:

@@ -12,7 +12,8 @@ import numpy.typing as npt
 
 from bot.search.index import Codes, SearchIndex
 
-FORMAT = 5  # 1 was a pickle; 4 has every form of an error's message; 5 lengths, no keywords
+# 1 was a pickle; 4 has every form of an error's message; 5 lengths, no keywords; 6 error keys
+FORMAT = 6
 ARRAYS: dict[str, type[np.generic]] = {
     "df": np.int32,
     "offsets": np.int64,
@@ -25,6 +26,7 @@ ARRAYS: dict[str, type[np.generic]] = {
     "lengths": np.float32,
 }
 COLUMNS = ("kinds", "topics", "levels")
+ERROR_FORMS = ("error_signatures", "error_keys")
 
 
 class SnapshotError(ValueError):
@@ -39,8 +41,9 @@ def write_snapshot(index: SearchIndex, file: IO[bytes]) -> None:
         "titles": index.titles,
         "terms": list(index.terms),
         "surface": [index.surface[t] for t in index.terms],
-        "error_signatures": {
-            str(d): [sorted(s) for s in forms] for d, forms in index.error_signatures.items()
+        **{
+            name: {str(d): [sorted(s) for s in forms] for d, forms in getattr(index, name).items()}
+            for name in ERROR_FORMS
         },
         **{name: getattr(index, name).names for name in COLUMNS},
     }
@@ -60,10 +63,12 @@ def read_snapshot(path: Path) -> SearchIndex:
     index.ids, index.titles, index.texts = meta["ids"], meta["titles"], None
     index.terms = {term: number for number, term in enumerate(meta["terms"])}
     index.surface = dict(zip(meta["terms"], meta["surface"], strict=True))
-    index.error_signatures = {
-        int(doc): tuple(frozenset(terms) for terms in forms)
-        for doc, forms in meta["error_signatures"].items()
-    }
+    for name in ERROR_FORMS:
+        setattr(
+            index,
+            name,
+            {int(d): tuple(map(frozenset, forms)) for d, forms in meta[name].items()},
+        )
     for name, dtype in ARRAYS.items():
         setattr(index, name, _array(arrays, name, dtype))
     index.size = len(index.ids)
