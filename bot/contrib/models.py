@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from bot.models import utcnow
@@ -31,6 +31,11 @@ class Proposal(SQLModel, table=True):
     """A new entry (or an edit of `target_id`) proposed by a member; `version` is its
     compare-and-set counter: every change (an edit, a decision) moves it on by one."""
 
+    __table_args__ = (
+        Index("uq_proposal_pending_slot", "platform", "workspace_id", "user_id", "pending_slot",
+              unique=True),
+    )  # fmt: skip
+
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     workspace_id: str = Field(default="", max_length=64, index=True)
@@ -45,6 +50,9 @@ class Proposal(SQLModel, table=True):
     version: int = 1
     # Who submitted what, while pending: a form sent twice finds the first (NULL once decided).
     dedupe_key: str | None = Field(default=None, max_length=64, unique=True)
+    # Which of the author's MAX_PENDING places it holds, while pending (NULL once decided): the
+    # limit is this unique index, so two submissions at once cannot both take the last place.
+    pending_slot: int | None = None
     reason: str | None = Field(default=None, sa_column=Column(Text))
     decided_by: str | None = Field(default=None, max_length=80)
     entry_id: str | None = Field(default=None, max_length=64)  # the entry approving wrote

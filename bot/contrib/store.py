@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, update
+from sqlalchemy import ColumnElement, delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -22,6 +22,7 @@ from bot.member import FORGOTTEN, Member
 from bot.models import Entry, utcnow
 
 MAX_PENDING = 20
+ID_ATTEMPTS = 5
 
 
 class Refused(Exception):
@@ -48,10 +49,17 @@ def _of(who: Member) -> list[ColumnElement[bool]]:
     ]
 
 
-def pending_count(engine: Engine, who: Member) -> int:
+def free_slot(engine: Engine, who: Member) -> int | None:
+    """The lowest of the member's MAX_PENDING places no pending proposal holds."""
     with Session(engine) as db:
-        query = select(func.count()).select_from(Proposal).where(*_of(who))
-        return int(db.exec(query.where(col(Proposal.state) == State.pending)).one())
+        query = select(Proposal.pending_slot).where(*_of(who))
+        taken = set(db.exec(query.where(col(Proposal.pending_slot).is_not(None))).all())
+    return min(set(range(1, MAX_PENDING + 1)) - taken, default=None)
+
+
+def same_form(engine: Engine, key: str) -> Proposal | None:
+    with Session(engine) as db:
+        return db.exec(select(Proposal).where(Proposal.dedupe_key == key)).first()
 
 
 def submit(
@@ -64,38 +72,38 @@ def submit(
 ) -> Submitted:
     """A new pending proposal, or the one this very form already made."""
     key = dedupe_key(who, target_id, entry)
-    with Session(engine) as db:
-        same = db.exec(select(Proposal).where(Proposal.dedupe_key == key)).first()
-    if same is not None:
-        return Submitted(same, new=False)
-    if pending_count(engine, who) >= MAX_PENDING:
-        raise Refused(
-            f"You have {MAX_PENDING} proposals waiting for a moderator already; "
-            "withdraw one or wait for a decision."
+    # Each lost race means another submission took a place or sent this form: few rounds.
+    for _ in range(MAX_PENDING + 1):
+        same = same_form(engine, key)
+        if same is not None:
+            return Submitted(same, new=False)
+        slot = free_slot(engine, who)
+        if slot is None:
+            raise Refused(
+                f"You have {MAX_PENDING} proposals waiting for a moderator already; "
+                "withdraw one or wait for a decision."
+            )
+        row = Proposal(
+            platform=who.platform,
+            workspace_id=who.workspace_id,
+            user_id=who.user_id,
+            author_name=who.name[:80],
+            kind=entry.kind.value,
+            target_id=target_id,
+            entry=entry_values(entry),
+            base_text=base_text,
+            dedupe_key=key,
+            pending_slot=slot,
+            notice=Notice.card if announce else Notice.none,
+            notice_at=utcnow() if announce else None,
         )
-    row = Proposal(
-        platform=who.platform,
-        workspace_id=who.workspace_id,
-        user_id=who.user_id,
-        author_name=who.name[:80],
-        kind=entry.kind.value,
-        target_id=target_id,
-        entry=entry_values(entry),
-        base_text=base_text,
-        dedupe_key=key,
-        notice=Notice.card if announce else Notice.none,
-        notice_at=utcnow() if announce else None,
-    )
-    try:
-        with session_scope(engine) as db:
-            db.add(row)
-    except IntegrityError:  # the same form, submitted at the same moment by another process
-        with Session(engine) as db:
-            same = db.exec(select(Proposal).where(Proposal.dedupe_key == key)).first()
-        if same is None:
-            raise
-        return Submitted(same, new=False)
-    return Submitted(row, new=True)
+        try:
+            with session_scope(engine) as db:
+                db.add(row)
+        except IntegrityError:  # this form, or another taking that place, at the same moment
+            continue
+        return Submitted(row, new=True)
+    raise Refused("Too many proposals are arriving at once; send it again in a moment.")
 
 
 def get(engine: Engine, proposal_id: int) -> Proposal | None:
@@ -173,14 +181,30 @@ def _decided(
         reason=reason,
         entry_id=entry_id,
         dedupe_key=None,
+        pending_slot=None,
         notice=Notice.outcome if notify else Notice.none,
         notice_at=utcnow() if notify else None,
     )
 
 
+class IdTaken(Exception):
+    """Another writer stored an entry under the id chosen for a new one."""
+
+
 def approve(engine: Engine, row: Proposal, moderator: str) -> str | None:
     """Write the proposed entry and mark the proposal approved, in one transaction; the id
-    written, or None when someone else decided it first."""
+    written, or None when someone else decided it first. A new entry whose id another approval
+    took meanwhile (the same title) is written under the next free id."""
+    for attempt in range(ID_ATTEMPTS):
+        try:
+            return _approve_once(engine, row, moderator)
+        except (IntegrityError, IdTaken):
+            if row.target_id is not None or attempt == ID_ATTEMPTS - 1:
+                raise
+    return None
+
+
+def _approve_once(engine: Engine, row: Proposal, moderator: str) -> str | None:
     data = EntryData.model_validate(row.entry)
     credit = f"contributed by {row.author_name or row.user_id} ({row.platform})"
     with session_scope(engine) as db:
@@ -188,7 +212,9 @@ def approve(engine: Engine, row: Proposal, moderator: str) -> str | None:
         decided = _decided(row, State.approved, moderator, None, entry_id=entry_id)
         if not compare_and_set(db, decided):
             return None
-        save_entry(db, data.model_copy(update={"id": entry_id, "source": credit[:200]}))
+        new = save_entry(db, data.model_copy(update={"id": entry_id, "source": credit[:200]}))
+        if row.target_id is None and not new:
+            raise IdTaken(entry_id)  # rolls back: the proposal stays pending for the next try
     return entry_id
 
 
@@ -298,7 +324,13 @@ def forget(db: Session, who: Member) -> int:
     db.execute(
         update(Proposal)
         .where(*mine, col(Proposal.state) == State.pending)
-        .values(state=State.withdrawn, dedupe_key=None, notice=Notice.none, notice_at=None)
+        .values(
+            state=State.withdrawn,
+            dedupe_key=None,
+            pending_slot=None,
+            notice=Notice.none,
+            notice_at=None,
+        )
     )
     changed = db.execute(
         update(Proposal).where(*mine).values(user_id=FORGOTTEN, author_name=FORGOTTEN)
