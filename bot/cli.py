@@ -48,7 +48,7 @@ content_app = typer.Typer(help="Check and count content files.", no_args_is_help
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 app.add_typer(db_app, name="db")
-stats_app = typer.Typer(help="What people do with the hub.", no_args_is_help=True)
+stats_app = typer.Typer(help="What people do with the hub.", invoke_without_command=True)
 bench_app = typer.Typer(
     help="Benchmarks (from a checkout: they live in bench/).", no_args_is_help=True
 )
@@ -444,6 +444,27 @@ def db_status() -> None:
         echo("schema: out of date: run `hub db upgrade`")
     else:
         echo(f"schema: up to date\nentries: {count_entries(engine)}")
+
+
+@stats_app.callback()
+def stats_summary(
+    context: typer.Context,
+    days: Annotated[int, typer.Option(min=1, max=3650, help="Look this many days back.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every workspace's `/hub stats`: searched topics, searches without a good result, daily
+    question turnout per channel, open proposals, running mock sessions."""
+    if context.invoked_subcommand is not None:
+        return
+    from adapters.console import render_reply
+    from bot.contrib.stats import stats_card, summary
+    from bot.replies import Reply
+
+    found = summary(open_store(), days)
+    if as_json:
+        print_json(found.as_json())
+        return
+    echo(render_reply(Reply(cards=(stats_card(found, buttons=False),))))
 
 
 @stats_app.command("searches")

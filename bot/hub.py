@@ -51,6 +51,7 @@ FEATURES = (
     "bot.review.commands",
     "bot.privacy",
     "bot.contrib.commands",
+    "bot.contrib.stats",
 )
 
 for _feature in FEATURES:

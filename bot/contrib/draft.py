@@ -36,6 +36,11 @@ TEMPLATES: dict[Kind, str] = {
 }
 
 
+def titled(template: str, title: str) -> str:
+    """A template whose first line, its title, is `title`."""
+    return f"title: {title}\n" + template.partition("\n")[2]
+
+
 def slug(title: str) -> str:
     """An entry id made from a title."""
     words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")

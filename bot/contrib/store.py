@@ -139,6 +139,21 @@ def listing(
         return list(db.exec(query.limit(limit)).all())
 
 
+def open_proposals(
+    engine: Engine, platform: str | None = None, workspace_id: str | None = None
+) -> tuple[int, Proposal | None]:
+    """How many proposals wait for a moderator (of one workspace when given), and the oldest."""
+    where = [col(Proposal.state) == State.pending]
+    if platform is not None:
+        where.append(col(Proposal.platform) == platform)
+    if workspace_id is not None:
+        where.append(col(Proposal.workspace_id) == workspace_id)
+    with Session(engine) as db:
+        count = db.exec(select(func.count()).select_from(Proposal).where(*where)).one()
+        oldest = db.exec(select(Proposal).where(*where).order_by(col(Proposal.id))).first()
+    return int(count), oldest
+
+
 def _change(row: Proposal, **values: Any) -> Any:
     """The compare-and-set of one change: only from the state and version the caller read."""
     assert row.id is not None

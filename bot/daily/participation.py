@@ -6,9 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.daily.models import DailyAnswer, DailyPost, DailySubscription, PostStatus, RevealStatus
 from bot.db import session_scope
@@ -140,3 +141,40 @@ def leaderboard(engine: Engine, subscription_id: int, today: date) -> list[Stand
         for user in total
     ]
     return sorted(standings, key=lambda s: (-s.week, -s.total, -s.streak, s.user_id))
+
+
+@dataclass(frozen=True)
+class ChannelTurnout:
+    """A channel's daily questions posted since a day, and the answers they got."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    posts: int
+    answers: int
+
+
+def turnout(
+    engine: Engine, since: date, platform: str | None = None, workspace_id: str | None = None
+) -> list[ChannelTurnout]:
+    """Answers and posts per channel since `since`, of one platform and workspace when given."""
+    where = [col(DailyPost.status) == PostStatus.posted, col(DailyPost.day) >= since]
+    if platform is not None:
+        where.append(col(DailySubscription.platform) == platform)
+    if workspace_id is not None:
+        where.append(col(DailySubscription.workspace_id) == workspace_id)
+    place = (
+        col(DailySubscription.platform),
+        col(DailySubscription.workspace_id),
+        col(DailySubscription.channel_id),
+    )
+    query = (
+        sa_select(*place, func.count(func.distinct(DailyPost.id)), func.count(col(DailyAnswer.id)))
+        .join(DailySubscription, col(DailySubscription.id) == col(DailyPost.subscription_id))
+        .outerjoin(DailyAnswer, col(DailyAnswer.post_id) == col(DailyPost.id))
+        .where(*where)
+        .group_by(*place)
+        .order_by(*place)
+    )
+    with Session(engine) as session:
+        return [ChannelTurnout(*row) for row in session.execute(query).all()]

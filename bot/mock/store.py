@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -34,6 +34,17 @@ def load(engine: Engine, session_id: int) -> MockSession | None:
 def active(engine: Engine) -> list[MockSession]:
     with Session(engine, expire_on_commit=False) as db:
         return list(db.exec(select(MockSession).where(MockSession.state != State.ended)).all())
+
+
+def live_count(engine: Engine, platform: str | None = None, workspace_id: str | None = None) -> int:
+    """How many sessions are not over (of one workspace when given)."""
+    query = select(func.count()).select_from(MockSession).where(MockSession.state != State.ended)
+    if platform is not None:
+        query = query.where(MockSession.platform == platform)
+    if workspace_id is not None:
+        query = query.where(MockSession.workspace_id == workspace_id)
+    with Session(engine) as db:
+        return int(db.exec(query).one())
 
 
 def find_live(
