@@ -76,6 +76,8 @@ def main_options(
     ] = False,
 ) -> None:
     """HubBot: the developer knowledge hub in your chat."""
+    # Every command logs at HUB_LOG_LEVEL; unset, warnings and errors only (`hub serve`: INFO).
+    logging.getLogger().setLevel(settings().log_level or logging.WARNING)
 
 
 PROGRESS_THRESHOLD = 300
@@ -104,12 +106,6 @@ def settings() -> Settings:
             f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
         )
         raise Fail("; ".join(problems)) from exc
-
-
-@app.callback()
-def log_level() -> None:
-    # Every command logs at HUB_LOG_LEVEL; unset, warnings and errors only (`hub serve`: INFO).
-    logging.getLogger().setLevel(settings().log_level or logging.WARNING)
 
 
 def open_store(seed: bool = False) -> Engine:
