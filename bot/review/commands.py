@@ -62,10 +62,7 @@ def review_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
         return add_to_review(hub, ctx, words[1])
     if words[0] == "add":
         return usage("Which question? Give one id.", REVIEW_USAGE)
-    return usage(
-        "Try `/hub review`, add a question by its id, or turn the daily DM on or off.",
-        REVIEW_USAGE,
-    )
+    return usage("Try `/hub review`, or turn the daily DM on or off.", REVIEW_USAGE)
 
 
 def add_to_review(hub: Hub, ctx: ChatContext, entry_id: str) -> Reply:
