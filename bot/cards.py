@@ -42,6 +42,8 @@ def entry_card(entry: Entry, expanded: tuple[str, ...] = (), share: bool = True)
     if share:
         buttons.append(Button("Share to channel", "share", entry.id, Style.primary))
         buttons.append(Button("Suggest an edit", "suggest-edit", entry.id))
+    if entry.kind == "question":
+        buttons.append(Button("Add to my review", "review_add", entry.id))
     return Card(
         title=entry.title,
         subtitle=subtitle(entry),

@@ -168,12 +168,15 @@ def did_you_mean(ids: list[str]) -> str:
 
 def render_entry(entry: Entry) -> str:
     """An entry in full, every section shown: a one-shot command has no buttons to press."""
+    from dataclasses import replace
+
     from adapters.console import render_reply
     from bot.cards import entry_card
     from bot.models import QUESTION_SECTIONS
     from bot.replies import Reply
 
-    return render_reply(Reply(cards=(entry_card(entry, QUESTION_SECTIONS, share=False),)))
+    card = replace(entry_card(entry, QUESTION_SECTIONS), buttons=())
+    return render_reply(Reply(cards=(card,)))
 
 
 def print_hits(result: SearchResult, empty: str) -> None:

@@ -72,6 +72,7 @@ class Suggest(StrEnum):
     topic = "topic"
     level = "level"
     entry = "entry"
+    question = "question"  # a question's id (not an error's, a snippet's …)
     path = "path"
 
 

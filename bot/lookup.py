@@ -263,6 +263,13 @@ def find_entry(hub: Hub, entry_id: str) -> Entry | None:
     return library.entry(hub.engine, entry_id.strip().lower()[:64])
 
 
+def no_entry(hub: Hub, wanted: str) -> str:
+    """What to say about an id no entry has, with the closest ids."""
+    close = " or ".join(f"`{found}`" for found in similar_ids(hub.engine, wanted))
+    maybe = f" Did you mean {close}?" if close else ""
+    return f"No entry with id `{wanted}`.{maybe}"
+
+
 @command(
     "show",
     SHOW_USAGE,
@@ -283,9 +290,7 @@ def show_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     wanted = args.split()[0].lower()[:64]
     entry = find_entry(hub, wanted)
     if entry is None:
-        close = " or ".join(f"`{found}`" for found in similar_ids(hub.engine, wanted))
-        maybe = f" Did you mean {close}?" if close else ""
-        return usage(f"No entry with id `{wanted}`.{maybe}", SHOW_USAGE)
+        return usage(no_entry(hub, wanted), SHOW_USAGE)
     return Reply(cards=(entry_card(entry),))
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.commands import Suggest
-from bot.models import Entry, LearningPath, Level
+from bot.models import Entry, Kind, LearningPath, Level
 
 LIMIT = 25
 
@@ -73,5 +73,8 @@ def suggestions(engine: Engine, source: Suggest, typed: str) -> list[tuple[str, 
         return [(topic, topic) for topic in topics(engine, typed)]
     if source is Suggest.level:
         return [(level, level) for level in levels(typed)]
-    found = entries(engine, typed) if source is Suggest.entry else paths(engine, typed)
+    if source is Suggest.path:
+        found = paths(engine, typed)
+    else:
+        found = entries(engine, typed, Kind.question if source is Suggest.question else None)
     return [(found_id, f"{title} ({found_id})") for found_id, title in found]

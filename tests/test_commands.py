@@ -56,6 +56,7 @@ def test_search_finds_and_pages(hub: Hub) -> None:
         "Production scenario",
         "Share to channel",
         "Suggest an edit",
+        "Add to my review",
     ]
 
 

@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.db import compare_and_set, rowcount, session_scope
 from bot.member import Member
 from bot.models import utcnow
 from bot.review.models import ReviewCard, ReviewReminder
-from bot.review.schedule import review
+from bot.review.schedule import new_card, review
 
 
 class Conflict(Exception):
@@ -86,6 +87,30 @@ def grade(engine: Engine, who: Member, entry_id: str, rating: int, expected_reps
     """A review button's grade, in a transaction of its own (see record_rating)."""
     with session_scope(engine) as db:
         record_rating(db, who, entry_id, rating, utcnow(), expected_reps=expected_reps)
+
+
+def add(engine: Engine, who: Member, entry_id: str) -> bool:
+    """Put a question into the person's review, due now; False when it is there already (that
+    card is kept as it is)."""
+    at = utcnow()
+    try:
+        with session_scope(engine) as db:
+            if _card(db, who, entry_id) is not None:
+                return False
+            db.add(
+                ReviewCard(
+                    platform=who.platform,
+                    workspace_id=who.workspace_id,
+                    user_id=who.user_id,
+                    entry_id=entry_id,
+                    due=at,
+                    fsrs=dict(new_card(at).to_dict()),
+                    updated_at=at,
+                )
+            )
+        return True
+    except IntegrityError:  # a racing click added it first
+        return False
 
 
 def due_cards(engine: Engine, who: Member, now: datetime | None = None) -> list[ReviewCard]:

@@ -158,6 +158,31 @@ async def test_buttons_work_before_and_after_a_restart(
     assert "A counter incremented in render" in text_of(opened["data"])
 
 
+async def test_a_question_card_keeps_every_button_five_to_a_row_and_adds_to_review(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    shown = await answer_of(fake, await fake.slash("show", id="q-react-render-twice"))
+    rows = shown["data"]["components"]
+    assert [len(row["components"]) for row in rows] == [5, 2]  # Discord allows 5 to a row
+    assert custom_ids(shown["data"])[-3:] == [
+        "hub:share:q-react-render-twice",
+        "hub:suggest-edit:q-react-render-twice",
+        "hub:review_add:q-react-render-twice",
+    ]
+    message = fake.sent_messages()[-1]
+    added = await answer_of(fake, await fake.click(message, "hub:review_add:q-react-render-twice"))
+    assert added["type"] == 4 and added["data"]["flags"] & EPHEMERAL  # the card stays
+    assert "to your review: due now" in added["data"]["content"]
+    due = await answer_of(fake, await fake.slash("review"))
+    assert "Why does my React component render twice" in text_of(due["data"])
+    # `/hub review add` suggests questions only.
+    typed = await answer_of(fake, await fake.slash("review", focused="add", add="twice"))
+    assert [c["value"] for c in typed["data"]["choices"]] == ["q-react-render-twice"]
+    errors = await answer_of(fake, await fake.slash("review", focused="add", add="eaddrinuse"))
+    assert errors["data"]["choices"] == []
+
+
 async def test_a_double_click_shares_once(fake: FakeDiscord, start_client: StartClient) -> None:
     await start_client()
     await answer_of(fake, await fake.slash("show", id="q-react-render-twice"))

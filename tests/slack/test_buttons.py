@@ -86,6 +86,20 @@ async def test_share_posts_publicly_with_who_shared(slack: Slack) -> None:
     assert "Share to channel" not in buttons(shared["blocks"])
 
 
+async def test_add_to_my_review_puts_the_question_in_the_clickers_review(slack: Slack) -> None:
+    card = await shown(slack, "show q-react-render-twice")
+    add = buttons(card["blocks"])["Add to my review"]
+    added = await click(slack, add, ephemeral=False)  # on a card someone shared
+    assert added["response_type"] == "ephemeral" and added["replace_original"] is False
+    assert "to your review: due now" in str(added)
+    again = await click(slack, add)
+    assert "already in your review, due now" in str(again)
+    due = await shown(slack, "review")
+    assert "1 due." in str(due) and "Why does my React component render twice" in str(due)
+    other = await shown(slack, "review", user="U0BOB")
+    assert "Nothing due" in str(other)
+
+
 async def test_more_results_pages_on(slack: Slack, hub: Hub, tmp_path: Path) -> None:
     add_content(
         hub,
