@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytest_socket import SocketConnectBlockedError
 
-from bot.config import Settings
+from bot.config import DEFAULT_STORE, Settings
 
 pytest_plugins = ["pytester"]
 
@@ -93,7 +93,7 @@ import os
 
 import pytest
 
-from bot.config import Settings
+from bot.config import DEFAULT_STORE, Settings
 
 
 def test_nothing_from_the_machine() -> None:
@@ -101,7 +101,7 @@ def test_nothing_from_the_machine() -> None:
                 and name not in ("HUB_ENV_FILE", "HUB_TEST_POSTGRES_URL")]
     settings = Settings()
     assert settings.slack_bot_token is None and settings.discord_token is None
-    assert settings.database_url == "sqlite:///hubbot.db"  # not .env's, not DATABASE_URL's
+    assert settings.database_url == f"sqlite:///{DEFAULT_STORE}"  # not .env's or DATABASE_URL's
     assert settings.log_level is None
 
 
@@ -139,7 +139,7 @@ def test_settings_come_from_their_own_names_and_the_env_file_named(
     monkeypatch.delenv("HUB_ENV_FILE")
     settings = Settings()
     assert settings.slack_bot_token == "xoxb-dotenv"  # `.env` by default
-    assert settings.database_url == "sqlite:///hubbot.db" and settings.secret_key is None
+    assert settings.database_url == f"sqlite:///{DEFAULT_STORE}" and settings.secret_key is None
 
 
 def test_a_connection_off_the_machine_fails_the_test() -> None:

@@ -12,6 +12,7 @@ from bot.db import make_engine
 from bot.hub import Hub
 
 
+@pytest.mark.command_fails("1700000000.000100")  # the thread whose answer cannot be stored
 def test_a_thread_answer_that_cannot_be_stored_is_logged_not_raised(
     settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
