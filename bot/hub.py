@@ -31,7 +31,8 @@ from bot.delivery import Pacer
 from bot.keyed import Claims as Claims
 from bot.keyed import KeyValues as KeyValues
 from bot.lifecycle import Lifecycle
-from bot.ports import OutboundPorts
+from bot.member import Member
+from bot.ports import DeliveryError, OutboundPorts
 from bot.replies import Reply
 from bot.search import Searcher
 
@@ -127,6 +128,21 @@ class Hub:
         except Exception:
             log.exception("could not count a message in thread %s as a daily answer", thread_id)
             return False
+
+    async def send_direct(self, who: Member, reply: Reply, what: str) -> bool:
+        """A direct message the hub sends on its own (a reminder, a nudge), through the one
+        delivery policy; False, logged, when the platform is not served here or refuses it."""
+        out = self.outbound.get(who.platform)
+        if out is None:
+            return False
+        try:
+            await self.pacer.send(
+                who.platform, who.user_id, lambda: out.send_private(who.user_id, reply)
+            )
+        except DeliveryError as exc:
+            log.warning("%s to %s not delivered: %s", what, who.user_id, exc)
+            return False
+        return True
 
     def ping(self) -> None:
         """Raise unless the store answers (health checks)."""

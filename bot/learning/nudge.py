@@ -13,7 +13,6 @@ from bot.learning import store
 from bot.learning.render import next_step_reply
 from bot.member import Member
 from bot.models import utcnow
-from bot.ports import DeliveryError
 from bot.replies import Reply
 
 if TYPE_CHECKING:
@@ -59,18 +58,4 @@ def claim_nudges(hub: Hub, now: datetime | None = None) -> list[tuple[Member, Re
 async def send_nudges(hub: Hub, now: datetime | None = None) -> int:
     """DM this week's path nudges; how many were delivered."""
     claimed = await asyncio.to_thread(claim_nudges, hub, now)
-    return sum([await _nudge(hub, who, reply) for who, reply in claimed])
-
-
-async def _nudge(hub: Hub, who: Member, reply: Reply) -> bool:
-    out = hub.outbound.get(who.platform)
-    if out is None:
-        return False
-    try:
-        await hub.pacer.send(
-            who.platform, who.user_id, lambda: out.send_private(who.user_id, reply)
-        )
-    except DeliveryError as exc:
-        log.warning("path nudge to %s not delivered: %s", who.user_id, exc)
-        return False
-    return True
+    return sum([await hub.send_direct(who, reply, "path nudge") for who, reply in claimed])

@@ -118,21 +118,8 @@ async def send_reminders(hub: Hub, now: datetime | None = None) -> int:
     """DM today's review reminders, each claimed once; how many were delivered."""
     await learn_time_zones(hub)
     claimed = await asyncio.to_thread(claim_reminders, hub.engine, now)
-    return sum([await _remind(hub, who, count) for who, count in claimed])
-
-
-async def _remind(hub: Hub, who: Member, count: int) -> bool:
-    out = hub.outbound.get(who.platform)
-    if out is None:
-        return False
-    try:
-        await hub.pacer.send(
-            who.platform, who.user_id, lambda: out.send_private(who.user_id, reminder_reply(count))
-        )
-    except DeliveryError as exc:
-        log.warning("review reminder to %s not delivered: %s", who.user_id, exc)
-        return False
-    return True
+    sent = [await hub.send_direct(who, reminder_reply(n), "review reminder") for who, n in claimed]
+    return sum(sent)
 
 
 async def learn_time_zones(hub: Hub) -> None:
