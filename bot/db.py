@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Update, event, inspect, text
+from sqlalchemy import Update, delete, event, inspect, text
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
@@ -189,6 +189,19 @@ def compare_and_set(db: Engine | Connection | Session, statement: Update) -> boo
 def rowcount(result: Result[Any]) -> int:
     """How many rows an UPDATE or a DELETE changed (its result is a cursor result)."""
     return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def delete_person(session: Session, platform: str, user_id: str, *tables: Any) -> list[int]:
+    """Delete a person's rows (their platform and user id, every workspace) from each table,
+    inside the caller's transaction; how many from each (`/hub forget me`)."""
+    return [
+        rowcount(
+            session.execute(
+                delete(table).where(table.platform == platform, table.user_id == user_id)
+            )
+        )
+        for table in tables
+    ]
 
 
 @contextmanager

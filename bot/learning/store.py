@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.db import compare_and_set, rowcount, session_scope
+from bot.db import compare_and_set, delete_person, session_scope
 from bot.learning.models import PathNudge, PathProgress
 from bot.member import Member
 from bot.models import utcnow
@@ -133,14 +133,5 @@ def claim_nudge(engine: Engine, who: Member, week: date) -> bool:
 def forget(db: Session, who: Member) -> tuple[int, int]:
     """Delete the person's progress and nudge settings on their platform (every workspace),
     inside the caller's transaction; how many of each."""
-    counts = [
-        rowcount(
-            db.execute(
-                delete(model).where(
-                    col(model.platform) == who.platform, col(model.user_id) == who.user_id
-                )
-            )
-        )
-        for model in (PathProgress, PathNudge)
-    ]
-    return counts[0], counts[1]
+    first, second = delete_person(db, who.platform, who.user_id, PathProgress, PathNudge)
+    return first, second

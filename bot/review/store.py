@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, update
+from sqlalchemy import ColumnElement, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.db import compare_and_set, rowcount, session_scope
+from bot.db import compare_and_set, delete_person, session_scope
 from bot.member import Member
 from bot.models import utcnow
 from bot.review.models import ReviewCard, ReviewReminder
@@ -139,14 +139,5 @@ def due_count(db: Session, who: Member, now: datetime) -> int:
 def forget(db: Session, who: Member) -> tuple[int, int]:
     """Delete the person's cards and reminders on their platform (every workspace), inside the
     caller's transaction; how many of each."""
-    counts = [
-        rowcount(
-            db.execute(
-                delete(model).where(
-                    col(model.platform) == who.platform, col(model.user_id) == who.user_id
-                )
-            )
-        )
-        for model in (ReviewCard, ReviewReminder)
-    ]
-    return counts[0], counts[1]
+    first, second = delete_person(db, who.platform, who.user_id, ReviewCard, ReviewReminder)
+    return first, second
