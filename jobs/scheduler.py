@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from jobs.daily import DailyJobs
 from jobs.mock import MockJobs
-from jobs.paths import PathJobs
+from jobs.periodic import path_nudges, review_reminders
 from jobs.privacy import PrivacyJobs
 from jobs.proposals import ProposalJobs
 from jobs.registry import JobRegistry
-from jobs.review import ReviewJobs
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -34,8 +33,8 @@ def build_scheduler(
     registry = JobRegistry(resync_seconds, debounce_seconds)
     registry.add_source(DailyJobs(hub, registry.owner, lease=lease, retry_after=retry_after))
     registry.add_source(MockJobs(hub))
-    registry.add_source(ReviewJobs(hub))
-    registry.add_source(PathJobs(hub))
+    registry.add_source(review_reminders(hub))
+    registry.add_source(path_nudges(hub))
     registry.add_source(PrivacyJobs(hub))
     registry.add_source(ProposalJobs(hub))
     hub.listeners.append(registry.request_sync)

@@ -13,7 +13,7 @@ import time_machine
 from bot.delivery import Pacer
 from bot.hub import Hub
 from bot.learning.nudge import send_nudges
-from jobs.paths import NUDGE
+from jobs.periodic import NUDGE
 from jobs.scheduler import build_scheduler
 from tests.learning.conftest import person
 from tests.mock.conftest import Transcript

@@ -16,7 +16,7 @@ from bot.db import session_scope
 from bot.hub import Hub
 from bot.review.models import ReviewCard, ReviewReminder
 from bot.review.remind import send_reminders
-from jobs.review import REMIND, ReviewJobs
+from jobs.periodic import REMIND, review_reminders
 from tests.slack.fake_slack import BOT_TOKEN, TEAM, FakeSlack
 
 # A winter day: Berlin is UTC+1, so its 09:00 is 08:00 UTC.
@@ -100,6 +100,6 @@ async def test_slack_not_answering_leaves_the_time_zone_to_ask_again(
 
 async def test_the_job_runs_every_quarter_of_an_hour(hub: Hub, reminders: None) -> None:
     hub.handle(person(ALICE), "/hub review remind on")
-    jobs = ReviewJobs(hub)
+    jobs = review_reminders(hub)
     [spec] = [s for s in jobs.specs(DAY.replace(hour=7, minute=31)) if s.id == REMIND]
     assert spec.run_at == DAY.replace(hour=7, minute=45)  # India's 09:00 is 03:30 UTC
