@@ -156,12 +156,6 @@ def print_hits_json(result: SearchResult) -> None:
     print_json([hit_fields(hit) for hit in result.hits])
 
 
-def entries_by_id(engine: Engine, ids: list[str]) -> dict[str, Entry]:
-    from bot.content.store import entries_by_id as load
-
-    return load(engine, ids)
-
-
 def did_you_mean(ids: list[str]) -> str:
     return f"; did you mean {' or '.join(ids)}?" if ids else ""
 
@@ -242,6 +236,8 @@ def error(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Find the root cause and fix of a pasted error."""
+    from bot.content.store import entries_by_id
+
     if text is None:
         if sys.stdin.isatty():
             raise Fail("paste the error as an argument or on stdin", 2)
@@ -278,12 +274,13 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one entry in full."""
-    from bot.content.store import entry_data, similar_ids
+    from bot.content.store import entries_by_id, entry_data, similar_ids
 
     engine = open_store(seed=True)
-    entry = entries_by_id(engine, [entry_id.strip().lower()[:64]]).get(entry_id.strip().lower())
+    wanted = entry_id.strip().lower()[:64]
+    entry = entries_by_id(engine, [wanted]).get(wanted)
     if entry is None:
-        close = similar_ids(engine, entry_id.strip().lower()[:64])
+        close = similar_ids(engine, wanted)
         raise Fail(f"no entry with id {entry_id[:64]!r}" + did_you_mean(close))
     if as_json:
         print_json(entry_data(entry).model_dump(mode="json"))
