@@ -58,6 +58,17 @@ class ChatContext:
 
 
 Handler = Callable[["Hub", ChatContext, str], Reply]
+# A submitted form: the form's opaque value, and the text of each input by name.
+FormHandler = Callable[["Hub", ChatContext, str, Mapping[str, str]], Reply]
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """One message of a chat thread, as an adapter read it (for *Save to hub*)."""
+
+    user_id: str
+    user_name: str
+    text: str
 
 
 class ArgKind(StrEnum):
@@ -118,6 +129,7 @@ class CommandSpec:
 
 COMMANDS: dict[str, CommandSpec] = {}
 ACTIONS: dict[str, Handler] = {}
+FORMS: dict[str, FormHandler] = {}
 
 
 def command(
@@ -149,6 +161,16 @@ def action(name: str) -> Callable[[Handler], Handler]:
 
     def register(handler: Handler) -> Handler:
         ACTIONS[name] = handler
+        return handler
+
+    return register
+
+
+def form(name: str) -> Callable[[FormHandler], FormHandler]:
+    """Register the handler of a submitted form (`Form.action`)."""
+
+    def register(handler: FormHandler) -> FormHandler:
+        FORMS[name] = handler
         return handler
 
     return register

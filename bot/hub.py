@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,14 +18,17 @@ from bot import daily, suggest
 from bot.chat_text import mention_command
 from bot.commands import (
     ACTIONS,
+    FORMS,
     ChatContext,
     CommandSpec,
     Suggest,
+    ThreadMessage,
     clean_text,
     command_specs,
     parse,
 )
 from bot.config import Settings
+from bot.contrib.thread import save_thread
 from bot.db import is_busy, make_engine, ping
 from bot.delivery import Pacer
 from bot.keyed import Claims as Claims
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUSY = "The hub is busy right now; try again in a moment."
+MAX_INPUTS = 20
 
 # Modules that register commands and actions when imported.
 FEATURES = (
@@ -101,6 +105,21 @@ class Hub:
         if handler is None:
             return Reply(text="That button no longer does anything.", error=True)
         return self._run(name, lambda: handler(self, ctx, clean_text(value)[:200]))
+
+    def submit_form(
+        self, ctx: ChatContext, action: str, value: str, values: Mapping[str, str]
+    ) -> Reply:
+        """A submitted form (`Form.action`, `Form.value`, the text of each input by name): the
+        outcome, or the form again with the problems on its inputs."""
+        handler = FORMS.get(action)
+        if handler is None:
+            return Reply(text="That form is out of date; nothing was sent.", error=True)
+        typed = {clean_text(k)[:40]: clean_text(v) for k, v in list(values.items())[:MAX_INPUTS]}
+        return self._run(action, lambda: handler(self, ctx, clean_text(value)[:200], typed))
+
+    def save_thread(self, ctx: ChatContext, messages: Sequence[ThreadMessage]) -> Reply:
+        """*Save to hub* on a thread, its messages oldest first: a drafted error entry's form."""
+        return self._run("save-thread", lambda: save_thread(self, ctx, messages))
 
     def commands(self) -> list[CommandSpec]:
         """Every command, with the arguments it declares (for platforms with typed options)."""

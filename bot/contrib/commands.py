@@ -4,20 +4,22 @@ buttons of entry cards (*Suggest an edit*) and of proposal cards (*Approve*, *Re
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from bot.chat_text import defuse_mentions
-from bot.commands import Arg, ArgKind, ChannelAccess, ChatContext, action, command
+from bot.commands import Arg, ArgKind, ChannelAccess, ChatContext, action, command, form
 from bot.content.schema import EntryData
 from bot.content.store import entry_data
 from bot.contrib import store
 from bot.contrib.draft import TEMPLATES, draft_text, parse_draft, unified_diff
+from bot.contrib.forms import entry_form, read_form, values_of
 from bot.contrib.models import Proposal, State
 from bot.contrib.store import Refused
 from bot.library import entry as stored_entry
 from bot.member import Member
 from bot.models import Kind
-from bot.replies import Button, Card, Code, Reply, Style, usage
+from bot.replies import Button, Card, Code, Form, Reply, Style, usage
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -30,6 +32,7 @@ PERSON = re.compile(r"^@([A-Za-z0-9_.-]{1,64})$")
 CHANNEL = re.compile(r"^#([A-Za-z0-9_.-]{1,64})$")
 NOT_MODERATOR = "Only this workspace's moderators can decide proposals."
 GONE = Reply(text="That proposal is no longer available.", error=True)
+GONE_FORM = Reply(text="That form is out of date: the entry is gone. Nothing was sent.", error=True)
 MAX_DIFF = 2_800
 
 
@@ -65,15 +68,19 @@ def suggest_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
     kind = Kind(what)
     text = " ".join(words[1:]) + "\n" + body
     if not text.strip():
-        return template_reply(f"/hub suggest {kind.value}", TEMPLATES[kind])
+        return form_reply(
+            entry_form(kind, f"new:{kind.value}"), f"/hub suggest {kind.value}", TEMPLATES[kind]
+        )
     return submit(hub, ctx, parse_draft(kind, text), None, None)
 
 
-def template_reply(command_line: str, template: str) -> Reply:
+def form_reply(opened: Form, command_line: str, template: str) -> Reply:
+    """A form to fill in; where none can be opened, how to send the entry as text instead."""
     return Reply(
         text=f"Send `{command_line}` followed by the entry on the next lines, like this "
         "(the `## ` sections as in the hub's content files):",
         cards=(Card(title="Template", code=Code("markdown", f"{command_line}\n{template}")),),
+        form=opened,
     )
 
 
@@ -84,8 +91,34 @@ def suggest_edit(hub: Hub, ctx: ChatContext, target: str, text: str) -> Reply:
     current = entry_data(row)
     before = draft_text(current)
     if not text.strip():
-        return template_reply(f"/hub suggest edit {current.id}", before)
+        opened = entry_form(
+            current.kind, f"edit:{current.id}", values_of(current), title="Suggest an edit"
+        )
+        return form_reply(opened, f"/hub suggest edit {current.id}", before)
     return submit(hub, ctx, parse_draft(current.kind, text, current.id), current.id, before)
+
+
+@form("suggest")
+def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, str]) -> Reply:
+    """A submitted entry form: `new:KIND` or `edit:ENTRY-ID`."""
+    what, _, ref = value.partition(":")
+    target_id: str | None = None
+    base_text: str | None = None
+    if what == "new" and ref in Kind.__members__:
+        kind = Kind(ref)
+    elif what == "edit" and (row := stored_entry(hub.engine, ref[:64])) is not None:
+        current = entry_data(row)
+        kind, target_id, base_text = current.kind, current.id, draft_text(current)
+    else:
+        return GONE_FORM
+    parsed = read_form(kind, values, target_id)
+    if isinstance(parsed, dict):
+        opened = entry_form(
+            kind, value, values, parsed, title="Suggest an edit" if target_id else ""
+        )
+        first = next(iter(parsed.items()))
+        return Reply(text=f"Not sent yet: {first[0]}: {first[1]}", error=True, form=opened)
+    return submit(hub, ctx, parsed, target_id, base_text)
 
 
 def submit(

@@ -14,8 +14,9 @@ from bot import searchlog
 from bot.chat_text import defuse_mentions
 from bot.commands import ChatContext, action, command
 from bot.contrib import store as proposals
-from bot.contrib.commands import may_moderate, template_reply
+from bot.contrib.commands import form_reply, may_moderate
 from bot.contrib.draft import MAX_TITLE, TEMPLATES, titled
+from bot.contrib.forms import entry_form
 from bot.contrib.models import Proposal
 from bot.daily.participation import ChannelTurnout, turnout
 from bot.mock import store as mock_store
@@ -149,4 +150,5 @@ def suggest_gap_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
         return GONE
     kind = Kind(row.command) if row.command in Kind.__members__ else Kind.question
     title = defuse_mentions(" ".join(row.query.split()))[:MAX_TITLE]
-    return template_reply(f"/hub suggest {kind.value}", titled(TEMPLATES[kind], title))
+    opened = entry_form(kind, f"new:{kind.value}", {"title": title})
+    return form_reply(opened, f"/hub suggest {kind.value}", titled(TEMPLATES[kind], title))

@@ -1,0 +1,188 @@
+"""The entry form: one per kind, its fields as in the content schema, validated as `hub content
+check` validates a file, with every problem on the input that has it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import ValidationError
+
+from bot.commands import clean_text
+from bot.content.schema import EntryData
+from bot.contrib.draft import MAX_CODE, MAX_SECTION, MAX_TITLE, slug
+from bot.models import SECTION_TITLES, Kind
+from bot.replies import Form, Input
+
+MAX_CREDIT = 150
+MAX_ARTICLE = 12_000  # an article's body is the article: the longest shipped is under 11,000
+
+HEADLINE = {
+    Kind.question: "The question",
+    Kind.error: "The error message",
+    Kind.snippet: "What the snippet does",
+    Kind.article: "Title",
+}
+HINTS = {
+    "title": "",
+    "topic": "react, python, postgresql… (/hub topics lists them)",
+    "level": "junior, mid, senior or architect",
+    "tags": "a few words, comma-separated",
+    "answer": "The short answer, as you would say it in an interview",
+    "root_cause": "Why it happens",
+    "fix": "What makes it go away, with the command or code",
+    "description": "",
+    "stack": "the runtime or framework: node, django, spring…",
+    "language": "python, typescript, go, sql…",
+    "code": "The code, runnable as it stands",
+    "summary": "Two or three sentences",
+    "body": "The article, in Markdown",
+    "credit": "Who found the fix",
+}
+# (field, required, limit, multiline) of each kind's form, in order.
+FIELDS: dict[Kind, tuple[tuple[str, bool, int, bool], ...]] = {
+    Kind.question: (
+        ("level", True, 16, False),
+        ("answer", True, MAX_SECTION, True),
+        ("deep_dive", False, MAX_SECTION, True),
+        ("real_world", False, MAX_SECTION, True),
+        ("common_mistakes", False, MAX_SECTION, True),
+        ("production_scenario", False, MAX_SECTION, True),
+    ),
+    Kind.error: (
+        ("description", False, MAX_SECTION, True),
+        ("root_cause", True, MAX_SECTION, True),
+        ("fix", True, MAX_SECTION, True),
+        ("stack", False, 40, False),
+    ),
+    Kind.snippet: (
+        ("language", True, 40, False),
+        ("description", False, MAX_SECTION, True),
+        ("code", True, MAX_CODE, True),
+    ),
+    Kind.article: (
+        ("summary", False, MAX_SECTION, True),
+        ("body", True, MAX_ARTICLE, True),
+    ),
+}
+LABELS = {
+    "topic": "Topic",
+    "level": "Level",
+    "tags": "Tags",
+    "stack": "Stack",
+    "language": "Language",
+    "credit": "Credit",
+    "description": "Where it shows up",
+}
+
+
+def inputs_of(kind: Kind, credit: bool = False) -> tuple[Input, ...]:
+    """The empty inputs of a kind's form (`credit`: a thread's people, for a saved thread)."""
+    fields = [
+        ("title", True, MAX_TITLE, False),
+        ("topic", True, 40, False),
+        *FIELDS[kind],
+        ("tags", False, 200, False),
+    ]
+    if credit:
+        fields.append(("credit", False, MAX_CREDIT, False))
+    return tuple(
+        Input(
+            name=name,
+            label=HEADLINE[kind] if name == "title" else label(name, kind),
+            max_length=limit,
+            multiline=multiline,
+            required=required,
+            hint=HINTS.get(name, ""),
+        )
+        for name, required, limit, multiline in fields
+    )
+
+
+def label(name: str, kind: Kind) -> str:
+    if kind is Kind.snippet and name == "description":
+        return "What it is for"
+    return LABELS.get(name) or SECTION_TITLES.get(name, name.replace("_", " ").capitalize())
+
+
+def values_of(entry: EntryData) -> dict[str, str]:
+    """An entry as the form's values."""
+    values = {name: str(getattr(entry, name) or "") for name in EntryData.model_fields}
+    values["level"] = entry.level.value if entry.level else ""
+    values["tags"] = ", ".join(entry.tags)
+    if entry.source != "hubbot":
+        values["credit"] = entry.source
+    return values
+
+
+def entry_form(
+    kind: Kind,
+    value: str,
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    title: str = "",
+    credit: bool = False,
+) -> Form:
+    """The form for `kind`, holding `values` (prefilled or as typed) and `errors` by input."""
+    values = values or {}
+    errors = errors or {}
+    inputs = tuple(
+        Input(
+            name=field.name,
+            label=field.label,
+            value=values.get(field.name, "")[: field.max_length],
+            max_length=field.max_length,
+            multiline=field.multiline,
+            required=field.required,
+            hint=field.hint,
+            error=errors.get(field.name, ""),
+        )
+        for field in inputs_of(kind, credit or "credit" in values)
+    )
+    return Form(
+        title=title or f"Suggest {'an' if kind in (Kind.error, Kind.article) else 'a'} {kind}",
+        action="suggest",
+        value=value,
+        inputs=inputs,
+        submit_label="Send for review",
+    )
+
+
+def read_form(
+    kind: Kind, values: Mapping[str, str], entry_id: str | None = None
+) -> EntryData | dict[str, str]:
+    """The entry the form's values make, or the problem of each input that has one."""
+    typed = {name: clean_text(text).strip() for name, text in values.items()}
+    errors: dict[str, str] = {}
+    fields: dict[str, object] = {}
+    for field in inputs_of(kind, "credit" in typed):
+        text = typed.get(field.name, "")
+        if len(text) > field.max_length:
+            errors[field.name] = f"{len(text):,} characters; at most {field.max_length:,}"
+        elif field.required and not text:
+            errors[field.name] = "Needed."
+        elif text:
+            fields[field.name] = text
+    if errors:
+        return errors
+    credit = fields.pop("credit", None)
+    if credit:
+        fields["source"] = credit
+    title = str(fields["title"])
+    try:
+        return EntryData.model_validate(
+            {"id": entry_id or slug(title), "kind": kind.value, **fields}
+        )
+    except ValidationError as exc:
+        return problems_by_input(exc)
+
+
+def problems_by_input(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for problem in exc.errors():
+        where = str(problem["loc"][0]) if problem["loc"] else "title"
+        where = "credit" if where == "source" else where
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if where == "id":  # made from the title
+            where, message = "title", "needs a few letters or digits"
+        errors.setdefault(where, message[:300])
+    return errors

@@ -1,0 +1,112 @@
+"""The entry form in the core: each kind's inputs, a problem on the input that has it with what
+was typed kept, a submitted form becoming a proposal once, and a thread drafted as an error."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import ChatContext, ThreadMessage
+from bot.contrib import store as proposals
+from bot.contrib.models import State
+from bot.hub import Hub
+from bot.models import Kind
+from bot.replies import Form
+
+ADA = ChatContext("console", "ada", "ada", "general", workspace_id="T1")
+ERROR = {
+    "title": "KeyError: 'user_id' in a Flask session",
+    "topic": "python",
+    "root_cause": "The session cookie was signed with another SECRET_KEY, so it came back empty.",
+    "fix": "Set the same SECRET_KEY on every worker, from the environment.",
+}
+NEEDED = {
+    Kind.question: {"answer", "level"},
+    Kind.error: {"root_cause", "fix"},
+    Kind.snippet: {"code", "language"},
+    Kind.article: {"body"},
+}
+
+
+def opened(reply_form: Form | None) -> Form:
+    assert reply_form is not None
+    return reply_form
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_suggest_opens_a_form_with_the_kinds_fields(hub: Hub, kind: Kind) -> None:
+    form = opened(hub.handle(ADA, f"/hub suggest {kind.value}").form)
+    names = [field.name for field in form.inputs]
+    assert names[:2] == ["title", "topic"] and form.action == "suggest"
+    required = {field.name for field in form.inputs if field.required}
+    assert NEEDED[kind] <= required
+    assert len(form.title) <= 24 and all(len(field.label) <= 45 for field in form.inputs)
+
+
+def test_a_problem_comes_back_on_its_field_with_everything_typed(hub: Hub) -> None:
+    typed = {**ERROR, "topic": "pyhton", "fix": ""}
+    reply = hub.submit_form(ADA, "suggest", "new:error", typed)
+    form = opened(reply.form)
+    errors = {field.name: field.error for field in form.inputs if field.error}
+    assert set(errors) == {"fix"}  # a missing field first; the topic is checked once all are there
+    assert {field.name: field.value for field in form.inputs}["title"] == ERROR["title"]
+    typed["fix"] = ERROR["fix"]
+    form = opened(hub.submit_form(ADA, "suggest", "new:error", typed).form)
+    topic = next(field for field in form.inputs if field.name == "topic")
+    assert "python" in topic.error and topic.value == "pyhton"
+    assert proposals.listing(hub.engine, State.pending, "console", "T1") == []
+
+
+def test_a_field_over_its_limit_is_refused_there(hub: Hub) -> None:
+    reply = hub.submit_form(ADA, "suggest", "new:error", {**ERROR, "fix": "x" * 5_000})
+    fix = next(field for field in opened(reply.form).inputs if field.name == "fix")
+    assert "5,000 characters" in fix.error and len(fix.value) == fix.max_length
+
+
+def test_a_submitted_form_is_one_proposal_however_often_it_arrives(hub: Hub) -> None:
+    first = hub.submit_form(ADA, "suggest", "new:error", ERROR)
+    again = hub.submit_form(ADA, "suggest", "new:error", ERROR)
+    assert "Proposal #" in first.text and "already sent" in again.text
+    assert len(proposals.listing(hub.engine, State.pending, "console", "T1")) == 1
+
+
+@pytest.mark.parametrize("value", ["edit:no-such-entry", "new:poem", "", "proposal:1"])
+def test_a_form_naming_nothing_known_sends_nothing(hub: Hub, value: str) -> None:
+    reply = hub.submit_form(ADA, "suggest", value, ERROR)
+    assert reply.error and reply.form is None
+    assert proposals.listing(hub.engine, State.pending, "console", "T1") == []
+
+
+def test_an_unknown_form_sends_nothing(hub: Hub) -> None:
+    reply = hub.submit_form(ADA, "no-such-form", "new:error", ERROR)
+    assert reply.error and "out of date" in reply.text
+
+
+def test_suggest_an_edit_opens_the_form_filled_with_the_entry(hub: Hub) -> None:
+    entry_id = "q-django-n-plus-one"
+    form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
+    values = {field.name: field.value for field in form.inputs}
+    assert form.value == f"edit:{entry_id}" and values["topic"] == "django" and values["answer"]
+    edited = {**values, "answer": values["answer"] + " select_related joins."}
+    reply = hub.submit_form(ADA, "suggest", form.value, edited)
+    assert "Proposal #" in reply.text
+    row = proposals.listing(hub.engine, State.pending, "console", "T1")[0]
+    assert row.target_id == entry_id and row.base_text
+
+
+def test_a_thread_is_drafted_as_an_error_entry_crediting_its_people(hub: Hub) -> None:
+    thread = [
+        ThreadMessage("U1", "ada", 'Traceback (most recent call last):\n  File "app.py", line 3, '
+                      "in <module>\nKeyError: 'user_id'"),
+        ThreadMessage("U2", "grace", "The workers had different SECRET_KEYs."),
+        ThreadMessage("U1", "ada", "Setting it from the environment fixed it."),
+    ]  # fmt: skip
+    form = opened(hub.save_thread(ADA, thread).form)
+    values = {field.name: field.value for field in form.inputs}
+    assert values["title"] == "KeyError: 'user_id'" and form.value == "new:error"
+    assert "SECRET_KEYs" in values["fix"] and "environment" in values["fix"]
+    assert "ada" in values["credit"] and "grace" in values["credit"]
+
+
+def test_an_empty_thread_saves_nothing(hub: Hub) -> None:
+    reply = hub.save_thread(ADA, [ThreadMessage("U1", "ada", "  ")])
+    assert reply.error and reply.form is None
