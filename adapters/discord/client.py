@@ -6,8 +6,9 @@ import asyncio
 import logging
 import re
 import time
+from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
@@ -15,21 +16,34 @@ from adapters.channels import channel_check
 from adapters.discord.channels import channel_access
 from adapters.discord.commands import build_tree
 from adapters.discord.embeds import render_reply
+from adapters.discord.forms import (
+    CUSTOM_ID,
+    OPEN_PAGE,
+    Fillings,
+    modal,
+    page_saved,
+    problems,
+    typed_in,
+)
 from adapters.discord.outbound import DiscordOutbound
 from adapters.discord.respond import (
     ACK_AFTER,
     NO_MENTIONS,
     answer,
     chat_context,
+    deliver,
     message_kwargs,
     run_core,
+    settle,
 )
 from adapters.discord.sync import sync_if_changed
+from adapters.discord.threads import read_thread
 from adapters.discord.views import HubButton
 from adapters.references import neutral_references
 from bot.commands import ChatContext
 from bot.config import Settings
 from bot.lifecycle import tracked
+from bot.replies import Visibility
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +95,7 @@ class HubClientMixin(_ClientBase):
         self.tree = build_tree(self, hub)
         self.outbound = DiscordOutbound(self)
         self._clicks: dict[tuple[int, int, str, str], float] = {}
+        self.forms = Fillings()
         hub.outbound.register(self.outbound)
 
     async def setup_hook(self) -> None:
@@ -99,6 +114,9 @@ class HubClientMixin(_ClientBase):
     async def on_hub_button(
         self, interaction: discord.Interaction[Any], action: str, value: str
     ) -> None:
+        if action == OPEN_PAGE:
+            await self.open_page(interaction, value)
+            return
         if self._repeated(interaction, action, value):
             await interaction.response.defer()  # acknowledged, nothing happens twice
             return
@@ -109,6 +127,77 @@ class HubClientMixin(_ClientBase):
             clicked=True,
             ack_after=self.ack_after,
         )
+
+    @tracked
+    async def save_thread(
+        self, interaction: discord.Interaction[Any], message: discord.Message
+    ) -> None:
+        """*Save to hub*: the thread the message is in (or starts), drafted as an error entry."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        read = await read_thread(interaction, message)
+        if isinstance(read, str):
+            await interaction.response.send_message(read, ephemeral=True)
+            return
+        ctx = chat_context(interaction)
+        # The form must be the first response: what reading the thread took is not left.
+        left = max(0.0, self.ack_after - (loop.time() - started))
+        await answer(interaction, lambda: self.hub.save_thread(ctx, read), ack_after=left)
+
+    async def open_page(self, interaction: discord.Interaction[Any], token: str) -> None:
+        """*Continue* or *Fix it*: the next page of a form being filled in."""
+        filling = self.forms.find(interaction, token)
+        try:
+            if isinstance(filling, str):
+                await interaction.response.send_message(filling, ephemeral=True)
+            else:
+                await interaction.response.send_modal(modal(filling, filling.page))
+        except discord.HTTPException:
+            log.exception("could not answer interaction %s", interaction.id)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Modal submits of HubBot's forms (commands and buttons go through the tree and views)."""
+        data = cast(dict[str, Any], interaction.data or {})
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        match = CUSTOM_ID.fullmatch(str(data.get("custom_id", "")))
+        if match is not None:
+            await self.submit_page(
+                interaction, match["token"], typed_in(data.get("components", []))
+            )
+
+    @tracked
+    async def submit_page(
+        self, interaction: discord.Interaction[Any], token: str, typed: dict[str, str]
+    ) -> None:
+        """A page of a form submitted: kept, and *Continue* to the next; the last page sends
+        the whole form to the core, and its problems come back with *Fix it*."""
+        filling = self.forms.find(interaction, token)
+        try:
+            if isinstance(filling, str):
+                await interaction.response.send_message(filling, ephemeral=True)
+                return
+            number = filling.keep(typed)
+            if number + 1 < len(filling.pages):
+                filling.page = number + 1
+                await deliver(interaction, page_saved(filling, number), clicked=False)
+                return
+            ctx = chat_context(interaction)
+            form, values = filling.form, filling.values()
+            reply = await settle(
+                interaction,
+                lambda: self.hub.submit_form(ctx, form.action, form.value, values),
+                ack_after=self.ack_after,
+            )
+            if reply.form is not None:
+                filling.refill(reply.form)
+                reply = problems(filling, reply.text)
+            else:
+                self.forms.finish(filling)
+                reply = replace(reply, visibility=Visibility.private, replace=False)
+            await deliver(interaction, reply, clicked=False)
+        except discord.HTTPException:
+            log.exception("could not answer interaction %s", interaction.id)
 
     def _repeated(self, interaction: discord.Interaction[Any], action: str, value: str) -> bool:
         now = time.monotonic()

@@ -1,5 +1,5 @@
-"""The `/hub` application commands, made from the core's command registry, and the "Find a fix
-for this error" message menu.
+"""The `/hub` application commands, made from the core's command registry, and the message menus
+"Find a fix for this error" and "Save to hub".
 
 Each core command is a subcommand whose options are the arguments it declares; the values go
 back into the core's text grammar (`search <query> topic:x`) and to the client. A command added
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import discord
 from discord import app_commands
 
+from adapters.discord.threads import message_text
 from bot.commands import Arg, ArgKind, CommandSpec, Suggest
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FIND_FIX = "Find a fix for this error"
+SAVE_TO_HUB = "Save to hub"
 CHOICES = 25  # autocomplete suggestions Discord shows
 CHOICE_CHARS = 100  # characters of a choice's name and value
 INTERACTION = inspect.Parameter(
@@ -35,6 +37,10 @@ class CommandRunner(Protocol):
     hub: Hub
 
     async def run_command(self, interaction: discord.Interaction[Any], text: str) -> None: ...
+
+    async def save_thread(
+        self, interaction: discord.Interaction[Any], message: discord.Message
+    ) -> None: ...
 
 
 def runner(interaction: discord.Interaction[Any]) -> CommandRunner:
@@ -106,14 +112,18 @@ def hub_group(specs: list[CommandSpec]) -> app_commands.Group:
 
 async def find_fix(interaction: discord.Interaction[Any], message: discord.Message) -> None:
     """The message menu: look the message's text up in the debug archive."""
-    parts = [message.content, *(e.description or "" for e in message.embeds)]
-    text = "\n".join(p for p in parts if p).strip()
+    text = message_text(message)
     if not text:
         await interaction.response.send_message(
             "That message has no text I can read.", ephemeral=True
         )
         return
     await runner(interaction).run_command(interaction, f"error {text}")
+
+
+async def save_to_hub(interaction: discord.Interaction[Any], message: discord.Message) -> None:
+    """The message menu: the thread drafted as an error entry, in a form."""
+    await runner(interaction).save_thread(interaction, message)
 
 
 async def command_failed(
@@ -135,5 +145,6 @@ def build_tree(client: discord.Client, hub: Hub) -> app_commands.CommandTree[Any
     tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
     tree.add_command(hub_group(hub.commands()))
     tree.add_command(app_commands.ContextMenu(name=FIND_FIX, callback=find_fix))
+    tree.add_command(app_commands.ContextMenu(name=SAVE_TO_HUB, callback=save_to_hub))
     tree.error(command_failed)
     return tree

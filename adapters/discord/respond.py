@@ -3,7 +3,8 @@
 The core runs in a worker thread (it touches the database). When it answers within
 `ack_after` seconds the reply is the interaction response itself; otherwise the interaction is
 deferred first and the reply follows (interaction tokens live 15 minutes; the core answers in
-well under that).
+well under that). A reply that carries a form opens it as a modal, which Discord accepts only
+as the first response: so the core's reply is awaited first, and deferred only when slow.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import discord
 from adapters.channels import channel_check
 from adapters.discord.channels import channel_access
 from adapters.discord.embeds import Message, render_reply
+from adapters.discord.forms import open_form
 from adapters.discord.views import build_view
 from bot.commands import ChatContext
 from bot.replies import Reply
@@ -79,21 +81,41 @@ async def answer(
     ack_after: float = ACK_AFTER,
 ) -> None:
     """Run `call` (the core) off the event loop and show its reply as the interaction's answer."""
-    task = asyncio.ensure_future(run_core(call))
-    done, _ = await asyncio.wait({task}, timeout=ack_after)
     try:
-        if not done:
-            if clicked:
-                await interaction.response.defer()  # a deferred update: nothing visible changes
-            else:
-                await interaction.response.defer(ephemeral=True, thinking=True)
-        await deliver(interaction, await task, clicked)
+        await deliver(interaction, await settle(interaction, call, clicked, ack_after), clicked)
     except discord.HTTPException:
         # e.g. 10062 Unknown interaction: the 3 s (or, for follow-ups, 15 min) have passed.
         log.exception("could not answer interaction %s", interaction.id)
 
 
+async def settle(
+    interaction: discord.Interaction[Any],
+    call: Callable[[], Reply],
+    clicked: bool = False,
+    ack_after: float = ACK_AFTER,
+) -> Reply:
+    """The core's reply to `call`; the interaction is deferred first when the core takes longer
+    than `ack_after` (a deferred interaction can no longer open a form)."""
+    task = asyncio.ensure_future(run_core(call))
+    done, _ = await asyncio.wait({task}, timeout=ack_after)
+    if not done:
+        if clicked:
+            await interaction.response.defer()  # a deferred update: nothing visible changes
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
+
+
 async def deliver(interaction: discord.Interaction[Any], reply: Reply, clicked: bool) -> None:
+    """The reply as the interaction's answer: its form as a modal while the interaction has not
+    been answered yet, else its messages (a form's text says what to do instead)."""
+    form = reply.form
+    if (
+        form is not None
+        and not interaction.response.is_done()
+        and await open_form(interaction, form)
+    ):
+        return
     messages = render_reply(reply)
     ephemeral = reply.private or reply.error
     first, rest = messages[0], messages[1:]

@@ -323,7 +323,11 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["id"])
 
-    async def message_menu(self, name: str, target: dict[str, Any]) -> str:
+    async def message_menu(
+        self, name: str, target: dict[str, Any], by: dict[str, Any] | None = None
+    ) -> str:
+        """A message menu (an application command of type 3) on `target`; `by` says who uses it
+        where (a message in a thread: `asker(..., channel=thread(...))`)."""
         data = {
             "id": "920000000000000002",
             "name": name,
@@ -331,7 +335,7 @@ class FakeDiscord:
             "target_id": target["id"],
             "resolved": {"messages": {target["id"]: target}},
         }
-        payload = self._interaction(2, data)
+        payload = self._interaction(2, data, **(by or {}))
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["id"])
 
@@ -342,6 +346,51 @@ class FakeDiscord:
         payload = self._interaction(3, data, message=message, **(by or {}))
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["id"])
+
+    async def submit_modal(
+        self, modal: dict[str, Any], values: dict[str, str], by: dict[str, Any] | None = None
+    ) -> str:
+        """Submit a modal the bot opened (`modal` is the callback's data), its text inputs holding
+        `values` by custom id, as Discord sends them: one action row per input."""
+        rows = [
+            {
+                "type": 1,
+                "id": number * 2 + 1,
+                "components": [{"type": 4, "id": number * 2 + 2, "custom_id": key, "value": value}],
+            }
+            for number, (key, value) in enumerate(values.items())
+        ]
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        payload = self._interaction(5, data, **(by or {}))
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return str(payload["id"])
+
+    def posted(
+        self, channel_id: str, content: str, who: dict[str, Any] = ASKER, **extra: Any
+    ) -> dict[str, Any]:
+        """A message someone wrote earlier in a channel or thread (kept, not dispatched)."""
+        message = self._message(channel_id, {"content": content}, author=who)
+        message.update(guild_id=GUILD_ID, member=member(who), **extra)
+        return self._store(message)
+
+    def thread_from(
+        self, starter: dict[str, Any], replies: list[tuple[dict[str, Any], str]]
+    ) -> dict[str, Any]:
+        """A thread started from `starter` (it takes the message's id), as Discord keeps it: the
+        notice standing for the starter message first, then the replies."""
+        made = thread(starter["id"], starter["channel_id"], "help")
+        self.late_channels[made["id"]] = made
+        reference = {
+            "message_id": starter["id"],
+            "channel_id": starter["channel_id"],
+            "guild_id": GUILD_ID,
+        }
+        notice = self.posted(made["id"], "", starter["author"], type=21)
+        notice.update(message_reference=reference, referenced_message=starter)
+        for who, text in replies:
+            self.posted(made["id"], text, who)
+        starter["thread"] = made
+        return made
 
     async def user_message(self, content: str, mention_bot: bool = True) -> dict[str, Any]:
         message = self._message(CHANNEL_ID, {"content": content}, author=ASKER)
@@ -373,14 +422,14 @@ class FakeDiscord:
                 if failure.times <= 0:
                     self.failures.remove(failure)
                 return json_response(failure.body, failure.status, failure.headers)
-        answer = self._answer(request.method, path, body or {})
+        answer = self._answer(request.method, path, body or {}, dict(request.query))
         if answer is None:
             return json_response({"message": "404: Not Found", "code": 0}, 404)
         if answer == 204:
             return web.Response(status=204)
         return json_response(answer)
 
-    def _answer(self, method: str, path: str, body: Any) -> Any:
+    def _answer(self, method: str, path: str, body: Any, query: dict[str, str]) -> Any:
         route = (method, path)
         if route == ("GET", "/users/@me"):
             return BOT_USER
@@ -421,7 +470,9 @@ class FakeDiscord:
         if method == "GET" and (m := re.fullmatch(r"/channels/(\d+)", path)):
             return self.channel_data(m.group(1))
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
-            return self._store(self._message(m.group(1), body)) if method == "POST" else None
+            if method == "GET":
+                return self.history(m.group(1), query)
+            return self._store(self._message(m.group(1), body))
         if m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path):
             return thread(m.group(2), m.group(1), body.get("name", ""))
         if m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
@@ -434,6 +485,18 @@ class FakeDiscord:
         if route == ("POST", "/users/@me/channels"):
             return {"id": "930" + str(body["recipient_id"])[3:], "type": 1, "recipients": [ASKER]}
         return None
+
+    def history(self, channel_id: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """A channel's messages after `after` (or before `before`), newest first, as Discord
+        returns them."""
+        after, before = int(query.get("after", 0)), int(query.get("before", 1 << 63))
+        found = [
+            m
+            for m in self.messages.values()
+            if m["channel_id"] == channel_id and after < int(m["id"]) < before
+        ]
+        found.sort(key=lambda m: int(m["id"]), reverse=True)
+        return found[: int(query.get("limit", 50))]
 
     def channel_data(self, channel_id: str) -> dict[str, Any] | None:
         every = [c for g in self.guilds.values() for c in g["channels"]]
@@ -467,6 +530,8 @@ class FakeDiscord:
             result["resource"]["message"] = message
         elif kind == 6:
             interaction["original"] = interaction["message"]["id"]
+        elif kind == 9:
+            interaction["modal"] = data
         return result
 
     def _webhook_message(self, method: str, token: str, which: str, body: dict[str, Any]) -> Any:

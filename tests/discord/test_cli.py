@@ -41,7 +41,7 @@ async def test_hub_discord_sync_registers_the_commands(fake: FakeDiscord, tmp_pa
         CliRunner().invoke, app, ["discord", "sync", "--guild", "77"], env=env
     )
     assert result.exit_code == 0, result.output
-    assert "synced 2 commands to guild 77" in result.output
+    assert "synced 3 commands to guild 77" in result.output  # /hub and two message menus
     assert fake.calls_to("PUT", rf"/applications/{BOT_ID}/guilds/77/commands")
     assert not fake.identifies  # REST only: no gateway connection
 

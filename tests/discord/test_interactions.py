@@ -80,7 +80,7 @@ async def test_commands_sync_once_and_not_again_when_unchanged(
     puts = fake.calls_to("PUT", rf"/applications/{BOT_ID}/commands")
     assert len(puts) == 1
     names = {c["name"] for c in puts[0].body}
-    assert names == {"hub", "Find a fix for this error"}
+    assert names == {"hub", "Find a fix for this error", "Save to hub"}
     hub = next(c for c in puts[0].body if c["name"] == "hub")
     assert {o["name"] for o in hub["options"]} >= {
         "help",
