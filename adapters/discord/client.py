@@ -157,9 +157,9 @@ class HubClientMixin(_ClientBase):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Modal submits of HubBot's forms (commands and buttons go through the tree and views)."""
-        data = cast(dict[str, Any], interaction.data or {})
         if interaction.type is not discord.InteractionType.modal_submit:
             return
+        data = cast(dict[str, Any], interaction.data or {})
         match = CUSTOM_ID.fullmatch(str(data.get("custom_id", "")))
         if match is not None:
             await self.submit_page(

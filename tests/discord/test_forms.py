@@ -265,3 +265,14 @@ async def test_only_the_person_who_opened_a_form_continues_it(
     gone = await answer_of(fake, await fake.click(message, button))
     assert "no longer open" in text_of(gone["data"])
     assert pending(adapter_hub) == []
+
+
+async def test_a_form_older_than_its_hour_is_closed(
+    fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
+) -> None:
+    client = await start_client()
+    client.forms.keep = 0.0  # every form is past its hour as soon as it is opened
+    first = await modal_of(fake, await fake.slash("suggest", kind="error"))
+    closed = await submitted(fake, first, ERROR)
+    assert "no longer open" in text_of(closed["data"])
+    assert pending(adapter_hub) == []
