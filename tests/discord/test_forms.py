@@ -19,6 +19,7 @@ from bot.hub import Hub
 from tests.discord.conftest import StartClient
 from tests.discord.fake import (
     ASKER,
+    BOT_ID,
     CHANNEL_ID,
     GUILD_ID,
     MOD,
@@ -276,3 +277,30 @@ async def test_a_form_older_than_its_hour_is_closed(
     closed = await submitted(fake, first, ERROR)
     assert "no longer open" in text_of(closed["data"])
     assert pending(adapter_hub) == []
+
+
+async def test_a_thread_hubbot_may_not_read_gets_a_short_answer(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client()
+    starter = fake.posted(CHANNEL_ID, TRACEBACK)
+    thread = fake.thread_from(starter, [(GRACE, "The workers had different SECRET_KEYs.")])
+    fake.fail("GET", rf"/channels/{thread['id']}/messages", 403, {"message": "Missing Access"})
+    where = {**asker(), "channel_id": thread["id"], "channel": thread}
+    target = fake.history(thread["id"], {})[0]
+    answer = await answer_of(fake, await fake.message_menu("Save to hub", target, by=where))
+    assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+    assert text_of(answer["data"]).startswith("I could not read that thread")
+
+
+async def test_a_slow_core_shows_the_forms_text_instead(
+    fake: FakeDiscord, start_client: StartClient
+) -> None:
+    await start_client(ack_after=0.0)  # deferred at once: a modal can no longer be opened
+    interaction = await fake.slash("suggest", kind="error")
+    deferred = await answer_of(fake, interaction)
+    assert deferred["type"] == 5
+    original = await fake.wait_for(
+        lambda: fake.calls_to("PATCH", rf"/webhooks/{BOT_ID}/tok\d+/messages/@original")
+    )
+    assert "/hub suggest error" in text_of(original[-1].body)
