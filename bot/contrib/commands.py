@@ -104,6 +104,7 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
     what, _, ref = value.partition(":")
     target_id: str | None = None
     base_text: str | None = None
+    current: EntryData | None = None
     if what == "new" and ref in Kind.__members__:
         kind = Kind(ref)
     elif what == "edit" and (row := stored_entry(hub.engine, ref[:64])) is not None:
@@ -111,7 +112,7 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
         kind, target_id, base_text = current.kind, current.id, draft_text(current)
     else:
         return GONE_FORM
-    parsed = read_form(kind, values, target_id)
+    parsed = read_form(kind, values, target_id, current)
     if isinstance(parsed, dict):
         opened = entry_form(
             kind, value, values, parsed, title="Suggest an edit" if target_id else ""

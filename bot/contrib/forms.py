@@ -148,13 +148,21 @@ def entry_form(
 
 
 def read_form(
-    kind: Kind, values: Mapping[str, str], entry_id: str | None = None
+    kind: Kind,
+    values: Mapping[str, str],
+    entry_id: str | None = None,
+    current: EntryData | None = None,
 ) -> EntryData | dict[str, str]:
-    """The entry the form's values make, or the problem of each input that has one."""
+    """The entry the form's values make, or the problem of each input that has one. For an edit,
+    what the form does not show (the role, the reproduction…) is kept from `current`."""
     typed = {name: clean_text(text).strip() for name, text in values.items()}
     errors: dict[str, str] = {}
+    shown = inputs_of(kind, "credit" in typed)
     fields: dict[str, object] = {}
-    for field in inputs_of(kind, "credit" in typed):
+    if current is not None:
+        hidden = set(EntryData.model_fields) - {field.name for field in shown} - {"id", "kind"}
+        fields = current.model_dump(include=hidden, exclude_defaults=True)
+    for field in shown:
         text = typed.get(field.name, "")
         if len(text) > field.max_length:
             errors[field.name] = f"{len(text):,} characters; at most {field.max_length:,}"
