@@ -24,8 +24,7 @@ from bot.terminal import terminal_safe
 
 PROMPT = "hub> "
 BANNER = "HubBot console. Type /help for the commands and the console's keys, or quit."
-KEYS = (
-    """*Console keys*
+KEYS = f"""*Console keys*
 `N` — press the button numbered [N]
 `reply N TEXT` — say TEXT in the thread of message N (a daily question's answer), or run a \
 command there: `reply N /hub mock next`
@@ -33,12 +32,9 @@ command there: `reply N /hub mock next`
 `quit` — leave (or Ctrl-D)
 A paste belongs to the command before it: on a terminal up to an empty line, from a pipe up to \
 the next line that starts with `/hub` or `hub `.
-*Forms* (`/hub suggest KIND`, *Suggest an edit*, *Edit*) ask for each field in turn. """
-    + HOW
-    + """
+*Forms* (`/hub suggest KIND`, *Suggest an edit*, *Edit*) ask for each field in turn. {HOW}
 From a pipe, the lines after `/hub suggest KIND` are the entry as text (the template); a form \
 opened by a button's number reads its answers from the lines after it."""
-)
 QUIT = {"quit", "exit", "/quit"}
 HELP = {"/help", "help"}
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
@@ -283,22 +279,17 @@ class ConsoleChat:
     def _answer(self, ctx: ChatContext, reply: Reply, place: Place | None = None) -> str:
         """A reply rendered; one that opens a form is filled in first, prompt by prompt, and
         submitted until the answer holds no form (a problem: only its inputs are asked again)."""
-        opened = True
+        prompt = "> " if self.lines.terminal else ""
         while reply.form is not None:
             form = reply.form
-            if not opened:  # the form came back: say why (the text, not the template)
-                self.screen.write(self._render(replace(reply, form=None, cards=())) + "\n")
-            opened = False
             try:
-                values = fill(form, self._read_answer, self.screen.write, self._prompt)
+                values = fill(form, self._read_answer, self.screen.write, prompt)
             except (Abandoned, Stopped):
                 return ABANDONED
             reply = self.hub.submit_form(ctx, form.action, form.value, values)
+            if reply.form is not None:  # it came back: say why before asking again
+                self.screen.write(self._render(replace(reply, form=None)) + "\n")
         return self._render(reply, place)
-
-    @property
-    def _prompt(self) -> str:
-        return "> " if self.lines.terminal else ""
 
     def _read_answer(self) -> str:
         self.reading = True
