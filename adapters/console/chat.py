@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import TextIO
 
+from adapters.console.form import HOW, Abandoned, fill
 from adapters.console.render import render_reply
 from bot.commands import ChatContext
 from bot.hub import Hub
@@ -23,14 +24,17 @@ from bot.terminal import terminal_safe
 
 PROMPT = "hub> "
 BANNER = "HubBot console. Type /help for the commands and the console's keys, or quit."
-KEYS = """*Console keys*
+KEYS = f"""*Console keys*
 `N` — press the button numbered [N]
 `reply N TEXT` — say TEXT in the thread of message N (a daily question's answer), or run a \
 command there: `reply N /hub mock next`
 `clear` — clear the screen (its buttons and messages go with it)
 `quit` — leave (or Ctrl-D)
 A paste belongs to the command before it: on a terminal up to an empty line, from a pipe up to \
-the next line that starts with `/hub` or `hub `."""
+the next line that starts with `/hub` or `hub `.
+*Forms* (`/hub suggest KIND`, *Suggest an edit*, *Edit*) ask for each field in turn. {HOW}
+From a pipe, the lines after `/hub suggest KIND` are the entry as text (the template); a form \
+opened by a button's number reads its answers from the lines after it."""
 QUIT = {"quit", "exit", "/quit"}
 HELP = {"/help", "help"}
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
@@ -42,6 +46,7 @@ NEW_INPUT = re.compile(
 )
 # Lines that arrive within this many seconds of the one before are one paste.
 PASTE_GAP = 0.1
+ABANDONED = "Form abandoned; nothing was sent."
 
 
 class Stopped(Exception):
@@ -156,12 +161,12 @@ class Lines:
 
     def next_input(self) -> str:
         """The next input; "" at the end."""
-        line = self._line()
+        line = self.line()
         if not line.strip() or _console_key(line):
             return line
         lines = [line.rstrip("\r\n")]
         while self._more():
-            line = self._line()
+            line = self.line()
             if not line or (self.terminal and not line.strip()):
                 break
             if NEW_INPUT.match(line):
@@ -175,7 +180,8 @@ class Lines:
             return True
         return bool(select.select([self.fd], [], [], PASTE_GAP)[0])
 
-    def _line(self) -> str:
+    def line(self) -> str:
+        """One line as typed, with its newline; "" at the end."""
         if self.held:
             line, self.held = self.held, ""
             return line
@@ -211,6 +217,7 @@ class ConsoleChat:
             can_manage_channel=True,
         )
         hub.outbound.register(ConsoleOutbound(stdout, self.screen))
+        self.lines = Lines(stdin)
         self.reading = False
         self.stopping = False
 
@@ -238,7 +245,7 @@ class ConsoleChat:
         asked = REPLY.fullmatch(text)
         if asked:
             return self._in_thread(int(asked.group(1)), asked.group(2) or "")
-        return self._render(self.hub.handle(self.ctx, text))
+        return self._answer(self.ctx, self.hub.handle(self.ctx, text))
 
     def _press(self, number: int) -> str:
         shown = self.screen.buttons.get(number)
@@ -246,7 +253,7 @@ class ConsoleChat:
             return f"No button {number} on the screen."
         button, place = shown
         ctx = replace(self.ctx, channel_id=place.channel_id, thread_id=place.thread_id)
-        return self._render(self.hub.handle_action(ctx, button.action, button.value), place)
+        return self._answer(ctx, self.hub.handle_action(ctx, button.action, button.value), place)
 
     def _in_thread(self, number: int, text: str) -> str:
         place = self.screen.threads.get(number)
@@ -259,7 +266,7 @@ class ConsoleChat:
         assert place.thread_id is not None
         if COMMAND.match(text):  # a command typed in the thread
             ctx = replace(self.ctx, channel_id=place.channel_id, thread_id=place.thread_id)
-            return self._render(self.hub.handle(ctx, text), place)
+            return self._answer(ctx, self.hub.handle(ctx, text), place)
         counted = self.hub.record_thread_answer(
             "console", place.thread_id, self.ctx.user_id, self.ctx.user_name, place.channel_id
         )
@@ -269,8 +276,30 @@ class ConsoleChat:
     def _render(self, reply: Reply, place: Place | None = None) -> str:
         return self.screen.render(reply, place or Place(self.ctx.channel_id))
 
+    def _answer(self, ctx: ChatContext, reply: Reply, place: Place | None = None) -> str:
+        """A reply rendered; one that opens a form is filled in first, prompt by prompt, and
+        submitted until the answer holds no form (a problem: only its inputs are asked again)."""
+        prompt = "> " if self.lines.terminal else ""
+        while reply.form is not None:
+            form = reply.form
+            try:
+                values = fill(form, self._read_answer, self.screen.write, prompt)
+            except (Abandoned, Stopped):
+                return ABANDONED
+            reply = self.hub.submit_form(ctx, form.action, form.value, values)
+            if reply.form is not None:  # it came back: say why before asking again
+                self.screen.write(self._render(replace(reply, form=None)) + "\n")
+        return self._render(reply, place)
+
+    def _read_answer(self) -> str:
+        self.reading = True
+        try:
+            return self.lines.line()
+        finally:
+            self.reading = False
+
     def run(self) -> None:
-        lines = Lines(self.stdin)
+        lines = self.lines
         if lines.terminal:
             self.stdout.write(BANNER + "\n")
         while not self.stopping:

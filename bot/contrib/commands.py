@@ -1,5 +1,5 @@
 """`/hub suggest`, `/hub proposals`, `/hub moderators`, `/hub moderation channel`, and the
-buttons of entry cards (*Suggest an edit*) and of proposal cards (*Approve*, *Reject*)."""
+buttons of entry cards (*Suggest an edit*) and of proposal cards (*Approve*, *Edit*, *Reject*)."""
 
 from __future__ import annotations
 
@@ -100,8 +100,11 @@ def suggest_edit(hub: Hub, ctx: ChatContext, target: str, text: str) -> Reply:
 
 @form("suggest")
 def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, str]) -> Reply:
-    """A submitted entry form: `new:KIND` or `edit:ENTRY-ID`."""
+    """A submitted entry form: `new:KIND`, `edit:ENTRY-ID`, or a moderator's
+    `proposal:NUMBER:VERSION` (the version the form was opened on)."""
     what, _, ref = value.partition(":")
+    if what == "proposal":
+        return edit_proposal(hub, ctx, ref, values)
     target_id: str | None = None
     base_text: str | None = None
     current: EntryData | None = None
@@ -117,9 +120,14 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
         opened = entry_form(
             kind, value, values, parsed, title="Suggest an edit" if target_id else ""
         )
-        first = next(iter(parsed.items()))
-        return Reply(text=f"Not sent yet: {first[0]}: {first[1]}", error=True, form=opened)
+        return not_sent(opened, parsed)
     return submit(hub, ctx, parsed, target_id, base_text)
+
+
+def not_sent(opened: Form, errors: Mapping[str, str]) -> Reply:
+    """The form again, with its first problem said."""
+    name, problem = next(iter(errors.items()))
+    return Reply(text=f"Not sent yet: {name}: {problem}", error=True, form=opened)
 
 
 def submit(
@@ -165,6 +173,7 @@ def proposal_card(row: Proposal, buttons: bool = True) -> Card:
         shown = shown[:MAX_DIFF] + "\n… (cut: `hub proposals show` has it all)"
     actions = (
         Button("Approve", "proposal-approve", str(row.id), Style.primary),
+        Button("Edit", "proposal-edit", str(row.id)),
         Button("Reject", "proposal-reject", str(row.id), Style.danger),
     )
     return Card(
@@ -189,8 +198,9 @@ def outcome_reply(row: Proposal) -> Reply:
 # --------------------------------------------------------------------------- deciding
 
 
-def decide(hub: Hub, ctx: ChatContext, verb: str, value: str, reason: str = "") -> Reply:
-    """Approve or reject the proposal `value` names, for a moderator of its workspace."""
+def pending_for_moderator(hub: Hub, ctx: ChatContext, value: str) -> Proposal | Reply:
+    """The pending proposal `value` names, if it is of the caller's workspace and they may
+    moderate it; else why not."""
     row = store.in_workspace(hub.engine, ctx.platform, ctx.workspace_id, value.strip())
     if row is None:
         return GONE
@@ -198,6 +208,14 @@ def decide(hub: Hub, ctx: ChatContext, verb: str, value: str, reason: str = "") 
         return Reply(text=NOT_MODERATOR, error=True)
     if row.state != State.pending:
         return Reply(text=f"Proposal #{row.id} was already {row.state}.")
+    return row
+
+
+def decide(hub: Hub, ctx: ChatContext, verb: str, value: str, reason: str = "") -> Reply:
+    """Approve or reject the proposal `value` names, for a moderator of its workspace."""
+    row = pending_for_moderator(hub, ctx, value)
+    if isinstance(row, Reply):
+        return row
     moderator = (ctx.user_name or ctx.user_id)[:80]
     if verb == "approve":
         written = store.approve(hub.engine, row, moderator)
@@ -223,6 +241,60 @@ def approve_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
 @action("proposal-reject")
 def reject_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     return decide(hub, ctx, "reject", value)
+
+
+def proposal_form(
+    row: Proposal, typed: Mapping[str, str] | None = None, errors: Mapping[str, str] | None = None
+) -> Form:
+    """The entry form on a pending proposal as of its version: the proposed entry, or `typed`."""
+    data = EntryData.model_validate(row.entry)
+    values = values_of(data) if typed is None else typed
+    value = f"proposal:{row.id}:{row.version}"
+    return entry_form(data.kind, value, values, errors, title=f"Edit proposal #{row.id}")
+
+
+@action("proposal-edit")
+def edit_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
+    """*Edit* on a proposal's card: the entry form filled with the proposed entry."""
+    row = pending_for_moderator(hub, ctx, value)
+    if isinstance(row, Reply):
+        return row
+    text = f"Editing proposal #{row.id} needs a form, which cannot be opened here."
+    return Reply(text=text, form=proposal_form(row))
+
+
+def edit_proposal(hub: Hub, ctx: ChatContext, ref: str, values: Mapping[str, str]) -> Reply:
+    """A moderator's edit of a pending proposal, from the form opened on `NUMBER:VERSION`; if
+    the proposal changed since, the form comes back with what was typed, on the new version."""
+    number, _, version = ref.partition(":")
+    if not version.isdigit():
+        return GONE_FORM
+    row = pending_for_moderator(hub, ctx, number)
+    if isinstance(row, Reply):
+        return row
+    if row.version != int(version):
+        return changed_meanwhile(row, values)
+    parsed = read_form(Kind(row.kind), values, row.target_id)
+    if isinstance(parsed, dict):
+        return not_sent(proposal_form(row, values, parsed), parsed)
+    if not store.edit(hub.engine, row, parsed):
+        now = store.get(hub.engine, row.id or 0)
+        if now is None or now.state != State.pending:
+            return Reply(text=f"Proposal #{row.id} was decided meanwhile; nothing was changed.")
+        return changed_meanwhile(now, values)
+    edited = store.get(hub.engine, row.id or 0)
+    if edited is None:
+        return GONE
+    return Reply(text=f"Edited proposal #{row.id}.", cards=(proposal_card(edited),))
+
+
+def changed_meanwhile(row: Proposal, typed: Mapping[str, str]) -> Reply:
+    return Reply(
+        text=f"Proposal #{row.id} changed meanwhile; nothing was changed. What you typed is "
+        "kept: save it again to replace the new version, or cancel.",
+        error=True,
+        form=proposal_form(row, typed),
+    )
 
 
 @command(

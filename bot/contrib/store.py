@@ -169,7 +169,7 @@ def _change(row: Proposal, **values: Any) -> Any:
 
 
 def edit(engine: Engine, row: Proposal, entry: EntryData) -> bool:
-    """Replace a pending proposal's entry (its author's edit)."""
+    """Replace a pending proposal's entry (a moderator's edit), unless it changed since `row`."""
     return compare_and_set(engine, _change(row, entry=entry_values(entry)))
 
 

@@ -5,6 +5,8 @@ a lock until the racers are seen waiting on it (pg_stat_activity), then lets the
   constraint: a pending proposal takes one of the member's 20 numbered slots).
 - A same-title entry written by another approval between our read of free ids and our write:
   ours takes the next free id, the other entry is left as it was.
+- Two moderators saving an edit of the same version of a proposal: one applies, the other's form
+  comes back with what they typed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
 import pytest
 from sqlalchemy import text
@@ -118,3 +121,29 @@ def test_a_same_title_approval_takes_the_next_free_id(
     assert ours is not None and ours.title == "What does a Python generator's send() do?"
     row = proposals.get(pg_hub.engine, int(number))
     assert row is not None and (row.state, row.entry_id) == (State.approved, f"{SLUG}-2")
+
+
+def test_two_edits_of_one_version_at_once_apply_once(pg_hub: Hub) -> None:
+    number = proposal_id(run(pg_hub, ADA, QUESTION))
+    form = pg_hub.handle_action(MOD, "proposal-edit", number).form
+    assert form is not None
+    typed = {field.name: field.value for field in form.inputs}
+    second = Hub(pg_hub.settings, pg_hub.engine)
+    lock_row = f"SELECT id FROM proposal WHERE id = {int(number)} FOR UPDATE"
+    with held(pg_hub.engine, lock_row) as lock:  # both read version 1, then wait to write
+        replies = released_when_waiting(
+            pg_hub.engine,
+            2,
+            lock,
+            [
+                partial(hub.submit_form, MOD, "suggest", form.value, {**typed, "level": level})
+                for hub, level in ((pg_hub, "senior"), (second, "junior"))
+            ],
+        )
+    edited = [reply for reply in replies if reply.text == f"Edited proposal #{number}."]
+    [late] = [reply for reply in replies if "changed meanwhile" in reply.text]
+    assert len(edited) == 1 and late.form is not None
+    row = proposals.get(pg_hub.engine, int(number))
+    assert row is not None and row.version == 2
+    kept = {field.name: field.value for field in late.form.inputs}["level"]
+    assert {row.entry["level"], kept} == {"senior", "junior"}  # the loser's text is kept

@@ -76,7 +76,11 @@ async def test_suggest_and_approve_on_discord(
     for ping in ("<!channel>", "@everyone", "<@&900000000000000008>"):
         assert ping not in shown, ping
     with_buttons = card[-1]
-    assert custom_ids(with_buttons) == ["hub:proposal-approve:1", "hub:proposal-reject:1"]
+    assert custom_ids(with_buttons) == [
+        "hub:proposal-approve:1",
+        "hub:proposal-edit:1",
+        "hub:proposal-reject:1",
+    ]
 
     refused = await answer_of(fake, await fake.click(with_buttons, "hub:proposal-approve:1"))
     assert "Only this workspace's moderators" in text_of(refused["data"])
