@@ -274,7 +274,8 @@ def edit_proposal(hub: Hub, ctx: ChatContext, ref: str, values: Mapping[str, str
         return row
     if row.version != int(version):
         return changed_meanwhile(row, values)
-    parsed = read_form(Kind(row.kind), values, row.target_id)
+    proposed = EntryData.model_validate(row.entry)
+    parsed = read_form(proposed.kind, values, row.target_id, proposed)
     if isinstance(parsed, dict):
         return not_sent(proposal_form(row, values, parsed), parsed)
     if not store.edit(hub.engine, row, parsed):
