@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.commands import ChatContext, ThreadMessage, clean_text
+from bot.contrib.commands import form_reply
 from bot.contrib.draft import MAX_SECTION, MAX_TITLE
 from bot.contrib.forms import MAX_CREDIT, entry_form
 from bot.models import Kind
@@ -89,7 +90,10 @@ def thread_draft(hub: Hub, messages: Sequence[ThreadMessage]) -> dict[str, str]:
 def save_thread(hub: Hub, ctx: ChatContext, messages: Sequence[ThreadMessage]) -> Reply:
     if not messages or not messages[0].text.strip():
         return Reply(text="There is nothing in that thread to save.", error=True)
-    opened = entry_form(Kind.error, "new:error", thread_draft(hub, messages), title="Save to hub")
-    return Reply(
-        text="Check the draft, write the root cause, and send it to the moderators.", form=opened
+    draft = thread_draft(hub, messages)
+    opened = entry_form(Kind.error, "new:error", draft, title="Save to hub")
+    as_text = (
+        f"title: {draft['title']}\ntopic: {draft.get('topic', '')}\n\n{draft['description']}"
+        f"\n\n## Root cause\n\n…\n\n## Fix\n\n{draft['fix']}"
     )
+    return form_reply(opened, "/hub suggest error", as_text)
