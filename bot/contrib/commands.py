@@ -102,6 +102,7 @@ def suggest_edit(hub: Hub, ctx: ChatContext, target: str, text: str) -> Reply:
 def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, str]) -> Reply:
     """A submitted entry form: `new:KIND` or `edit:ENTRY-ID`."""
     what, _, ref = value.partition(":")
+    current: EntryData | None = None
     target_id: str | None = None
     base_text: str | None = None
     if what == "new" and ref in Kind.__members__:
@@ -111,7 +112,7 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
         kind, target_id, base_text = current.kind, current.id, draft_text(current)
     else:
         return GONE_FORM
-    parsed = read_form(kind, values, target_id)
+    parsed = read_form(kind, values, current)
     if isinstance(parsed, dict):
         opened = entry_form(
             kind, value, values, parsed, title="Suggest an edit" if target_id else ""

@@ -148,13 +148,16 @@ def entry_form(
 
 
 def read_form(
-    kind: Kind, values: Mapping[str, str], entry_id: str | None = None
+    kind: Kind, values: Mapping[str, str], current: EntryData | None = None
 ) -> EntryData | dict[str, str]:
-    """The entry the form's values make, or the problem of each input that has one."""
+    """The entry the form's values make (an edit of `current` keeps what its form does not
+    show: role, variants…), or the problem of each input that has one."""
     typed = {name: clean_text(text).strip() for name, text in values.items()}
     errors: dict[str, str] = {}
     fields: dict[str, object] = {}
+    kept = {} if current is None else current.model_dump(exclude={"id", "kind", "source"})
     for field in inputs_of(kind, "credit" in typed):
+        kept.pop(field.name, None)
         text = typed.get(field.name, "")
         if len(text) > field.max_length:
             errors[field.name] = f"{len(text):,} characters; at most {field.max_length:,}"
@@ -168,10 +171,9 @@ def read_form(
     if credit:
         fields["source"] = credit
     title = str(fields["title"])
+    entry_id = current.id if current else slug(title)
     try:
-        return EntryData.model_validate(
-            {"id": entry_id or slug(title), "kind": kind.value, **fields}
-        )
+        return EntryData.model_validate({**kept, "id": entry_id, "kind": kind.value, **fields})
     except ValidationError as exc:
         return problems_by_input(exc)
 

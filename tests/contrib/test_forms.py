@@ -91,6 +91,7 @@ def test_suggest_an_edit_opens_the_form_filled_with_the_entry(hub: Hub) -> None:
     assert "Proposal #" in reply.text
     row = proposals.listing(hub.engine, State.pending, "console", "T1")[0]
     assert row.target_id == entry_id and row.base_text
+    assert row.entry["role"] == "backend"  # kept, though the form does not show it
 
 
 def test_a_thread_is_drafted_as_an_error_entry_crediting_its_people(hub: Hub) -> None:
