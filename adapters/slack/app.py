@@ -85,6 +85,7 @@ THREAD_UNREADABLE = "I could not read that thread; try again in a minute."
 THREAD_REFUSALS = {
     "not_in_channel": THREAD_NOT_JOINED,
     "channel_not_found": THREAD_ELSEWHERE,
+    "missing_scope": THREAD_ELSEWHERE,  # a direct message: HubBot reads channels only
     "thread_not_found": THREAD_GONE,
 }
 RIGHTS_UNKNOWN = (

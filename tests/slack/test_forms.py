@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from adapters.slack.app import THREAD_ELSEWHERE, THREAD_GONE, THREAD_NOT_JOINED
+from adapters.slack.app import NO_FORM, THREAD_ELSEWHERE, THREAD_GONE, THREAD_NOT_JOINED
 from bot.content.store import entry_data
 from bot.contrib.models import Proposal
 from bot.contrib.notify import send_notices
@@ -300,3 +300,9 @@ async def test_a_thread_that_cannot_be_read_is_a_short_answer(
     assert answer in str(said.body["blocks"]) and said.body["response_type"] == "ephemeral"
     assert slack.fake.calls_to("views.open") == []
     assert proposals(store_hub) == []
+
+
+async def test_a_form_slack_will_not_open_falls_back_to_the_template(slack: Slack) -> None:
+    slack.fake.fail("views.open", "expired_trigger_id")
+    said = await shown(slack, "suggest error")
+    assert NO_FORM in said["text"] and "/hub suggest error" in str(said["blocks"])
