@@ -464,12 +464,11 @@ class SlackBot:
         typed = joined(shown_form(view), BOX_LIMIT, typed_values(view))
         submitted = partial(self.hub.submit_form, ctx, origin.action, origin.value, typed)
         reply = explained(ctx, await self.in_core(submitted))
-        if reply.form is not None and reply.form.has_errors:
-            await ack(response_action="errors", errors=box_errors(reply.form))
+        if reply.error and first_box(view):  # a problem no box has goes on the first one
+            errors = box_errors(reply.form) if reply.form is not None else {}
+            await ack(response_action="errors", errors=errors or {first_box(view): reply.text})
         elif reply.form is not None:
             await ack(response_action="update", view=modal(reply.form, origin))
-        elif reply.error and first_box(view):
-            await ack(response_action="errors", errors={first_box(view): reply.text})
         else:
             await ack()
             await self.tell_sender(ctx, origin, reply)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from adapters.forms import boxes
@@ -36,14 +36,7 @@ class Origin:
     thread: str | None = None
 
     def metadata(self) -> str:
-        return json.dumps(
-            {
-                "action": self.action,
-                "value": self.value,
-                "channel": self.channel,
-                "thread": self.thread,
-            }
-        )
+        return json.dumps(asdict(self))
 
     @classmethod
     def of(cls, view: dict[str, Any]) -> Origin:

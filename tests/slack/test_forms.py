@@ -306,3 +306,15 @@ async def test_a_form_slack_will_not_open_falls_back_to_the_template(slack: Slac
     slack.fake.fail("views.open", "expired_trigger_id")
     said = await shown(slack, "suggest error")
     assert NO_FORM in said["text"] and "/hub suggest error" in str(said["blocks"])
+
+
+async def test_suggest_an_entry_on_the_stats_card_opens_the_form_titled_with_the_search(
+    slack: Slack,
+) -> None:
+    await shown(slack, "search quantum flux capacitor")
+    card = await shown(slack, "stats", user="U0BOSS")
+    suggest = buttons(card["blocks"])["Suggest an entry: quantum flux capacitor"]
+    payload = block_actions(*suggest, slack.fake.response_url("stats"), user="U0BOSS")
+    assert await slack.interact(payload) == 200
+    view = await opened(slack)
+    assert prefilled(view)["title"] == "quantum flux capacitor"
