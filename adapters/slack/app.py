@@ -2,7 +2,8 @@
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds) and then runs the
 synchronous core on a few worker threads, so one slow database call holds up only its own asker;
-answers go back through the response_url or the Web API.
+answers go back through the response_url or the Web API. A submitted form is the exception: its
+acknowledgement carries the problems the core found, so the core checks it first.
 """
 
 from __future__ import annotations
