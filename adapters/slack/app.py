@@ -33,11 +33,10 @@ from adapters.slack.forms import (
     BOX_LIMIT,
     VIEW_CALLBACK,
     Origin,
-    box_errors,
-    first_box,
     modal,
     shown_form,
     typed_values,
+    view_errors,
 )
 from adapters.slack.home import home_view
 from adapters.slack.mrkdwn import fenced, from_slack
@@ -465,9 +464,9 @@ class SlackBot:
         typed = joined(shown_form(view), BOX_LIMIT, typed_values(view))
         submitted = partial(self.hub.submit_form, ctx, origin.action, origin.value, typed)
         reply = explained(ctx, await self.in_core(submitted))
-        if reply.error and first_box(view):  # a problem no box has goes on the first one
-            errors = box_errors(reply.form) if reply.form is not None else {}
-            await ack(response_action="errors", errors=errors or {first_box(view): reply.text})
+        errors = view_errors(view, reply) if reply.error else {}
+        if errors:
+            await ack(response_action="errors", errors=errors)
         elif reply.form is not None:
             await ack(response_action="update", view=modal(reply.form, origin))
         else:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from adapters.forms import boxes
-from bot.replies import Form, Input
+from bot.replies import Form, Input, Reply
 
 VIEW_CALLBACK = "hub_form"
 BOX_LIMIT = 3000  # a plain_text_input's max_length
@@ -113,14 +113,11 @@ def typed_values(view: dict[str, Any]) -> dict[str, str]:
     return typed
 
 
-def box_errors(form: Form) -> dict[str, str]:
-    """Each problem of `form`, on the box that holds its input's first part."""
-    return {box.key: box.error for box in boxes(form, BOX_LIMIT) if box.error}
-
-
-def first_box(view: dict[str, Any]) -> str:
-    """The block_id of a view's first input block ("" when it has none)."""
-    for block in view.get("blocks") or []:
-        if block.get("type") == "input":
-            return str(block.get("block_id", ""))
-    return ""
+def view_errors(view: dict[str, Any], refused: Reply) -> dict[str, str]:
+    """A refused submit's problems by the view's block_ids: each on the box that holds its
+    input's first part; one that no box of the view holds (a refusal, a form gone stale) on the
+    first box. Empty for a view with no boxes."""
+    ids = [str(b.get("block_id", "")) for b in view.get("blocks") or [] if b.get("type") == "input"]
+    laid = boxes(refused.form, BOX_LIMIT) if refused.form is not None else []
+    errors = {box.key: box.error for box in laid if box.error and box.key in ids}
+    return errors or ({ids[0]: refused.text} if ids else {})
