@@ -2,7 +2,8 @@
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds) and then runs the
 synchronous core on a few worker threads, so one slow database call holds up only its own asker;
-answers go back through the response_url or the Web API.
+answers go back through the response_url or the Web API. A submitted form is the exception: its
+acknowledgement carries the problems the core found, so the core checks it first.
 """
 
 from __future__ import annotations
@@ -23,12 +24,22 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.channels import channel_check
+from adapters.forms import joined
 from adapters.references import neutral_references
 from adapters.slack.blocks import ACTION_PREFIX, SlackMessage, parse_action_id, render
-from adapters.slack.channels import channel_access
+from adapters.slack.channels import channel_access, in_team
 from adapters.slack.claims import event_claims, request_claims
+from adapters.slack.forms import (
+    BOX_LIMIT,
+    VIEW_CALLBACK,
+    Origin,
+    modal,
+    shown_form,
+    typed_values,
+    view_errors,
+)
 from adapters.slack.home import home_view
-from adapters.slack.mrkdwn import from_slack
+from adapters.slack.mrkdwn import fenced, from_slack
 from adapters.slack.outbound import (
     SlackOutbound,
     deliver,
@@ -36,7 +47,7 @@ from adapters.slack.outbound import (
     send_to_response_url,
     web_client,
 )
-from bot.commands import ChatContext
+from bot.commands import ChatContext, ThreadMessage
 from bot.config import Settings
 from bot.hub import Hub
 from bot.lifecycle import tracked
@@ -51,6 +62,8 @@ PLATFORM = "slack"
 # once the store has said so (adapters/slack/server.py). Listeners ask after their ack.
 FIRST_DELIVERY = "hub_first_delivery"
 FIND_FIX_CALLBACK = "find_fix"
+SAVE_THREAD_CALLBACK = "save_to_hub"
+THREAD_MESSAGES = 50  # the messages of a thread *Save to hub* reads, from its first
 # The core's threads: a call stuck on the store (for at most HUB_DB_STATEMENT_TIMEOUT) holds one of
 # them, not every asker. But one call starts at a time, and the next only when it ends or has run
 # CORE_PATIENCE seconds (then it is most likely waiting on the store): every thread computing at
@@ -63,6 +76,18 @@ HEALTH_TIMEOUT = 2.0  # seconds each /healthz check gets
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 SORRY = "Something went wrong on our side; it has been logged."
 NOT_IN_CHANNEL = "Invite me to this channel (`/invite @HubBot`) and I will answer in its threads."
+NO_FORM = "Slack would not open the form just now; try again."
+THREAD_ELSEWHERE = "I can only save a thread from a channel of this workspace that I can see."
+THREAD_NOT_JOINED = "Invite me to this channel (`/invite @HubBot`) so I can read the thread."
+THREAD_GONE = "That thread is gone: I cannot find its first message."
+THREAD_UNREADABLE = "I could not read that thread; try again in a minute."
+# Why conversations.replies refused, in the words the asker needs (else THREAD_UNREADABLE).
+THREAD_REFUSALS = {
+    "not_in_channel": THREAD_NOT_JOINED,
+    "channel_not_found": THREAD_ELSEWHERE,
+    "missing_scope": THREAD_ELSEWHERE,  # a direct message: HubBot reads channels only
+    "thread_not_found": THREAD_GONE,
+}
 RIGHTS_UNKNOWN = (
     "I could not ask Slack whether you may manage this channel (Slack did not answer); "
     "try again in a minute."
@@ -288,6 +313,11 @@ class SlackBot:
             body.get("team_id", ""),
         )
         reply = await self.run(ctx, "/hub " + typed_text(body.get("text", "")))
+        if reply.form is not None:
+            await self.open_form(
+                str(body.get("trigger_id") or ""), reply, ctx, body["response_url"]
+            )
+            return
         await self.respond(body["response_url"], reply, ctx)
 
     @tracked
@@ -313,6 +343,9 @@ class SlackBot:
             value = str(action.get("value", ""))
             reply = explained(ctx, await self.in_core(self.hub.handle_action, ctx, name, value))
         url = body.get("response_url")
+        if reply.form is not None:
+            await self.open_form(str(body.get("trigger_id") or ""), reply, ctx, url)
+            return
         if not url:  # a button on the Home tab: answer in a direct message
             await self.deliver_privately(ctx, reply)
             return
@@ -352,6 +385,102 @@ class SlackBot:
             log.info("find-a-fix thread answer failed: %s", exc)
             note = NOT_IN_CHANNEL if exc.permanent else "I could not answer in the thread."
             await self.respond(url, Reply(text=f"{note}\n{reply.text}", cards=reply.cards), ctx)
+
+    @tracked
+    async def on_save_thread(self, ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
+        """*Save to hub* on a message: its thread drafted as an error entry, in a form."""
+        await ack()
+        if await self.replayed(context):
+            return
+        message = body.get("message") or {}
+        ctx = self.context(
+            ref_id(body.get("user")),
+            user_name(body.get("user")),
+            ref_id(body.get("channel")),
+            ref_id(body.get("team")),
+            message.get("thread_ts") or message.get("ts") or "",
+        )
+        read = await self.thread_messages(ctx)
+        if isinstance(read, str):
+            reply = Reply(text=read, error=True)
+        else:
+            reply = explained(ctx, await self.in_core(self.hub.save_thread, ctx, read))
+        await self.open_form(
+            str(body.get("trigger_id") or ""), reply, ctx, body.get("response_url")
+        )
+
+    async def thread_messages(self, ctx: ChatContext) -> list[ThreadMessage] | str:
+        """The messages of the asker's thread, from its first; or why they cannot be read."""
+        if not ctx.thread_id or not await in_team(self.client, ctx.workspace_id, ctx.channel_id):
+            return THREAD_ELSEWHERE
+        try:
+            found = await deliver(
+                self.client.conversations_replies,
+                channel=ctx.channel_id,
+                ts=ctx.thread_id,
+                limit=THREAD_MESSAGES,
+            )
+        except DeliveryError as exc:
+            log.info("conversations.replies %s failed: %s", ctx.channel_id, exc)
+            return THREAD_REFUSALS.get(str(exc).rpartition(": ")[2], THREAD_UNREADABLE)
+        messages = [m for m in found.get("messages") or [] if isinstance(m, dict)]
+        return [
+            ThreadMessage(
+                user_id=str(m.get("user") or m.get("bot_id") or ""),
+                user_name=str(m.get("username") or ""),
+                text=fenced(typed_text(message_text(m))),
+            )
+            for m in messages[:THREAD_MESSAGES]
+        ]
+
+    async def open_form(
+        self, trigger_id: str, reply: Reply, ctx: ChatContext, url: str | None
+    ) -> None:
+        """Open the reply's form as a modal (a trigger_id lives 3 s from its request); where it
+        has none, or Slack will not open it, answer with the reply's text."""
+        if reply.form is not None:
+            origin = Origin(reply.form.action, reply.form.value, ctx.channel_id, ctx.thread_id)
+            view = modal(reply.form, origin)
+            try:
+                await deliver(self.client.views_open, trigger_id=trigger_id, view=view)
+                return
+            except DeliveryError as exc:
+                log.warning("views.open for %s failed: %s", ctx.user_id, exc)
+            reply = dataclasses.replace(reply, text=f"{NO_FORM}\n{reply.text}", form=None)
+        await self.answer(url, reply, ctx)
+
+    @tracked
+    async def on_form(self, ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
+        """A submitted form: acknowledged with its problems (Slack keeps the modal and what was
+        typed), or closed and the outcome told to its sender alone."""
+        if await self.replayed(context):
+            await ack()
+            return
+        view = body.get("view") or {}
+        origin = Origin.of(view)
+        ctx = self.context(
+            ref_id(body.get("user")), user_name(body.get("user")), "", ref_id(body.get("team"))
+        )
+        typed = joined(shown_form(view), BOX_LIMIT, typed_values(view))
+        submitted = partial(self.hub.submit_form, ctx, origin.action, origin.value, typed)
+        reply = explained(ctx, await self.in_core(submitted))
+        errors = view_errors(view, reply) if reply.error else {}
+        if errors:
+            await ack(response_action="errors", errors=errors)
+        elif reply.form is not None:
+            await ack(response_action="update", view=modal(reply.form, origin))
+        else:
+            await ack()
+            await self.tell_sender(ctx, origin, reply)
+
+    async def tell_sender(self, ctx: ChatContext, origin: Origin, reply: Reply) -> None:
+        """A form's outcome, for its sender alone: in the channel it was opened from when that
+        is one of their workspace's, else in a direct message."""
+        if origin.channel and await in_team(self.client, ctx.workspace_id, origin.channel):
+            there = dataclasses.replace(ctx, channel_id=origin.channel, thread_id=origin.thread)
+            await self.continue_reply(there, render(reply), public=False)
+        else:
+            await self.deliver_privately(ctx, reply)
 
     @tracked
     async def on_mention(
@@ -416,6 +545,14 @@ class SlackBot:
         if url:
             await self.respond(url, Reply(text=SORRY, error=True))
 
+    async def answer(self, url: str | None, reply: Reply, ctx: ChatContext) -> None:
+        """Answer through the request's response_url, or in a direct message where it has none
+        (the Home tab)."""
+        if url:
+            await self.respond(url, reply, ctx)
+        else:
+            await self.deliver_privately(ctx, reply)
+
     async def deliver_privately(self, ctx: ChatContext, reply: Reply) -> None:
         try:
             await self.outbound.send_private(ctx.user_id, reply)
@@ -464,6 +601,8 @@ def build_app(
     app.command("/hub")(bot.on_command)
     app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(bot.on_button)
     app.shortcut(FIND_FIX_CALLBACK)(bot.on_find_fix)
+    app.shortcut(SAVE_THREAD_CALLBACK)(bot.on_save_thread)
+    app.view(VIEW_CALLBACK)(bot.on_form)
     app.event("app_mention")(bot.on_mention)
     app.event("app_home_opened")(bot.on_home_opened)
     app.event("message")(bot.on_message)

@@ -26,6 +26,7 @@ STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+", re.MULTILINE)
 CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{2,20})(?:\|[^&<>|]{0,80})?&gt;")
 SLACK_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+SLACK_CODE_BLOCK = re.compile(r"```(.*?)```", re.DOTALL)
 BOLD_MARK = "\x00"  # stands for `*` while single-star italics are converted
 
 
@@ -57,6 +58,12 @@ def from_slack(text: str) -> str:
 
     text = SLACK_MARKUP.sub(unwrap, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def fenced(text: str) -> str:
+    """Slack's code blocks (```code```, on the lines of the text around them) as Markdown's
+    fences, on lines of their own."""
+    return SLACK_CODE_BLOCK.sub(lambda m: "\n```\n" + m.group(1).strip("\n") + "\n```\n", text)
 
 
 def to_mrkdwn(markdown: str) -> str:

@@ -65,6 +65,8 @@ class FakeSlack:
         # What conversations.info knows: channel id → the workspaces that share it (the first
         # is its own); any other id is channel_not_found, as for a channel the bot can't see.
         self.channels: dict[str, list[str]] = {"C0GENERAL": [TEAM], "C0DEV": [TEAM]}
+        # What conversations.replies serves: (channel, thread ts) → its messages, oldest first.
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.socket_url = ""  # what apps.connections.open hands out (Socket Mode)
         self.scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self.held: dict[str, threading.Event] = {}
@@ -173,6 +175,26 @@ class FakeSlack:
                 return {"ok": False, "error": "channel_not_found"}
             found = {"id": channel, "context_team_id": teams[0], "shared_team_ids": teams}
             return {"ok": True, "channel": found}
+        if method == "conversations.replies":
+            if str(body.get("channel", "")) not in self.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            thread = self.threads.get((str(body.get("channel")), str(body.get("ts"))))
+            if thread is None:
+                return {"ok": False, "error": "thread_not_found"}
+            limit = int(body.get("limit") or 1000)
+            return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
+        if method == "views.open":
+            view = body.get("view")
+            if not isinstance(view, dict):
+                return {"ok": False, "error": "invalid_arguments"}
+            problems = view_problems(view)
+            if problems:
+                return {
+                    "ok": False,
+                    "error": "invalid_arguments",
+                    "response_metadata": {"messages": problems},
+                }
+            return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **view}}
         if method == "users.info":
             user = body.get("user", "")
             return {"ok": True, "user": self.users.get(user, {"id": user, "is_admin": False})}
@@ -239,6 +261,37 @@ class FakeSlack:
                 self.wfile.write(data)
 
         return Handler
+
+
+def view_problems(view: dict[str, Any]) -> list[str]:
+    """What Slack would refuse in a modal (views.open answers invalid_arguments, saying these)."""
+    problems = []
+    for key in ("title", "submit", "close"):
+        if len(view.get(key, {}).get("text", "")) > 24:
+            problems.append(f"[ERROR] {key} must be at most 24 characters")
+    if not view.get("title", {}).get("text"):
+        problems.append("[ERROR] missing title")
+    if len(view.get("private_metadata", "")) > 3000:
+        problems.append("[ERROR] private_metadata must be at most 3000 characters")
+    blocks = view.get("blocks", [])
+    if len(blocks) > 100:
+        problems.append("[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]")
+    ids = [block.get("block_id") for block in blocks]
+    if len(set(ids)) != len(ids):
+        problems.append("[ERROR] block_ids must be unique")
+    for number, block in enumerate(blocks):
+        where = f"[json-pointer:/view/blocks/{number}]"
+        element = block.get("element", {})
+        limit = element.get("max_length", 3000)
+        if len(str(block.get("block_id", ""))) > 255 or len(block["label"]["text"]) > 2000:
+            problems.append(f"[ERROR] block_id or label too long {where}")
+        if not 0 < limit <= 3000:
+            problems.append(f"[ERROR] max_length must be between 1 and 3000 {where}")
+        if len(element.get("initial_value", "")) > limit:
+            problems.append(f"[ERROR] initial_value longer than max_length {where}")
+        if len(element.get("placeholder", {}).get("text", "")) > 150:
+            problems.append(f"[ERROR] placeholder must be at most 150 characters {where}")
+    return problems
 
 
 # ---------------------------------------------------------------- requests as Slack sends them
@@ -339,7 +392,14 @@ def block_actions(
     }
 
 
-def message_shortcut(text: str, response_url: str, thread_ts: str | None = None) -> dict[str, Any]:
+def message_shortcut(
+    text: str,
+    response_url: str,
+    thread_ts: str | None = None,
+    callback_id: str = "find_fix",
+    channel: str = "C0GENERAL",
+    team: str = TEAM,
+) -> dict[str, Any]:
     message: dict[str, Any] = {
         "type": "message",
         "user": "U0BOB",
@@ -350,15 +410,54 @@ def message_shortcut(text: str, response_url: str, thread_ts: str | None = None)
         message["thread_ts"] = thread_ts
     return {
         "type": "message_action",
-        "callback_id": "find_fix",
+        "callback_id": callback_id,
         "trigger_id": trigger_id(),
         "message_ts": message["ts"],
-        "team": {"id": TEAM, "domain": "hubteam"},
-        "channel": {"id": "C0GENERAL", "name": "general"},
-        "user": {"id": "U0ALICE", "username": "alice", "name": "alice", "team_id": TEAM},
+        "team": {"id": team, "domain": "hubteam"},
+        "channel": {"id": channel, "name": "general"},
+        "user": {"id": "U0ALICE", "username": "alice", "name": "alice", "team_id": team},
         "message": message,
         "response_url": response_url,
         "token": "verification-token-unused",
+    }
+
+
+def view_submission(
+    view: dict[str, Any],
+    typed: dict[str, str],
+    user: str = "U0ALICE",
+    team: str = TEAM,
+) -> dict[str, Any]:
+    """The payload of a modal's submit: the view as opened, with `typed` (block_id → text) in
+    its state."""
+    values = {
+        block["block_id"]: {
+            block["element"]["action_id"]: {
+                "type": "plain_text_input",
+                "value": typed.get(block["block_id"]) or None,
+            }
+        }
+        for block in view["blocks"]
+        if block["type"] == "input"
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": team, "domain": "hubteam"},
+        "user": {"id": user, "username": "alice", "name": "alice", "team_id": team},
+        "api_app_id": "A0HUB",
+        "token": "verification-token-unused",
+        "trigger_id": trigger_id(),
+        "view": {
+            "id": view.get("id", "V0"),
+            "team_id": team,
+            "app_id": "A0HUB",
+            "bot_id": "BHUB",
+            "hash": "1700000000.abcdef",
+            **{key: value for key, value in view.items() if key != "id"},
+            "state": {"values": values},
+        },
+        "response_urls": [],
+        "is_enterprise_install": False,
     }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.app import FIND_FIX_CALLBACK
+from adapters.slack.app import FIND_FIX_CALLBACK, SAVE_THREAD_CALLBACK
 
 MANIFEST = Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifest.yml"
 
@@ -15,8 +15,9 @@ def test_manifest_matches_the_listeners() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text())
     features = manifest["features"]
     assert [c["command"] for c in features["slash_commands"]] == ["/hub"]
-    [shortcut] = features["shortcuts"]
-    assert shortcut["type"] == "message" and shortcut["callback_id"] == FIND_FIX_CALLBACK
+    shortcuts = features["shortcuts"]
+    assert {s["type"] for s in shortcuts} == {"message"}
+    assert [s["callback_id"] for s in shortcuts] == [FIND_FIX_CALLBACK, SAVE_THREAD_CALLBACK]
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest["settings"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {

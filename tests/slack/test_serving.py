@@ -19,9 +19,11 @@ import pytest
 from aiohttp import WSMsgType, web
 
 from adapters.slack import SlackNotConfigured, serve_slack
+from adapters.slack.forms import Origin, modal
+from bot.commands import ChatContext
 from bot.hub import Hub
 from tests.conftest import FIXTURES
-from tests.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, view_submission
 
 
 def slash_command_envelope(response_url: str) -> dict[str, Any]:
@@ -43,14 +45,18 @@ def slash_command_envelope(response_url: str) -> dict[str, Any]:
     }
 
 
-async def test_socket_mode_acks_over_the_socket_and_answers(hub: Hub, fake: FakeSlack) -> None:
+@contextlib.asynccontextmanager
+async def socket_mode(
+    hub: Hub, fake: FakeSlack, envelope: dict[str, Any]
+) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+    """HubBot in Socket Mode, sent `envelope` over the socket; what it sends back, queued."""
     acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     async def socket(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         await ws.send_json({"type": "hello", "num_connections": 1})
-        await ws.send_json(slash_command_envelope(fake.response_url("socket")))
+        await ws.send_json(envelope)
         async for message in ws:
             if message.type == WSMsgType.TEXT:
                 acks.put_nowait(json.loads(message.data))
@@ -72,17 +78,39 @@ async def test_socket_mode_acks_over_the_socket_and_answers(hub: Hub, fake: Fake
     )
     serving = asyncio.create_task(serve_slack(hub, settings))
     try:
+        yield acks
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+        await runner.cleanup()
+
+
+async def test_socket_mode_acks_over_the_socket_and_answers(hub: Hub, fake: FakeSlack) -> None:
+    async with socket_mode(hub, fake, slash_command_envelope(fake.response_url("socket"))) as acks:
         ack = await asyncio.wait_for(acks.get(), 10)
         assert ack["envelope_id"] == "env-1"
         [answer] = await fake.wait_for("response_url")
         assert "Why does my React component render twice" in str(answer.body["blocks"])
         [opened] = fake.calls_to("apps.connections.open")
         assert opened.headers["Authorization"] == "Bearer xapp-test-token"
-    finally:
-        serving.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await serving
-        await runner.cleanup()
+
+
+async def test_socket_mode_acks_a_form_with_its_problems(hub: Hub, fake: FakeSlack) -> None:
+    asked = hub.handle(ChatContext("slack", "U0ALICE", workspace_id="T0HUB"), "/hub suggest error")
+    assert asked.form is not None
+    view = modal(asked.form, Origin(asked.form.action, asked.form.value))
+    envelope = {
+        "envelope_id": "env-form",
+        "type": "interactive",
+        "accepts_response_payload": True,
+        "payload": view_submission(view, {"title": "TypeError: x is undefined"}),
+    }
+    async with socket_mode(hub, fake, envelope) as acks:
+        ack = await asyncio.wait_for(acks.get(), 10)
+    assert ack["envelope_id"] == "env-form"
+    assert ack["payload"]["response_action"] == "errors"
+    assert {"topic", "root_cause.1", "fix.1"} <= set(ack["payload"]["errors"])
 
 
 async def test_http_mode_without_a_signing_secret_says_what_to_set(hub: Hub) -> None:
