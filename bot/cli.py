@@ -386,7 +386,8 @@ def export(
         written = export_content(engine, target, force=force, ids=ids)
     except ExportError as exc:
         raise Fail(str(exc)) from exc
-    echo(f"exported {written} {'contributed entries' if ids else 'files'} to {target}")
+    what = f"contributed entr{'y' if written == 1 else 'ies'}" if ids else "files"
+    echo(f"exported {written} {what} to {target}")
 
 
 @content_app.command("check")
