@@ -59,38 +59,37 @@ def approval(proposal: Proposal, moderator: str, name: str | None = None) -> Aut
     return Author(who[:300], proposal.id)
 
 
-def latest(session: Session, entry_ids: Sequence[str]) -> dict[str, Revision]:
-    """The latest revision of each of those entries that has one: one query."""
+def newest(entry_ids: Sequence[str] | None = None) -> Any:
+    """Each entry's latest revision number (of those entries, when given), as a subquery."""
+    query = select(Revision.entry_id, func.max(Revision.number).label("number"))
+    if entry_ids is not None:
+        query = query.where(col(Revision.entry_id).in_(entry_ids))
+    return query.group_by(col(Revision.entry_id)).subquery()
+
+
+def latest_numbers(session: Session, entry_ids: Sequence[str]) -> dict[str, int]:
+    """The latest revision number of each of those entries that has one: one query."""
     if not entry_ids:
         return {}
-    newest = (
-        select(Revision.entry_id, func.max(Revision.number).label("number"))
-        .where(col(Revision.entry_id).in_(entry_ids))
-        .group_by(col(Revision.entry_id))
-        .subquery()
-    )
-    query = select(Revision).join(
-        newest,
-        (col(Revision.entry_id) == newest.c.entry_id) & (col(Revision.number) == newest.c.number),
-    )
-    return {row.entry_id: row for row in session.exec(query)}
+    latest = newest(entry_ids)
+    return {entry_id: number for entry_id, number in session.execute(select(latest))}
 
 
 def next_revision(
-    previous: Revision | None, values: dict[str, Any], author: Author, at: datetime
+    number: int, before: Entry | None, values: dict[str, Any], author: Author, at: datetime
 ) -> dict[str, Any] | None:
-    """The row of the revision that writing `values` makes, or None when they are the latest
-    revision's content. The first revision's changes are the fields it has."""
-    if previous is None:
-        changed = [name for name, value in values.items() if value not in (None, "", [])]
-    else:
-        changed = [name for name, value in values.items() if previous.entry.get(name) != value]
+    """The row of the revision that writing `values` over `before` makes (the stored entry,
+    which is its latest revision `number`), or None when they change nothing. The first
+    revision (also of an entry stored before revisions were kept) changes the fields it has."""
+    if number and before is not None:
+        changed = [name for name, value in values.items() if getattr(before, name) != value]
         if not changed:
             return None
-    number = previous.number + 1 if previous else 1
+    else:
+        changed = [name for name, value in values.items() if value not in (None, "", [])]
     return {
         "entry_id": values["id"],
-        "number": number,
+        "number": number + 1,
         "entry": values,
         "who": author.who,
         "changed": changed,
@@ -114,17 +113,13 @@ def history(engine: Engine, entry_id: str) -> list[Revision]:
 
 def contributed_ids(engine: Engine) -> list[str]:
     """The entries whose latest revision an approved proposal wrote."""
-    newest = (
-        select(Revision.entry_id, func.max(Revision.number).label("number"))
-        .group_by(col(Revision.entry_id))
-        .subquery()
-    )
+    latest = newest()
     query = (
         select(Revision.entry_id)
         .join(
-            newest,
-            (col(Revision.entry_id) == newest.c.entry_id)
-            & (col(Revision.number) == newest.c.number),
+            latest,
+            (col(Revision.entry_id) == latest.c.entry_id)
+            & (col(Revision.number) == latest.c.number),
         )
         .where(col(Revision.proposal_id).is_not(None))
         .order_by(col(Revision.entry_id))

@@ -131,18 +131,18 @@ def write_content(
         for start in range(0, len(entries), CHUNK):
             chunk = entries[start : start + CHUNK]
             ids = [e.id for e in chunk]
-            existing = {
-                row.id: row for row in session.exec(select(Entry).where(col(Entry.id).in_(ids)))
-            }
-            previous = revisions.latest(session, ids)
+            # Locked (PostgreSQL): an approval of one of these entries waits for the import.
+            locked = select(Entry).where(col(Entry.id).in_(ids)).with_for_update()
+            existing = {row.id: row for row in session.exec(locked)}
+            numbers = revisions.latest_numbers(session, ids)
             for entry in chunk:
-                values = entry_values(entry)
-                _upsert(session, Entry, existing.get(entry.id), values, now, result)
+                values, row = entry_values(entry), existing.get(entry.id)
                 revision = revisions.next_revision(
-                    previous.get(entry.id), values, revisions.IMPORTED, now
+                    numbers.get(entry.id, 0), row, values, revisions.IMPORTED, now
                 )
                 if revision is not None:
                     written.append(revision)
+                _upsert(session, Entry, row, values, now, result)
             session.flush()
             if progress:
                 progress(len(chunk))
@@ -187,15 +187,13 @@ def save_entry(
     when it was new."""
     result = ImportResult()
     values, now = entry_values(entry), utcnow()
-    _upsert(session, Entry, session.get(Entry, entry.id), values, now, result)
+    # Locked (PostgreSQL): a concurrent writer of this entry commits first, and we read it.
+    row = session.get(Entry, entry.id, with_for_update=True, populate_existing=True)
+    number = revisions.latest_numbers(session, [entry.id]).get(entry.id, 0)
+    revision = revisions.next_revision(number, row, values, author, now)
+    _upsert(session, Entry, row, values, now, result)
     if result.changed:
         bump_version(session)
-    # Written first, so on PostgreSQL a concurrent writer of this entry (or of any content: the
-    # version row) waits for our commit, and then reads the revision we add.
-    session.flush()
-    revision = revisions.next_revision(
-        revisions.latest(session, [entry.id]).get(entry.id), values, author, now
-    )
     revisions.add(session, [revision] if revision else [])
     return result.created == 1
 
