@@ -20,7 +20,6 @@ from bot.db import rowcount
 from bot.member import Member
 from bot.models import Entry, utcnow
 
-IMPORT = "import"
 FORMER_MEMBER = "a former member"
 
 
@@ -45,7 +44,7 @@ class Author:
     proposal_id: int | None = None
 
 
-IMPORTED = Author(IMPORT)
+IMPORTED = Author("import")
 
 
 def contributed_by(name: str, platform: str) -> str:
