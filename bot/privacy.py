@@ -158,7 +158,7 @@ def forget_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
         return usage(
             "`/hub forget me` deletes your daily answers and streaks, mock interviews, grades, "
             "review cards, reminders, learning-path progress and searches, and removes your name "
-            "from your proposals.",
+            "from your proposals and from the credit of the entries they wrote.",
             FORGET_USAGE,
         )
     done = forget(hub, Member.of(ctx))
