@@ -271,9 +271,12 @@ def error(
 @app.command()
 def show(
     entry_id: Annotated[str, typer.Argument(metavar="ID")],
+    history: Annotated[
+        bool, typer.Option("--history", help="Its revisions instead: who changed what, when.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show one entry in full."""
+    """Show one entry in full, or its revisions (newest first)."""
     from bot.content.store import entries_by_id, entry_data, similar_ids
 
     engine = open_store(seed=True)
@@ -282,10 +285,31 @@ def show(
     if entry is None:
         close = similar_ids(engine, wanted)
         raise Fail(f"no entry with id {entry_id[:64]!r}" + did_you_mean(close))
-    if as_json:
+    if history:
+        print_history(engine, entry.id, as_json)
+    elif as_json:
         print_json(entry_data(entry).model_dump(mode="json"))
     else:
         echo(render_entry(entry))
+
+
+def print_history(engine: Engine, entry_id: str, as_json: bool) -> None:
+    from bot.content.revisions import history
+
+    revisions = history(engine, entry_id)
+    if as_json:
+        print_json(
+            [
+                {"number": r.number, "at": r.at.isoformat(), "who": r.who, "changed": r.changed}
+                for r in revisions
+            ]
+        )
+        return
+    if not revisions:
+        echo(f"{entry_id} has no revisions yet: it was written before they were kept")
+    for r in revisions:
+        what = "created" if r.number == 1 else "changed " + ", ".join(r.changed)
+        echo(f"{r.number:4}  {r.at:%Y-%m-%d %H:%M} UTC  {r.who}\n      {what}")
 
 
 @app.command("import")
@@ -341,15 +365,29 @@ def export(
         bool,
         typer.Option("--force", help="Replace DIR and all it holds, even if it is not an export."),
     ] = False,
+    contributions: Annotated[
+        bool,
+        typer.Option(
+            "--contributions",
+            help="Only the entries approved proposals wrote last, to copy into content/.",
+        ),
+    ] = False,
 ) -> None:
     """Write the store's content as content files in DIR, replacing a previous export."""
     from bot.content import ExportError, export_content
+    from bot.content.revisions import contributed_ids
 
+    engine = open_store()
+    ids = contributed_ids(engine) if contributions else None
+    if ids == []:
+        echo("no approved contributions to export: nothing written")
+        return
     try:
-        written = export_content(open_store(), target, force=force)
+        written = export_content(engine, target, force=force, ids=ids)
     except ExportError as exc:
         raise Fail(str(exc)) from exc
-    echo(f"exported {written} files to {target}")
+    what = f"contributed entr{'y' if written == 1 else 'ies'}" if ids else "files"
+    echo(f"exported {written} {what} to {target}")
 
 
 @content_app.command("check")

@@ -23,6 +23,8 @@ from sqlmodel import Field, Session, SQLModel
 
 from bot import searchlog
 from bot.commands import Arg, ArgKind, ChatContext, command
+from bot.content import revisions
+from bot.content.store import bump_version
 from bot.contrib import store as contrib_store
 from bot.daily import store as daily_store
 from bot.db import session_scope
@@ -100,6 +102,7 @@ class Forgotten:
     path_nudges: int = 0
     searches: int = 0
     proposals: int = 0  # your name removed; pending ones withdrawn
+    credits: int = 0  # entries your proposals wrote: "contributed by a former member"
 
     def lines(self) -> list[str]:
         labels = {
@@ -114,6 +117,7 @@ class Forgotten:
             "path_nudges": "weekly path nudges",
             "searches": "searches",
             "proposals": "proposals (your name removed; pending ones withdrawn)",
+            "credits": "entries you contributed (now credited to a former member)",
         }
         counts = {f.name: getattr(self, f.name) for f in fields(self)}
         return [f"{labels[name]}: {n}" for name, n in counts.items() if n]
@@ -136,6 +140,9 @@ def forget(hub: Hub, who: Member) -> Forgotten:
         done.review_cards, done.reminders = review_store.forget(db, who)
         done.path_progress, done.path_nudges = learning_store.forget(db, who)
         done.searches = searchlog.forget(db, searcher)
+        done.credits = revisions.forget(db, who)  # first: it finds them by their proposals
+        if done.credits:
+            bump_version(db)
         done.proposals = contrib_store.forget(db, who)
     return done
 
@@ -151,7 +158,7 @@ def forget_command(hub: Hub, ctx: ChatContext, args: str) -> Reply:
         return usage(
             "`/hub forget me` deletes your daily answers and streaks, mock interviews, grades, "
             "review cards, reminders, learning-path progress and searches, and removes your name "
-            "from your proposals.",
+            "from your proposals and from the credit of the entries they wrote.",
             FORGET_USAGE,
         )
     done = forget(hub, Member.of(ctx))

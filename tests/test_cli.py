@@ -77,6 +77,28 @@ def test_search_json_and_show(tmp_path: Path) -> None:
     assert shown["deep_dive"].startswith("Test deep dive")  # the object, not a list of one
 
 
+def test_show_history_lists_the_revisions_newest_first(tmp_path: Path) -> None:
+    entry = json.loads(run(tmp_path, "show", "q-django-n-plus-one", "--json").stdout)
+    entry["answer"] += " Prefetch the related rows."
+    (tmp_path / "changed.jsonl").write_text(json.dumps(entry) + "\n")
+    assert run(tmp_path, "import", "changed.jsonl").returncode == 0
+    out = run(tmp_path, "show", "q-django-n-plus-one", "--history")
+    assert out.returncode == 0, out.stderr
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
+    assert re.fullmatch(
+        rf"   2  {stamp}  import\n      changed answer\n   1  {stamp}  import\n      created\n",
+        out.stdout,
+    ), out.stdout
+    revisions = json.loads(
+        run(tmp_path, "show", "q-django-n-plus-one", "--history", "--json").stdout
+    )
+    assert [(r["number"], r["who"], r["changed"]) for r in revisions] == [
+        (2, "import", ["answer"]),
+        (1, "import", revisions[1]["changed"]),
+    ]
+    assert "title" in revisions[1]["changed"] and revisions[0]["at"] >= revisions[1]["at"]
+
+
 def test_an_empty_query_with_a_filter_lists_what_it_holds(tmp_path: Path) -> None:
     out = run(tmp_path, "search", "", "--topic", "security", "--json")
     assert out.returncode == 0, out.stderr
@@ -99,6 +121,7 @@ def test_error_reads_stdin(tmp_path: Path) -> None:
         (["error"], "", "the query is empty"),
         (["show", "nope"], None, "no entry with id 'nope'"),
         (["show", "q-django-n-plus-on"], None, "did you mean q-django-n-plus-one?"),
+        (["show", "q-django-n-plus-on", "--history"], None, "did you mean q-django-n-plus-one?"),
         (
             ["search", "x", "--topic", "pyhton"],
             None,

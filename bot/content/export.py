@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -31,16 +32,19 @@ class ExportError(Exception):
     """Why nothing was exported; the target is as it was."""
 
 
-def export_content(engine: Engine, target: Path, force: bool = False) -> int:
-    """Write every entry and path as canonical files in `target`; returns how many."""
+def export_content(
+    engine: Engine, target: Path, force: bool = False, ids: Sequence[str] | None = None
+) -> int:
+    """Write every entry and path (or only the entries of `ids`) as canonical files in
+    `target`; returns how many."""
     target = Path(os.path.abspath(target))
     try:
-        return _export(engine, target, force)
+        return _export(engine, target, force, ids)
     except OSError as exc:
         raise ExportError(f"could not write {target}: {exc.strerror or exc}") from exc
 
 
-def _export(engine: Engine, target: Path, force: bool) -> int:
+def _export(engine: Engine, target: Path, force: bool, ids: Sequence[str] | None) -> int:
     mode = check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = beside(target, "new")
@@ -48,7 +52,7 @@ def _export(engine: Engine, target: Path, force: bool) -> int:
     try:
         if mode is not None:
             os.chmod(staging, mode)
-        written = write_files(engine, staging)
+        written = write_files(engine, staging, ids)
         create(staging / MARKER, MARKER_TEXT)
         swap(staging, target)
     except BaseException:
@@ -77,13 +81,16 @@ def check_target(target: Path, force: bool) -> int | None:
     return stat.S_IMODE(info.st_mode)
 
 
-def write_files(engine: Engine, root: Path) -> int:
+def write_files(engine: Engine, root: Path, ids: Sequence[str] | None = None) -> int:
     written = 0
+    entries = select(Entry).order_by(col(Entry.id))
     with Session(engine) as session:
-        for row in session.exec(select(Entry).order_by(col(Entry.id))):
+        for row in session.exec(entries if ids is None else entries.where(col(Entry.id).in_(ids))):
             entry = entry_data(row)
             create(entry_file(root, entry), render_entry(entry))
             written += 1
+        if ids is not None:
+            return written
         for path_row in session.exec(select(LearningPath).order_by(col(LearningPath.id))):
             path = PathData.model_validate({f: getattr(path_row, f) for f in PathData.model_fields})
             create(path_file(root, path), render_path(path))

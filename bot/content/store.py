@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.content import revisions
 from bot.content.files import ContentProblem, ContentSet, load_paths
 from bot.content.quality import question_counts
 from bot.content.schema import TEXT_FIELDS, EntryData
@@ -124,18 +125,24 @@ def write_content(
 ) -> ImportResult:
     result = ImportResult()
     now = utcnow()
+    written: list[dict[str, Any]] = []  # the new revisions
     with session_scope(engine) as session:
         entries = [entry for entry, _ in found.entries]
         for start in range(0, len(entries), CHUNK):
             chunk = entries[start : start + CHUNK]
-            existing = {
-                row.id: row
-                for row in session.exec(
-                    select(Entry).where(col(Entry.id).in_([e.id for e in chunk]))
-                )
-            }
+            ids = [e.id for e in chunk]
+            # Locked (PostgreSQL): an approval of one of these entries waits for the import.
+            locked = select(Entry).where(col(Entry.id).in_(ids)).with_for_update()
+            existing = {row.id: row for row in session.exec(locked)}
+            numbers = revisions.latest_numbers(session, ids)
             for entry in chunk:
-                _upsert(session, Entry, existing.get(entry.id), entry_values(entry), now, result)
+                values, row = entry_values(entry), existing.get(entry.id)
+                revision = revisions.next_revision(
+                    numbers.get(entry.id, 0), row, values, revisions.IMPORTED, now
+                )
+                if revision is not None:
+                    written.append(revision)
+                _upsert(session, Entry, row, values, now, result)
             session.flush()
             if progress:
                 progress(len(chunk))
@@ -144,6 +151,7 @@ def write_content(
             _upsert(session, LearningPath, session.get(LearningPath, path.id), values, now, result)
             if progress:
                 progress(1)
+        revisions.add(session, written)
         if result.changed:
             bump_version(session)
     return result
@@ -171,14 +179,22 @@ def _upsert(
         result.unchanged += 1
 
 
-def save_entry(session: Session, entry: EntryData) -> bool:
-    """Write one entry (new, or a new version of the stored one) inside the caller's
-    transaction, and bump the content version so every process's search sees it; True when
-    it was new."""
+def save_entry(
+    session: Session, entry: EntryData, author: revisions.Author = revisions.IMPORTED
+) -> bool:
+    """Write one entry (new, or a new version of the stored one) and its revision inside the
+    caller's transaction, and bump the content version so every process's search sees it; True
+    when it was new."""
     result = ImportResult()
-    _upsert(session, Entry, session.get(Entry, entry.id), entry_values(entry), utcnow(), result)
+    values, now = entry_values(entry), utcnow()
+    # Locked (PostgreSQL): a concurrent writer of this entry commits first, and we read it.
+    row = session.get(Entry, entry.id, with_for_update=True, populate_existing=True)
+    number = revisions.latest_numbers(session, [entry.id]).get(entry.id, 0)
+    revision = revisions.next_revision(number, row, values, author, now)
+    _upsert(session, Entry, row, values, now, result)
     if result.changed:
         bump_version(session)
+    revisions.add(session, [revision] if revision else [])
     return result.created == 1
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.content.revisions import approval, contributed_by
 from bot.content.schema import EntryData
 from bot.content.store import entry_values, save_entry
 from bot.contrib.draft import slug
@@ -221,13 +222,14 @@ def approve(engine: Engine, row: Proposal, moderator: str) -> str | None:
 
 def _approve_once(engine: Engine, row: Proposal, moderator: str) -> str | None:
     data = EntryData.model_validate(row.entry)
-    credit = f"contributed by {row.author_name or row.user_id} ({row.platform})"
+    credit = contributed_by(row.author_name or row.user_id, row.platform)
     with session_scope(engine) as db:
         entry_id = row.target_id or free_id(db, data.id)
         decided = _decided(row, State.approved, moderator, None, entry_id=entry_id)
         if not compare_and_set(db, decided):
             return None
-        new = save_entry(db, data.model_copy(update={"id": entry_id, "source": credit[:200]}))
+        written = data.model_copy(update={"id": entry_id, "source": credit})
+        new = save_entry(db, written, approval(row, moderator))
         if row.target_id is None and not new:
             raise IdTaken(entry_id)  # rolls back: the proposal stays pending for the next try
     return entry_id

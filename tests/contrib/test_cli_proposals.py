@@ -93,3 +93,37 @@ def test_an_unknown_or_decided_proposal_is_one_line_and_exit_1(
     ]:
         done = hub_cli(tmp_path, "proposals", *args)
         assert (done.returncode, done.stdout, done.stderr) == (1, "", message), args
+
+
+def test_export_contributions_writes_what_approvals_wrote_and_imports_back(
+    sqlite_hub: Hub, tmp_path: Path
+) -> None:
+    out = tmp_path / "contributed"
+    nothing = hub_cli(tmp_path, "export", str(out), "--contributions")
+    assert (nothing.returncode, nothing.stdout) == (
+        0,
+        "no approved contributions to export: nothing written\n",
+    )
+    assert not out.exists()
+
+    question = proposal_id(run(sqlite_hub, ADA, QUESTION))
+    assert hub_cli(tmp_path, "proposals", "approve", question).returncode == 0
+    exported = hub_cli(tmp_path, "export", str(out), "--contributions")
+    assert exported.stdout == f"exported 1 contributed entry to {out}\n", exported.stderr
+    entry_id = "what-does-a-python-generator-s-send-do"
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*.md"))
+    assert files == [f"questions/python/{entry_id}.md"]
+    history = json.loads(hub_cli(tmp_path, "show", entry_id, "--history", "--json").stdout)
+    assert [r["who"] for r in history] == [
+        f"proposal #{question} by ada (console), approved by hub cli"
+    ]
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    imported = hub_cli(fresh, "import", str(out))
+    assert imported.stdout.startswith("imported: 1 new"), imported.stderr
+    shown = json.loads(hub_cli(fresh, "show", entry_id, "--json").stdout)
+    original = json.loads(hub_cli(tmp_path, "show", entry_id, "--json").stdout)
+    assert shown == original and shown["source"] == "contributed by ada (console)"
+    whole = hub_cli(tmp_path, "export", str(tmp_path / "all"))
+    assert whole.stdout == f"exported 7 files to {tmp_path / 'all'}\n", whole.stderr

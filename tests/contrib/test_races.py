@@ -23,8 +23,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from bot import library
+from bot.commands import ChatContext
 from bot.config import Settings
 from bot.content import import_content
+from bot.content.revisions import history
 from bot.content.store import entry_data, save_entry
 from bot.contrib import store as proposals
 from bot.contrib.models import State
@@ -147,3 +149,35 @@ def test_two_edits_of_one_version_at_once_apply_once(pg_hub: Hub) -> None:
     assert row is not None and row.version == 2
     kept = {field.name: field.value for field in late.form.inputs}["level"]
     assert {row.entry["level"], kept} == {"senior", "junior"}  # the loser's text is kept
+
+
+def suggested_edit(hub: Hub, who: ChatContext, old: str, new: str) -> str:
+    template = hub.handle_action(who, "suggest-edit", "q-react-render-twice")
+    assert template.cards and template.cards[0].code is not None
+    text = template.cards[0].code.text
+    assert old in text
+    return proposal_id(run(hub, who, text.replace(old, new, 1)))
+
+
+def test_two_edits_of_one_entry_approved_at_once_make_two_revisions(pg_hub: Hub) -> None:
+    """Both approvals wait on the entry's row; each then reads the revision the other wrote."""
+    ada = suggested_edit(pg_hub, ADA, "React calls the render function twice", "React renders")
+    eve = suggested_edit(pg_hub, EVE, "title: ", "title: Strict mode: ")
+    lock_row = "SELECT id FROM entry WHERE id = 'q-react-render-twice' FOR UPDATE"
+    with held(pg_hub.engine, lock_row) as lock:
+        replies = released_when_waiting(
+            pg_hub.engine,
+            2,
+            lock,
+            [
+                lambda: pg_hub.handle_action(MOD, "proposal-approve", ada),
+                lambda: pg_hub.handle_action(MOD, "proposal-approve", eve),
+            ],
+        )
+    assert all(r.text.startswith("Approved #") for r in replies), [r.text for r in replies]
+    newest, middle, first = history(pg_hub.engine, "q-react-render-twice")
+    assert (newest.number, middle.number, first.number) == (3, 2, 1)
+    assert {newest.proposal_id, middle.proposal_id} == {int(ada), int(eve)}
+    # The later one is compared with what the earlier one wrote, not with what it read first.
+    assert newest.changed == [k for k, v in newest.entry.items() if middle.entry[k] != v]
+    assert "source" in newest.changed and "source" in middle.changed
