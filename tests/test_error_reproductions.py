@@ -24,8 +24,11 @@ from bot.content.schema import reproduction
 from bot.search.paste import PLACEHOLDER, normalise
 
 from .conftest import POSTGRES_URL
+from .content_runs import checkout_untouched, clean_env  # noqa: F401 (an autouse fixture)
 
-TIMEOUT = 30
+# Generous: compiling (tsc, go, javac, mcs) takes seconds, several times that on a loaded 2-core CI
+# machine; no reproduction waits for the timeout to end it.
+TIMEOUT = 120
 ERRORS = [e for e, _ in load_paths([SHIPPED_CONTENT]).entries if e.reproduce]
 # A run of placeholders joined by punctuation (`<file>:<line>`) stands for one run of text:
 # normalising the real output may drop the punctuation with the parts it joins.
@@ -118,13 +121,13 @@ def run(command: list[str], cwd: Path, env: dict[str, str], stdin: str | None = 
 
 
 def base_env(folder: Path) -> dict[str, str]:
-    """The machine's environment with a git configuration of its own and libpq pointed at the
-    test database, for scripts that open sessions themselves."""
+    """The machine's environment (less git's hook variables) with a git configuration of its own
+    and libpq pointed at the test database, for scripts that open sessions themselves."""
     config = folder / "gitconfig"
     config.write_text(
         "[user]\n\tname = Repro\n\temail = repro@example.com\n[init]\n\tdefaultBranch = main\n"
     )
-    return os.environ | {
+    return clean_env() | {
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": str(config),
         "PGHOST": PG.hostname or "127.0.0.1",

@@ -22,6 +22,7 @@ from bot.content.quality import CodeBlock, code_blocks, near_duplicate_titles, s
 from bot.models import QUESTION_SECTIONS
 
 from .conftest import POSTGRES_URL, Store, require_postgres
+from .content_runs import ROOT, checkout_untouched, clean_env  # noqa: F401 (an autouse fixture)
 
 FOUND = load_paths([SHIPPED_CONTENT])
 ENTRIES = [entry for entry, _ in FOUND.entries]
@@ -114,7 +115,6 @@ def test_every_path_is_a_full_track_without_repeats() -> None:
 # argument --self-test: library-style code ignores it and checks itself when run directly, while an
 # entry point (a server, a git hook) needs it to run its check instead of doing its real job.
 SELF_CHECK = "self-check passed"
-ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")
 PHP = shutil.which("php")
 GO = shutil.which("go")
@@ -240,7 +240,7 @@ def test_snippets_run_their_self_check(
         text=True,
         timeout=180,
         cwd=tmp_path,
-        env={**os.environ, **env},
+        env=clean_env() | env,
     )
     assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
     lines = out.stdout.strip().splitlines()
@@ -331,7 +331,7 @@ def test_code_blocks_in_answers_parse(block: CodeBlock, tmp_path: Path) -> None:
     source = tmp_path / f"block{suffix}"
     source.write_text(block.code)
     command = [need(tool, f"a checker for {block.language}"), *args, str(source)]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert out.returncode == 0, (out.stdout + out.stderr)[-2000:]
 
 
