@@ -53,7 +53,7 @@ FEEDBACK_BOOST = 0.5
 FEEDBACK_COVERED = 0.99
 # The topics the query's words point at (see `topic_focus`) raise their documents by up to this
 # much: "the model makes up facts" is about AI, not fact tables.
-TOPIC_BOOST = 2.0
+TOPIC_BOOST = 1.0
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
