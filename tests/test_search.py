@@ -324,3 +324,34 @@ def test_a_variant_is_found_like_the_title() -> None:
     paste = "UnboundLocalError: local variable 'total' referenced before assignment"
     assert [hit.id for hit in match_error(index, paste).hits] == ["e-c"]
     assert ids(index, "referenced before assignment") == ["e-c"]
+
+
+TOPIC_DOCS = [
+    Doc("t-fact", "question", "sql", "mid", "What is a fact table?",
+        "A fact table holds the facts of a star schema: one row a sale, with its measures."),
+    Doc("t-dims", "question", "sql", "mid", "What is a dimension table?",
+        "A dimension table describes the facts: customers, products, dates."),
+    Doc("t-made", "question", "ai", "mid", "Why does a language model hallucinate?",
+        "It predicts likely words, so with no grounding it invents plausible answers."),
+    Doc("t-eval", "question", "ai", "mid", "How do you evaluate an LLM's answers?",
+        "Score the answers on held-out prompts; check them against known facts."),
+    Doc("t-rag", "question", "ai", "senior", "What is retrieval-augmented generation?",
+        "The model answers from retrieved documents, which keeps it grounded."),
+]  # fmt: skip
+
+
+def test_the_topic_the_query_points_at_wins_an_ambiguous_word() -> None:
+    # "facts" is strongest in the SQL entries (a fact table's title), but it is in an AI entry
+    # too, and "model" leads to AI alone: the AI entries come before the fact table.
+    index = SearchIndex(TOPIC_DOCS)
+    hits = index.search("the model makes up facts").hits
+    assert [hit.topic for hit in hits[:2]] == ["ai", "ai"]
+
+
+def test_no_topic_focus_from_one_word_or_one_topic(index: SearchIndex) -> None:
+    topics = SearchIndex(TOPIC_DOCS)
+    assert topics.score(parse_query(topics, "facts")).focus is None
+    one_topic = SearchIndex([d for d in TOPIC_DOCS if d.topic == "ai"])
+    assert one_topic.score(parse_query(one_topic, "model answers")).focus is None
+    focus = topics.score(parse_query(topics, "model answers")).focus
+    assert focus is not None and focus[topics.topics.names.index("ai")] == 1.0

@@ -7,7 +7,7 @@ import bisect
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +51,9 @@ FEEDBACK_TERMS = 20
 FEEDBACK_BOOST = 0.5
 # A best hit covering this much of the query is trusted as it is.
 FEEDBACK_COVERED = 0.99
+# The topics the query's words point at (see `topic_focus`) raise their documents by up to this
+# much: "the model makes up facts" is about AI, not fact tables.
+TOPIC_BOOST = 1.0
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -99,6 +102,9 @@ class Scored:
     docs: IntArray
     scores: FloatArray
     coverage: FloatArray
+    # How much the query points at each topic (by topic code), 1 for the strongest; None when
+    # it says nothing (a single word, a single topic).
+    focus: FloatArray | None = None
 
 
 class Codes:
@@ -346,9 +352,38 @@ class SearchIndex:
             candidates = np.flatnonzero(marks).astype(np.int32)
             if mask is not None:
                 candidates = candidates[mask[candidates]]
-            return self._combine(candidates, matched, total_weight, sparse=True)
-        everything = np.arange(self.size, dtype=np.int32)
-        return self._combine(everything, matched, total_weight, sparse=False, mask=mask)
+            scored = self._combine(candidates, matched, total_weight, sparse=True)
+        else:
+            everything = np.arange(self.size, dtype=np.int32)
+            scored = self._combine(everything, matched, total_weight, sparse=False, mask=mask)
+        return replace(scored, focus=self.topic_focus(matched))
+
+    def topic_focus(
+        self, matched: list[tuple[Slot, IntArray, FloatArray, IntArray]]
+    ) -> FloatArray | None:
+        """Where each word of the query leads, learned from the content: the share of its BM25
+        mass in each topic's documents, averaged over the words by their weight, scaled so the
+        strongest topic is 1."""
+        count = len(self.topics.names)
+        if len(matched) < 2 or count < 2:
+            return None
+        focus = np.zeros(count, np.float64)
+        for slot, docs, best, _ in matched:
+            mass = np.bincount(self.topics.codes[docs], weights=best, minlength=count)
+            if mass.sum() > 0:
+                focus += slot.weight * mass / mass.sum()
+        if focus.max() <= 0:
+            return None
+        scaled: FloatArray = (focus / focus.max()).astype(np.float32)
+        return scaled
+
+    def focused(self, scored: Scored) -> Scored:
+        """Raises the documents of the topics the query points at (TOPIC_BOOST)."""
+        if scored.focus is None or TOPIC_BOOST <= 0:
+            return scored
+        boost = scored.focus[self.topics.codes[scored.docs]]
+        scores = scored.scores * (1 + np.float32(TOPIC_BOOST) * boost)
+        return replace(scored, scores=scores.astype(np.float32))
 
     def feedback(self, query: Query, scored: Scored) -> Scored:
         """Pseudo-relevance feedback: the terms the best hits share, beyond the query's own,
@@ -382,7 +417,7 @@ class SearchIndex:
         if top_gain <= 0:
             return scored
         scores = scored.scores * (1 + FEEDBACK_BOOST * gain / top_gain)
-        return Scored(scored.docs, scores.astype(np.float32), scored.coverage)
+        return replace(scored, scores=scores.astype(np.float32))
 
     def holds(self, doc: int, slot: Slot) -> bool:
         """Whether a document holds any alternative of a slot."""
@@ -487,6 +522,7 @@ class SearchIndex:
     ) -> SearchResult:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
+        scored = self.focused(scored)
         best = self.top(scored, limit)
         if best and scored.coverage[best[0]] >= FEEDBACK_COVERED:
             best = [i for i in best if scored.coverage[i] >= TAIL_COVERAGE]
