@@ -13,6 +13,7 @@ choose our results.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import stat
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, select, text
+from sqlalchemy import Row, Select, Text, select, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -74,27 +75,40 @@ DOC_COLUMNS = (
 
 
 def entry_doc(row: Entry | Row[Any]) -> Doc:
+    return row_doc(tuple(getattr(row, name) for name in DOC_COLUMNS))
+
+
+def row_doc(row: tuple[Any, ...]) -> Doc:
+    """A Doc from the values of DOC_COLUMNS, in order (a row of `doc_columns`)."""
+    entry_id, kind, topic, level, title, tags, variants, stamp, *texts = row[: len(DOC_COLUMNS)]
     # An error's reproduction script is not searched; its variants count as its title does.
-    text = "\n".join(v for f in TEXT_FIELDS if (v := getattr(row, f)))
+    text = "\n".join(v for v in texts if v)
     return Doc(
-        row.id,
-        row.kind,
-        row.topic,
-        row.level,
-        row.title,
-        text,
-        tuple(row.tags or ()),
-        tuple(row.variants or ()),
-        str(row.updated_at),
+        entry_id, kind, topic, level, title, text, _strings(tags), _strings(variants), str(stamp)
     )
 
 
+def _strings(value: str | list[str] | None) -> tuple[str, ...]:
+    """A JSON list column, read as text where the driver leaves it so (most are empty)."""
+    if isinstance(value, str):
+        return () if value == "[]" else tuple(json.loads(value))
+    return tuple(value or ())
+
+
 def doc_columns() -> Select[Any]:
-    """The searched columns of the entry table (and `retired`, to filter on)."""
+    """The searched columns of the entry table (and `retired`, to filter on); the JSON lists
+    as text, decoded by `row_doc` only when not empty."""
     from bot.models import Entry
 
     table = Entry.__table__  # type: ignore[attr-defined]
-    return select(*(table.c[name] for name in (*DOC_COLUMNS, "retired")))
+    return select(
+        *(
+            type_coerce(table.c[name], Text).label(name)
+            if name in ("tags", "variants")
+            else table.c[name]
+            for name in (*DOC_COLUMNS, "retired")
+        )
+    )
 
 
 def entry_rows(engine: Engine) -> Iterator[Row[Any]]:
@@ -128,7 +142,7 @@ def read_docs(engine: Engine, entry_ids: list[str]) -> list[Doc]:
         for start in range(0, len(entry_ids), BATCH):
             batch = entry_ids[start : start + BATCH]
             rows = conn.execute(query.where(columns.id.in_(batch), columns.retired.is_(False)))
-            found.update((row.id, entry_doc(row)) for row in rows)
+            found.update((row.id, row_doc(row)) for row in rows)
     return [found[i] for i in entry_ids if i in found]
 
 
@@ -138,7 +152,7 @@ def live_entries(engine: Engine) -> int:
 
 
 def iter_docs(engine: Engine) -> Iterator[Doc]:
-    return (entry_doc(row) for row in entry_rows(engine))
+    return (row_doc(row) for row in entry_rows(engine))
 
 
 def load_docs(engine: Engine) -> list[Doc]:
@@ -325,7 +339,7 @@ class Searcher:
         query = doc_columns()
         with self.engine.connect() as conn:
             rows = conn.execute(query.where(query.selected_columns.id.in_(entry_ids)))
-            return {row.id: entry_doc(row).text for row in rows}
+            return {row.id: row_doc(row).text for row in rows}
 
     def search(
         self,
