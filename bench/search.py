@@ -301,10 +301,15 @@ def one_shot(db: Path, cache: Path, query: str) -> float:
         "HUB_SEARCH_CACHE_DIR": str(cache),
         "HUB_CONTENT_DIR": str(db.parent / "no-content"),
     }
-    hub = Path(sys.executable).with_name("hub")
+    # `hub search`, run from the code next to this script (not whichever is installed).
+    hub = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bot.cli import main; main()"
     started = time.perf_counter()
     done = subprocess.run(
-        [str(hub), "search", query], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", hub, "search", query],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
