@@ -69,7 +69,7 @@ def arrays(index: SearchIndex) -> dict[str, Any]:
     """Everything a search reads, as plain values."""
     found: dict[str, Any] = {
         name: getattr(index, name)
-        for name in ("ids", "titles", "stamps", "texts", "terms", "error_signatures")
+        for name in ("ids", "titles", "texts", "terms", "error_signatures")
     }
     found["terms"] = list(index.terms.items())
     found["surface"] = sorted(index.surface.items())
@@ -78,7 +78,7 @@ def arrays(index: SearchIndex) -> dict[str, Any]:
     for name in ("df", "offsets", "post_docs", "tf", "impacts", "idf", "lengths"):
         value = getattr(index, name)
         found[name] = (value.dtype.str, value.tobytes())
-    for name in ("title_offsets", "title_docs", "title_lengths"):
+    for name in ("title_offsets", "title_docs", "title_lengths", "stamps"):
         found[name] = getattr(index, name).tobytes()
     for name in ("kinds", "topics", "levels"):
         column = getattr(index, name)
@@ -140,7 +140,7 @@ def test_nothing_changed_gives_the_same_index(sqlite_engine: Engine) -> None:
 def test_too_many_changes_are_left_to_a_build(sqlite_engine: Engine, tmp_path: Path) -> None:
     assert import_content(sqlite_engine, [FIXTURES / "content"]).ok
     index = SearchIndex(iter_docs(sqlite_engine))
-    live = [(entry_id, "changed") for entry_id, _ in live_stamps(sqlite_engine)]
+    live = [(entry_id, -1) for entry_id, _ in live_stamps(sqlite_engine)]
     live *= 1 + 1000 // max(len(live), 1)
     assert updated(index, live, lambda ids: read_docs(sqlite_engine, ids)) is None
 

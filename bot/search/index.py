@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,8 +68,9 @@ class Doc:
     tags: tuple[str, ...] = ()
     # An error's message as other versions print it: searched like the title.
     variants: tuple[str, ...] = ()
-    # When the entry last changed, as the store says (update.py finds the changed entries).
-    stamp: str = ""
+    # When the entry last changed, in microseconds, as the store says (update.py finds the
+    # changed entries by it).
+    stamp: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class SearchIndex:
         # Columns rather than Doc objects: a cached index loads many times faster.
         self.ids: list[str] = []
         self.titles: list[str] = []
-        self.stamps: list[str] = []
+        stamps = array("q")
         self.texts: list[str] | None = [] if keep_texts else None
         # Where texts come from when the index holds none (see snapshot.py, service.py): the
         # texts of some ids, in one read; the last ones read are remembered.
@@ -156,7 +158,7 @@ class SearchIndex:
                 )
             self.ids.append(doc.id)
             self.titles.append(doc.title)
-            self.stamps.append(doc.stamp)
+            stamps.append(doc.stamp)
             if self.texts is not None:
                 self.texts.append(doc.text)
             columns[0].append(doc.kind)
@@ -165,6 +167,7 @@ class SearchIndex:
 
         postings = build_postings(docs, read)
         self.size = len(self.ids)
+        self.stamps: npt.NDArray[np.int64] = np.frombuffer(stamps, np.int64).copy()
         self.terms = postings.terms
         # The word people typed first for each stem, to show in "did you mean".
         self.surface = postings.surface

@@ -23,6 +23,7 @@ ARRAYS: dict[str, type[np.generic] | tuple[type[np.generic], ...]] = {
     "title_offsets": np.int64,
     "title_docs": np.int32,
     "title_lengths": np.float32,
+    "stamps": np.int64,
     "lengths": np.float32,
 }
 COLUMNS = ("kinds", "topics", "levels")
@@ -39,7 +40,6 @@ def write_snapshot(index: SearchIndex, file: IO[bytes]) -> None:
         "format": FORMAT,
         "ids": index.ids,
         "titles": index.titles,
-        "stamps": index.stamps,
         "terms": list(index.terms),
         "surface": [index.surface[t] for t in index.terms],
         **{
@@ -62,7 +62,6 @@ def read_snapshot(path: Path) -> SearchIndex:
         arrays = {name: stored[name] for name in stored.files if name != "meta"}
     index = SearchIndex([])
     index.ids, index.titles, index.texts = meta["ids"], meta["titles"], None
-    index.stamps = meta["stamps"]
     index.terms = {term: number for number, term in enumerate(meta["terms"])}
     index.surface = dict(zip(meta["terms"], meta["surface"], strict=True))
     for name in ERROR_FORMS:

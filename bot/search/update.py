@@ -15,7 +15,7 @@ import bisect
 import itertools
 import logging
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -34,17 +34,18 @@ Ints = npt.NDArray[np.int64]
 
 
 def updated(
-    index: SearchIndex, live: Sequence[tuple[str, str]], read_docs: ReadDocs
+    index: SearchIndex, live: Sequence[tuple[str, int]], read_docs: ReadDocs
 ) -> SearchIndex | None:
     """`index` with the store's changes (`live`: each live entry's id and stamp, in the
     store's order); `index` itself when nothing changed, None when a build is the better way
     (too many changes, the store's order disagrees, or entries changed while being read)."""
     where = {entry_id: number for number, entry_id in enumerate(index.ids)}
+    stamps = index.stamps.tolist()
     old_to_new = np.full(index.size, -1, np.int64)
     added: list[int] = []
     for number, (entry_id, stamp) in enumerate(live):
         old = where.get(entry_id)
-        if old is not None and index.stamps[old] == stamp:
+        if old is not None and stamps[old] == stamp:
             old_to_new[old] = number
         else:
             added.append(number)
@@ -120,7 +121,8 @@ def _merge(
     new.title_lengths = _place(
         index.title_lengths, part.title_lengths, old_to_new, part_to_new, size
     )
-    for name in ("ids", "titles", "stamps", "texts"):
+    new.stamps = _place(index.stamps, part.stamps, old_to_new, part_to_new, size)
+    for name in ("ids", "titles", "texts"):
         old_list, part_list = getattr(index, name), getattr(part, name)
         if old_list is not None:
             setattr(new, name, _place_list(old_list, part_list, old_to_new, part_to_new, size))
@@ -217,12 +219,9 @@ def _surfaces(
 
 
 def _place(
-    old: npt.NDArray[np.float32],
-    part: npt.NDArray[np.float32],
-    old_to_new: Ints,
-    part_to_new: Ints,
-    size: int,
-) -> npt.NDArray[np.float32]:
+    old: npt.NDArray[Any], part: npt.NDArray[Any], old_to_new: Ints, part_to_new: Ints, size: int
+) -> npt.NDArray[Any]:
+    """Per-document values in the new order."""
     out = np.empty(size, old.dtype)
     kept = old_to_new >= 0
     out[old_to_new[kept]] = old[kept]
