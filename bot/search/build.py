@@ -112,6 +112,16 @@ class Tokens:
         return number
 
 
+def first_words(doc: Fields) -> dict[str, str]:
+    """Each term of a document and the word its first occurrence was, as a build sees them."""
+    raw = Tokens()
+    for text in (doc.title, *doc.variants, *doc.tags, doc.text[:MAX_TEXT_CHARS]):
+        for token in tokens(text):
+            raw.number[token]
+    raw.expand()
+    return raw.surface
+
+
 def chunks(docs: Iterable[D], raw: Tokens, each: Callable[[D], None]) -> Iterator[Chunk]:
     # The occurrences' raw tokens, and for each run of them its document, field and length.
     occurrences, doc_of, field_of, runs = array("i"), array("H"), array("b"), array("i")
@@ -199,6 +209,15 @@ def build_postings(docs: Iterable[D], each: Callable[[D], None]) -> Postings:
     raw = Tokens()
     parts = list(chunks(docs, raw, each))
     vocabulary = len(raw.terms)
+    # Terms are numbered in sorted order, so an index updated in place (update.py) numbers
+    # them as a build of the same documents does.
+    names = sorted(raw.terms)
+    rank = np.empty(vocabulary, np.int32)
+    rank[np.fromiter((raw.terms[t] for t in names), np.int64, vocabulary)] = np.arange(
+        vocabulary, dtype=np.int32
+    )
+    for c in parts:
+        c.terms, c.title_terms = rank[c.terms], rank[c.title_terms]
     df = sum((np.bincount(c.terms, minlength=vocabulary) for c in parts), np.zeros(vocabulary))
     title_df = sum(
         (np.bincount(c.title_terms, minlength=vocabulary) for c in parts), np.zeros(vocabulary)
@@ -211,7 +230,7 @@ def build_postings(docs: Iterable[D], each: Callable[[D], None]) -> Postings:
         title_offsets, [(c.first, c.title_terms, c.title_docs, None) for c in parts]
     )
     return Postings(
-        terms=raw.terms,
+        terms={term: number for number, term in enumerate(names)},
         surface=raw.surface,
         df=df.astype(np.int32),
         offsets=offsets,
@@ -230,15 +249,17 @@ def _place(
     with_values: bool = False,
 ) -> tuple[IntArray, FloatArray]:
     """Chunks' (term, document) pairs laid out term-major, by counting: a chunk's pairs of a
-    term follow those of the chunks before it, documents ascending."""
+    term follow those of the chunks before it, documents ascending. A chunk's pairs of a term
+    are together, documents ascending, but its terms need not be in order."""
     total = int(offsets[-1])
     docs = np.empty(total, np.int32)
     values = np.empty(total if with_values else 0, np.float32)
     filled = offsets[:-1].copy()
     for first, terms, chunk_docs, chunk_values in parts:
         counts = np.bincount(terms, minlength=len(filled))
-        start_in_chunk = np.cumsum(counts) - counts
-        where = filled[terms] + (np.arange(len(terms)) - start_in_chunk[terms])
+        at = np.arange(len(terms))
+        first_of_term = np.maximum.accumulate(np.where(_starts(terms), at, 0))
+        where = filled[terms] + (at - first_of_term)
         docs[where] = chunk_docs.astype(np.int32) + first
         if chunk_values is not None:
             values[where] = chunk_values
@@ -248,3 +269,10 @@ def _place(
 
 def _offsets(counts: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> Offsets:
     return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+
+def _starts(values: npt.NDArray[np.integer]) -> npt.NDArray[np.bool_]:
+    """Where each run of equal values begins."""
+    found = np.ones(len(values), np.bool_)
+    found[1:] = values[1:] != values[:-1]
+    return found

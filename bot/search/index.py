@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.search.build import MAX_TEXT_CHARS, build_postings
+from bot.search.build import EXACT_HALF, MAX_TEXT_CHARS, build_postings
 from bot.search.excerpt import excerpt
 from bot.search.paste import message_part, normalise
 from bot.search.query import Query, Slot, parse_query
@@ -70,6 +71,9 @@ class Doc:
     tags: tuple[str, ...] = ()
     # An error's message as other versions print it: searched like the title.
     variants: tuple[str, ...] = ()
+    # When the entry last changed, in microseconds, as the store says (update.py finds the
+    # changed entries by it).
+    stamp: int = 0
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,11 @@ class Codes:
         return np.asarray(self.codes == self.names.index(value))
 
 
+def compact(tf: FloatArray) -> npt.NDArray[np.float16] | FloatArray:
+    """Term frequencies as float16 when that holds them exactly."""
+    return tf.astype(np.float16) if float(tf.max(initial=0)) <= EXACT_HALF else tf.copy()
+
+
 class SearchIndex:
     def __init__(self, docs: Iterable[Doc], keep_texts: bool = True) -> None:
         """`keep_texts`: hold the documents' texts for excerpts; without, they come from
@@ -134,6 +143,7 @@ class SearchIndex:
         # Columns rather than Doc objects: a cached index loads many times faster.
         self.ids: list[str] = []
         self.titles: list[str] = []
+        stamps = array("q")
         self.texts: list[str] | None = [] if keep_texts else None
         # Where texts come from when the index holds none (see snapshot.py, service.py): the
         # texts of some ids, in one read; the last ones read are remembered.
@@ -154,6 +164,7 @@ class SearchIndex:
                 )
             self.ids.append(doc.id)
             self.titles.append(doc.title)
+            stamps.append(doc.stamp)
             if self.texts is not None:
                 self.texts.append(doc.text)
             columns[0].append(doc.kind)
@@ -162,14 +173,16 @@ class SearchIndex:
 
         postings = build_postings(docs, read)
         self.size = len(self.ids)
+        self.stamps: npt.NDArray[np.int64] = np.frombuffer(stamps, np.int64).copy()
         self.terms = postings.terms
         # The word people typed first for each stem, to show in "did you mean".
         self.surface = postings.surface
         self.df, self.offsets, self.post_docs = postings.df, postings.offsets, postings.docs
         self.lengths = postings.lengths
-        self.average_length = float(self.lengths.mean()) if self.size else 1.0
-        self.idf = np.log1p((self.size - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
-        self.impacts: FloatArray = self._impacts(postings.tf)
+        # Each posting's weighted term frequency, kept to recompute the impacts when the
+        # collection changes (update.py); whole numbers, so float16 holds them exactly to 2048.
+        self.tf = compact(postings.tf)
+        self.refresh(postings.tf)
         self.title_offsets, self.title_docs = postings.title_offsets, postings.title_docs
         self.title_lengths = np.maximum(postings.title_lengths, 1.0)
         self.kinds, self.topics, self.levels = (Codes(c) for c in columns)
@@ -178,6 +191,14 @@ class SearchIndex:
         self._corrections: dict[str, str | None] = {}
         self._families: dict[str, list[str]] | None = None
         self._keywords: dict[int, tuple[IntArray, FloatArray]] = {}
+
+    def refresh(self, tf: FloatArray | None = None) -> None:
+        """The collection's statistics and each posting's BM25 impact, from `self.tf` (or `tf`,
+        the same as float32, which is used up)."""
+        self.size = len(self.ids)
+        self.average_length = float(self.lengths.mean()) if self.size else 1.0
+        self.idf = np.log1p((self.size - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
+        self.impacts: FloatArray = self._impacts(self.tf.astype(np.float32) if tf is None else tf)
 
     def _impacts(self, tf: FloatArray) -> FloatArray:
         """BM25 of each posting (computed in place over `tf`, which is used up)."""

@@ -1,15 +1,19 @@
 """Keeps a search index that follows the store's content version across processes.
 
-Every `freshness_interval` seconds a search checks the ContentVersion row; when another process
-changed the content, the index is rebuilt. With a cache folder, a built index is saved there under
-a name made of the database, the content version and this code's fingerprint, so a one-shot
-process (`hub search`) loads it instead of rebuilding. The file holds data only (snapshot.py),
-and a folder that anyone else may write is not used at all: they could choose our results.
+Every `freshness_interval` seconds a search checks the ContentVersion row; when the content
+changed (in this process or another), the index is updated: only the entries whose stamp changed
+are indexed again (update.py), and a build is left for when most of them did. With a cache
+folder, an index is saved there under a name made of the database, the content version and this
+code's fingerprint, so a one-shot process (`hub search`) loads it instead of building; when the
+content changed since, it loads the newest one of the database and updates it. The file holds
+data only (snapshot.py), and a folder that anyone else may write is not used at all: they could
+choose our results.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import stat
@@ -17,16 +21,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, select, text
+from sqlalchemy import Row, Select, Text, select, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.search.errors import match_error
 from bot.search.index import Doc, SearchIndex, SearchResult
 from bot.search.snapshot import FORMAT, read_snapshot, write_snapshot
+from bot.search.update import updated
 
 if TYPE_CHECKING:
     from bot.models import Entry
@@ -47,6 +53,7 @@ TEXT_FIELDS = (
     "code",
 )
 SEARCH_CODE = Path(__file__).resolve().parent
+EPOCH, MICROSECOND = datetime(1970, 1, 1), timedelta(microseconds=1)
 # Smaller indexes build in well under a second: not worth a file.
 CACHE_MIN_DOCS = 2000
 # A bigger index is rebuilt in a background thread while searches use the previous one.
@@ -56,39 +63,105 @@ BATCH = 2000
 KEEP_TEXTS_MAX_DOCS = 20_000
 
 
-DOC_COLUMNS = ("id", "kind", "topic", "level", "title", "tags", "variants", *TEXT_FIELDS)
+DOC_COLUMNS = (
+    "id",
+    "kind",
+    "topic",
+    "level",
+    "title",
+    "tags",
+    "variants",
+    "updated_at",
+    *TEXT_FIELDS,
+)
 
 
 def entry_doc(row: Entry | Row[Any]) -> Doc:
+    return row_doc(tuple(getattr(row, name) for name in DOC_COLUMNS))
+
+
+def row_doc(row: tuple[Any, ...]) -> Doc:
+    """A Doc from the values of DOC_COLUMNS, in order (a row of `doc_columns`)."""
+    entry_id, kind, topic, level, title, tags, variants, stamp, *texts = row[: len(DOC_COLUMNS)]
     # An error's reproduction script is not searched; its variants count as its title does.
-    text = "\n".join(v for f in TEXT_FIELDS if (v := getattr(row, f)))
+    text = "\n".join(v for v in texts if v)
     return Doc(
-        row.id,
-        row.kind,
-        row.topic,
-        row.level,
-        row.title,
+        entry_id,
+        kind,
+        topic,
+        level,
+        title,
         text,
-        tuple(row.tags or ()),
-        tuple(row.variants or ()),
+        _strings(tags),
+        _strings(variants),
+        stamp_of(stamp),
     )
 
 
+def _strings(value: str | list[str] | None) -> tuple[str, ...]:
+    """A JSON list column, read as text where the driver leaves it so (most are empty)."""
+    if isinstance(value, str):
+        return () if value == "[]" else tuple(json.loads(value))
+    return tuple(value or ())
+
+
 def doc_columns() -> Select[Any]:
+    """The searched columns of the entry table (and `retired`, to filter on); the JSON lists
+    and the time as text, decoded by `row_doc` (lists only when not empty)."""
     from bot.models import Entry
 
     table = Entry.__table__  # type: ignore[attr-defined]
-    return select(*(table.c[name] for name in DOC_COLUMNS))
+    return select(
+        *(
+            type_coerce(table.c[name], Text).label(name)
+            if name in ("tags", "variants", "updated_at")
+            else table.c[name]
+            for name in (*DOC_COLUMNS, "retired")
+        )
+    )
 
 
 def entry_rows(engine: Engine) -> Iterator[Row[Any]]:
     """The searchable columns of the live entries, by id, read in batches."""
-    from bot.models import Entry
-
-    table = Entry.__table__  # type: ignore[attr-defined]
-    query = doc_columns().where(table.c.retired.is_(False)).order_by(table.c.id)
+    query = doc_columns()
+    query = query.where(query.selected_columns.retired.is_(False)).order_by(
+        query.selected_columns.id
+    )
     with engine.connect() as conn:
         yield from conn.execution_options(yield_per=BATCH).execute(query)
+
+
+def stamp_of(changed: datetime | str) -> int:
+    """An entry's updated_at as a number: microseconds since 1970 (its time zone left out).
+    Read as text where the driver leaves it so (SQLite): parsing it here is many times faster."""
+    if isinstance(changed, str):
+        changed = datetime.fromisoformat(changed)
+    return (changed.replace(tzinfo=None) - EPOCH) // MICROSECOND
+
+
+def live_stamps(engine: Engine) -> list[tuple[str, int]]:
+    """Each live entry's id and when it last changed, in the order a build reads them."""
+    columns = doc_columns().selected_columns
+    query = (
+        select(columns.id, columns.updated_at)
+        .where(columns.retired.is_(False))
+        .order_by(columns.id)
+    )
+    with engine.connect() as conn:
+        return [(entry_id, stamp_of(changed)) for entry_id, changed in conn.execute(query)]
+
+
+def read_docs(engine: Engine, entry_ids: list[str]) -> list[Doc]:
+    """The live entries of these ids, in this order (those gone are left out)."""
+    query = doc_columns()
+    columns = query.selected_columns
+    found: dict[str, Doc] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(entry_ids), BATCH):
+            batch = entry_ids[start : start + BATCH]
+            rows = conn.execute(query.where(columns.id.in_(batch), columns.retired.is_(False)))
+            found.update((row.id, row_doc(row)) for row in rows)
+    return [found[i] for i in entry_ids if i in found]
 
 
 def live_entries(engine: Engine) -> int:
@@ -97,7 +170,7 @@ def live_entries(engine: Engine) -> int:
 
 
 def iter_docs(engine: Engine) -> Iterator[Doc]:
-    return (entry_doc(row) for row in entry_rows(engine))
+    return (row_doc(row) for row in entry_rows(engine))
 
 
 def load_docs(engine: Engine) -> list[Doc]:
@@ -148,6 +221,16 @@ class IndexCache:
         version = hashlib.sha256(state.encode()).hexdigest()[:16]
         return self.folder / f"{self.prefix}-{version}-{code_fingerprint()}.v{FORMAT}.npz"
 
+    def latest(self) -> SearchIndex | None:
+        """The newest index of this database by this code, whatever its content version."""
+        if not self.usable(self.folder):
+            return None
+        found = sorted(
+            self.folder.glob(f"{self.prefix}-*-{code_fingerprint()}.v{FORMAT}.npz"),
+            key=lambda f: f.stat().st_mtime if f.exists() else 0.0,
+        )
+        return self._read(found[-1]) if found else None
+
     def usable(self, path: Path) -> bool:
         """Whether `path` (the folder, a file in it) is ours alone; warns once when it is not."""
         try:
@@ -162,7 +245,9 @@ class IndexCache:
         return problem is None
 
     def load(self, state: str) -> SearchIndex | None:
-        file = self.file(state)
+        return self._read(self.file(state))
+
+    def _read(self, file: Path) -> SearchIndex | None:
         if not self.usable(self.folder) or not self.usable(file):
             return None
         try:
@@ -219,44 +304,60 @@ class Searcher:
                 return self._index
             state = content_state(self.engine) or "0"
             if self._index is None:
-                self._index, self._state = self._load(state), state
+                self._index, self._state = self._load(state, None), state
             elif state != self._state and state != self._pending:
                 if self._index.size < self.background_min_docs:
-                    self._index, self._state = self._load(state), state
+                    self._index, self._state = self._load(state, self._index), state
                 else:
                     self._pending = state
                     threading.Thread(
-                        target=self._replace, args=(state,), name="search-rebuild", daemon=True
+                        target=self._replace,
+                        args=(state, self._index),
+                        name="search-update",
+                        daemon=True,
                     ).start()
             self._checked = time.monotonic()
             return self._index
 
-    def _replace(self, state: str) -> None:
+    def _replace(self, state: str, previous: SearchIndex) -> None:
         try:
-            index = self._load(state)
+            index = self._load(state, previous)
         except Exception:
-            log.exception("rebuilding the search index failed; keeping the previous one")
+            log.exception("updating the search index failed; keeping the previous one")
             with self._lock:
                 self._pending = None
             return
         with self._lock:
             self._index, self._state, self._pending = index, state, None
 
-    def _load(self, state: str) -> SearchIndex:
+    def _load(self, state: str, previous: SearchIndex | None) -> SearchIndex:
+        """The index of `state`: from the cache, else `previous` (or the newest cached index)
+        updated, else built."""
         index = self.cache.load(state) if self.cache else None
         if index is None:
-            keep = live_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
-            index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
+            base = previous or (self.cache.latest() if self.cache else None)
+            index = self._update(base) if base is not None else None
+            if index is None:
+                keep = live_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
+                index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
+                log.info("search index built: %d entries", index.size)
             if self.cache and index.size >= self.cache_min_docs:
                 self.cache.save(state, index)
         index.fetch_texts = self._entry_texts
+        return index
+
+    def _update(self, base: SearchIndex) -> SearchIndex | None:
+        live = live_stamps(self.engine)
+        index = updated(base, live, lambda ids: read_docs(self.engine, ids))
+        if index is not None and index is not base and len(live) >= KEEP_TEXTS_MAX_DOCS:
+            index.texts = None
         return index
 
     def _entry_texts(self, entry_ids: list[str]) -> dict[str, str]:
         query = doc_columns()
         with self.engine.connect() as conn:
             rows = conn.execute(query.where(query.selected_columns.id.in_(entry_ids)))
-            return {row.id: entry_doc(row).text for row in rows}
+            return {row.id: row_doc(row).text for row in rows}
 
     def search(
         self,

@@ -12,17 +12,18 @@ import numpy.typing as npt
 
 from bot.search.index import Codes, SearchIndex
 
-# 1 was a pickle; 4 has every form of an error's message; 5 lengths, no keywords; 6 error keys
-FORMAT = 6
-ARRAYS: dict[str, type[np.generic]] = {
+# 1 was a pickle; 4 has every form of an error's message; 5 lengths, no keywords; 6 error keys;
+# 7 term frequencies (the impacts are computed on load), terms sorted, entries' stamps
+FORMAT = 7
+ARRAYS: dict[str, type[np.generic] | tuple[type[np.generic], ...]] = {
     "df": np.int32,
     "offsets": np.int64,
     "post_docs": np.int32,
-    "impacts": np.float32,
-    "idf": np.float32,
+    "tf": (np.float16, np.float32),
     "title_offsets": np.int64,
     "title_docs": np.int32,
     "title_lengths": np.float32,
+    "stamps": np.int64,
     "lengths": np.float32,
 }
 COLUMNS = ("kinds", "topics", "levels")
@@ -71,29 +72,36 @@ def read_snapshot(path: Path) -> SearchIndex:
         )
     for name, dtype in ARRAYS.items():
         setattr(index, name, _array(arrays, name, dtype))
-    index.size = len(index.ids)
-    index.average_length = float(index.lengths.mean()) if index.size else 1.0
     for name in COLUMNS:
         setattr(index, name, Codes.restore(meta[name], _array(arrays, f"{name}_codes", np.int16)))
     _check(index)
+    index.refresh()
     return index
 
 
-def _array(arrays: dict[str, npt.NDArray[Any]], name: str, dtype: type[np.generic]) -> Any:
+def _array(
+    arrays: dict[str, npt.NDArray[Any]],
+    name: str,
+    dtype: type[np.generic] | tuple[type[np.generic], ...],
+) -> Any:
+    allowed = dtype if isinstance(dtype, tuple) else (dtype,)
     found = arrays.get(name)
-    if found is None or found.dtype != dtype or found.ndim != 1:
-        raise SnapshotError(f"array {name!r} missing or not {np.dtype(dtype).name}")
+    if found is None or found.dtype not in allowed or found.ndim != 1:
+        raise SnapshotError(f"array {name!r} missing or not {np.dtype(allowed[0]).name}")
     return found
 
 
 def _check(index: SearchIndex) -> None:
     """The shapes agree, so a search cannot index out of bounds."""
-    size, vocabulary = index.size, len(index.terms)
+    size, vocabulary = len(index.ids), len(index.terms)
     ok = (
         len(index.titles) == len(index.title_lengths) == len(index.lengths) == size
-        and len(index.surface) == len(index.df) == len(index.idf) == vocabulary
+        and len(index.stamps) == size
+        and len(index.surface) == len(index.df) == vocabulary
         and len(index.offsets) == len(index.title_offsets) == vocabulary + 1
-        and int(index.offsets[-1]) == len(index.post_docs) == len(index.impacts)
+        and int(index.offsets[0]) == 0
+        and bool(np.all(np.diff(index.offsets) == index.df))
+        and int(index.offsets[-1]) == len(index.post_docs) == len(index.tf)
         and int(index.title_offsets[-1]) == len(index.title_docs)
         and all(len(getattr(index, name).codes) == size for name in COLUMNS)
         and all(
