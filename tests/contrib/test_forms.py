@@ -3,9 +3,12 @@ was typed kept, a submitted form becoming a proposal once, and a thread drafted 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.commands import ChatContext, ThreadMessage
+from bot.content import import_content
 from bot.contrib import store as proposals
 from bot.contrib.models import State
 from bot.hub import Hub
@@ -59,7 +62,25 @@ def test_a_problem_comes_back_on_its_field_with_everything_typed(hub: Hub) -> No
 def test_a_field_over_its_limit_is_refused_there(hub: Hub) -> None:
     reply = hub.submit_form(ADA, "suggest", "new:error", {**ERROR, "fix": "x" * 5_000})
     fix = next(field for field in opened(reply.form).inputs if field.name == "fix")
-    assert "5,000 characters" in fix.error and len(fix.value) == fix.max_length
+    assert "5,000 characters" in fix.error and fix.value == "x" * 5_000  # nothing typed is lost
+    assert fix.max_length >= len(fix.value)  # a platform's box can hold it to be shortened there
+
+
+def test_an_edit_keeps_an_entry_title_longer_than_a_new_one_may_be(hub: Hub) -> None:
+    entry_id = "err-react-duplicate-keys"  # its title is 277 characters; a new one may have 200
+    shipped = Path(__file__).parents[2] / "content/errors/react" / f"{entry_id}.md"
+    assert import_content(hub.engine, [shipped]).ok
+    form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
+    values = {field.name: field.value for field in form.inputs}
+    title = next(field for field in form.inputs if field.name == "title")
+    assert len(values["title"]) > 200 and title.max_length >= len(values["title"])
+    reply = hub.submit_form(ADA, "suggest", form.value, {**values, "fix": values["fix"] + " ."})
+    assert "Proposal #" in reply.text, reply.text
+    row = proposals.listing(hub.engine, State.pending, "console", "T1")[0]
+    assert row.entry["title"] == values["title"]
+    longer = {**values, "title": values["title"] + " x" * 10}
+    again = opened(hub.submit_form(ADA, "suggest", form.value, longer).form)
+    assert "characters" in next(f.error for f in again.inputs if f.name == "title")
 
 
 def test_a_submitted_form_is_one_proposal_however_often_it_arrives(hub: Hub) -> None:
