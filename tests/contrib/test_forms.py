@@ -135,3 +135,15 @@ def test_a_thread_is_drafted_as_an_error_entry_crediting_its_people(hub: Hub) ->
 def test_an_empty_thread_saves_nothing(hub: Hub) -> None:
     reply = hub.save_thread(ADA, [ThreadMessage("U1", "ada", "  ")])
     assert reply.error and reply.form is None
+
+
+def test_control_characters_are_stripped_from_every_field(hub: Hub) -> None:
+    # DEL, C1 controls (CSI \x9b, NEL \x85) and the right-to-left override that makes a card
+    # read backwards: none is text a person means.
+    dirty = "\x7f\x9b31m\x85\u202e"
+    typed = {name: (text + dirty if name != "topic" else text) for name, text in ERROR.items()}
+    assert "Proposal #" in hub.submit_form(ADA, "suggest", "new:error", typed).text
+    [row] = proposals.listing(hub.engine, State.pending, "console", "T1")
+    for name in ("title", "root_cause", "fix"):
+        stored = row.entry[name]
+        assert not any(ch in stored for ch in "\x7f\x9b\x85\u202e"), (name, stored)
