@@ -166,6 +166,8 @@ def proposal_card(row: Proposal, buttons: bool = True) -> Card:
     data = EntryData.model_validate(row.entry)
     what = f"edit of `{row.target_id}`" if row.target_id else f"new {row.kind}"
     author = defuse_mentions(row.author_name or row.user_id)
+    if credit := store.credit_of(data):
+        author += f" · credit: {defuse_mentions(credit)}"
     shown = draft_text(data)
     if row.base_text is not None:
         shown = unified_diff(row.base_text, shown) or "(no change)"

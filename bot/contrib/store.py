@@ -221,7 +221,7 @@ def approve(engine: Engine, row: Proposal, moderator: str) -> str | None:
 
 def _approve_once(engine: Engine, row: Proposal, moderator: str) -> str | None:
     data = EntryData.model_validate(row.entry)
-    credit = f"contributed by {row.author_name or row.user_id} ({row.platform})"
+    credit = credit_of(data) or f"contributed by {row.author_name or row.user_id} ({row.platform})"
     with session_scope(engine) as db:
         entry_id = row.target_id or free_id(db, data.id)
         decided = _decided(row, State.approved, moderator, None, entry_id=entry_id)
@@ -231,6 +231,11 @@ def _approve_once(engine: Engine, row: Proposal, moderator: str) -> str | None:
         if row.target_id is None and not new:
             raise IdTaken(entry_id)  # rolls back: the proposal stays pending for the next try
     return entry_id
+
+
+def credit_of(entry: EntryData) -> str:
+    """The credit the form's *Credit* input gave the entry (a saved thread's people), if any."""
+    return "" if entry.source == EntryData.model_fields["source"].default else entry.source
 
 
 def free_id(db: Session, wanted: str) -> str:

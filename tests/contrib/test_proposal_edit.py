@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import library
 from bot.commands import ThreadMessage
 from bot.contrib import store as proposals
 from bot.contrib.models import Proposal, State
@@ -143,3 +144,21 @@ def test_a_thread_draft_takes_the_readable_error_line_and_the_matching_topic(hub
 )  # fmt: skip
 def test_an_error_title_drops_what_varies_and_keeps_what_it_says(paste: str, title: str) -> None:
     assert error_title(paste) == title
+
+
+def test_a_saved_thread_credits_its_people_on_the_card_and_in_the_approved_entry(
+    hub: Hub,
+) -> None:
+    thread = [
+        ThreadMessage("U1", "ada", NODE_PASTE),
+        ThreadMessage("U2", "grace", "Something else listened on 8080: `lsof -i :8080`."),
+    ]
+    drafted = values(opened(hub.save_thread(ADA, thread).form))
+    typed = {**drafted, "root_cause": "Another process holds the port."}
+    number = proposal_id(hub.submit_form(ADA, "suggest", "new:error", typed))
+    [card] = hub.handle(MOD, f"/hub proposals show {number}").cards
+    assert "solved in a thread by ada, grace" in card.subtitle  # the moderator sees the credit
+    assert "Approved" in hub.handle_action(MOD, "proposal-approve", number).text
+    written = row_of(hub, number).entry_id
+    entry = library.entry(hub.engine, written or "")
+    assert entry is not None and entry.source == "solved in a thread by ada, grace"
