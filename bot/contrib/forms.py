@@ -9,12 +9,11 @@ from pydantic import ValidationError
 
 from bot.commands import clean_text
 from bot.content.schema import EntryData
-from bot.contrib.draft import MAX_CODE, MAX_SECTION, MAX_TITLE, slug
+from bot.contrib.draft import MAX_ARTICLE, MAX_CODE, MAX_SECTION, MAX_TITLE, slug
 from bot.models import SECTION_TITLES, Kind
 from bot.replies import Form, Input
 
 MAX_CREDIT = 150
-MAX_ARTICLE = 12_000  # an article's body is the article: the longest shipped is under 11,000
 
 HEADLINE = {
     Kind.question: "The question",

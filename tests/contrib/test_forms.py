@@ -147,3 +147,15 @@ def test_control_characters_are_stripped_from_every_field(hub: Hub) -> None:
     for name in ("title", "root_cause", "fix"):
         stored = row.entry[name]
         assert not any(ch in stored for ch in "\x7f\x9b\x85\u202e"), (name, stored)
+
+
+def test_an_article_sent_as_text_has_the_forms_limit_for_its_body(hub: Hub) -> None:
+    body = ("CSRF tricks a signed-in browser into sending a request it did not mean. " * 80)[:6_000]
+    sent = hub.handle(
+        ADA, f"/hub suggest article\ntitle: CSRF in one page\ntopic: security\n\n{body}"
+    )
+    assert "Proposal #" in sent.text, sent.text
+    too_long = hub.handle(
+        ADA, f"/hub suggest article\ntitle: CSRF\ntopic: security\n\n{'x' * 12_001}"
+    )
+    assert too_long.error and "12,000" in too_long.text
