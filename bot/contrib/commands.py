@@ -220,7 +220,10 @@ def decide(hub: Hub, ctx: ChatContext, verb: str, value: str, reason: str = "") 
         return row
     moderator = (ctx.user_name or ctx.user_id)[:80]
     if verb == "approve":
-        written = store.approve(hub.engine, row, moderator)
+        try:
+            written = store.approve(hub.engine, row, moderator)
+        except Refused as exc:
+            return Reply(text=str(exc), error=True)
         if written is None:
             return Reply(text=f"Proposal #{row.id} was already decided.")
         hub.changed("proposals")

@@ -9,6 +9,7 @@ import pytest
 
 from bot import library
 from bot.commands import ThreadMessage
+from bot.content.store import entry_data
 from bot.contrib import store as proposals
 from bot.contrib.models import Proposal, State
 from bot.contrib.thread import error_title
@@ -162,3 +163,20 @@ def test_a_saved_thread_credits_its_people_on_the_card_and_in_the_approved_entry
     written = row_of(hub, number).entry_id
     entry = library.entry(hub.engine, written or "")
     assert entry is not None and entry.source == "solved in a thread by ada, grace"
+
+
+def test_an_edit_proposed_on_an_older_version_of_the_entry_does_not_undo_a_newer_one(
+    hub: Hub,
+) -> None:
+    entry_id = "q-django-n-plus-one"
+    form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
+    before = values(form)
+    first = hub.submit_form(ADA, "suggest", form.value, {**before, "answer": "Ada's answer."})
+    second = hub.submit_form(EVE, "suggest", form.value, {**before, "level": "senior"})
+    ada, eve = proposal_id(first), proposal_id(second)
+    assert "Approved" in hub.handle_action(MOD, "proposal-approve", ada).text
+    refused = hub.handle_action(MOD, "proposal-approve", eve)
+    assert refused.error and "changed since" in refused.text
+    entry = library.entry(hub.engine, entry_id)
+    assert entry is not None and "Ada's answer." in entry_data(entry).model_dump_json()
+    assert row_of(hub, eve).state == State.pending
