@@ -3,6 +3,7 @@ buttons of entry cards (*Suggest an edit*) and of proposal cards (*Approve*, *Ed
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -92,16 +93,24 @@ def suggest_edit(hub: Hub, ctx: ChatContext, target: str, text: str) -> Reply:
     before = draft_text(current)
     if not text.strip():
         opened = entry_form(
-            current.kind, f"edit:{current.id}", values_of(current), title="Suggest an edit"
+            current.kind,
+            edit_value(current.id, before),
+            values_of(current),
+            title="Suggest an edit",
         )
         return form_reply(opened, f"/hub suggest edit {current.id}", before)
     return submit(hub, ctx, parse_draft(current.kind, text, current.id), current.id, before)
 
 
+def edit_value(entry_id: str, text: str) -> str:
+    """An edit form's value: the entry, and a fingerprint of its text when the form opened."""
+    return f"edit:{entry_id}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
 @form("suggest")
 def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, str]) -> Reply:
-    """A submitted entry form: `new:KIND`, `edit:ENTRY-ID`, or a moderator's
-    `proposal:NUMBER:VERSION` (the version the form was opened on)."""
+    """A submitted entry form: `new:KIND`, `edit:ENTRY-ID:FINGERPRINT` (of the entry's text when
+    the form opened), or a moderator's `proposal:NUMBER:VERSION` (the version it opened on)."""
     what, _, ref = value.partition(":")
     if what == "proposal":
         return edit_proposal(hub, ctx, ref, values)
@@ -110,9 +119,17 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
     current: EntryData | None = None
     if what == "new" and ref in Kind.__members__:
         kind = Kind(ref)
-    elif what == "edit" and (row := stored_entry(hub.engine, ref[:64])) is not None:
+    elif what == "edit" and (row := stored_entry(hub.engine, ref.partition(":")[0][:64])):
         current = entry_data(row)
         kind, target_id, base_text = current.kind, current.id, draft_text(current)
+        if value != (now := edit_value(current.id, base_text)):
+            return Reply(
+                text=f"Entry `{current.id}` changed since you opened this form; nothing was sent. "
+                "What you typed is kept: check it against the entry as it is now "
+                f"(`/hub show {current.id}`) and send it again.",
+                error=True,
+                form=entry_form(kind, now, values, title="Suggest an edit"),
+            )
     else:
         return GONE_FORM
     parsed = read_form(kind, values, target_id, current)

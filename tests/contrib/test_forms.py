@@ -106,7 +106,11 @@ def test_suggest_an_edit_opens_the_form_filled_with_the_entry(hub: Hub) -> None:
     entry_id = "q-django-n-plus-one"
     form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
     values = {field.name: field.value for field in form.inputs}
-    assert form.value == f"edit:{entry_id}" and values["topic"] == "django" and values["answer"]
+    assert (
+        form.value.startswith(f"edit:{entry_id}:")
+        and values["topic"] == "django"
+        and values["answer"]
+    )
     edited = {**values, "answer": values["answer"] + " select_related joins."}
     reply = hub.submit_form(ADA, "suggest", form.value, edited)
     assert "Proposal #" in reply.text

@@ -180,3 +180,21 @@ def test_an_edit_proposed_on_an_older_version_of_the_entry_does_not_undo_a_newer
     entry = library.entry(hub.engine, entry_id)
     assert entry is not None and "Ada's answer." in entry_data(entry).model_dump_json()
     assert row_of(hub, eve).state == State.pending
+
+
+def test_an_edit_form_opened_before_the_entry_changed_comes_back_with_what_was_typed(
+    hub: Hub,
+) -> None:
+    entry_id = "q-django-n-plus-one"
+    ada_form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
+    eve_form = opened(hub.handle_action(EVE, "suggest-edit", entry_id).form)
+    ada = hub.submit_form(ADA, "suggest", ada_form.value, {**values(ada_form), "answer": "New."})
+    assert "Approved" in hub.handle_action(MOD, "proposal-approve", proposal_id(ada)).text
+    typed = {**values(eve_form), "level": "senior"}  # still holds the old answer
+    late = hub.submit_form(EVE, "suggest", eve_form.value, typed)
+    assert late.error and "changed since" in late.text
+    again = opened(late.form)
+    assert values(again)["level"] == "senior" and again.value != eve_form.value
+    assert proposals.listing(hub.engine, State.pending, "console", "T1") == []
+    # Sent again knowingly, on the entry as it is now: a proposal, its diff against the new text.
+    assert "Proposal #" in hub.submit_form(EVE, "suggest", again.value, values(again)).text
