@@ -99,7 +99,7 @@ def suggest_edit(hub: Hub, ctx: ChatContext, target: str, text: str) -> Reply:
             title="Suggest an edit",
         )
         return form_reply(opened, f"/hub suggest edit {current.id}", before)
-    return submit(hub, ctx, parse_draft(current.kind, text, current.id), current.id, before)
+    return submit(hub, ctx, parse_draft(current.kind, text, current), current.id, before)
 
 
 def edit_value(entry_id: str, text: str) -> str:

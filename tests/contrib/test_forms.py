@@ -163,3 +163,15 @@ def test_an_article_sent_as_text_has_the_forms_limit_for_its_body(hub: Hub) -> N
         ADA, f"/hub suggest article\ntitle: CSRF\ntopic: security\n\n{'x' * 12_001}"
     )
     assert too_long.error and "12,000" in too_long.text
+
+
+def test_an_edit_sent_as_text_keeps_an_entry_title_longer_than_a_new_one_may_be(hub: Hub) -> None:
+    entry_id = "err-react-duplicate-keys"  # its title is 277 characters
+    shipped = Path(__file__).parents[2] / "content/errors/react" / f"{entry_id}.md"
+    assert import_content(hub.engine, [shipped]).ok
+    template = hub.handle_action(ADA, "suggest-edit", entry_id).cards[0].code
+    assert template is not None
+    edited = template.text.replace("## Fix\n\n", "## Fix\n\nGive each child a stable key. ", 1)
+    assert edited != template.text
+    reply = hub.handle(ADA, edited)
+    assert "Proposal #" in reply.text, reply.text
