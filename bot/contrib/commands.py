@@ -109,7 +109,8 @@ def edit_value(entry_id: str, text: str) -> str:
 
 @form("suggest")
 def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, str]) -> Reply:
-    """A submitted entry form: `new:KIND`, `edit:ENTRY-ID:FINGERPRINT` (of the entry's text when
+    """A submitted entry form: `new:KIND`, `thread:error` (*Save to hub*, with *Credit*),
+    `edit:ENTRY-ID:FINGERPRINT` (of the entry's text when
     the form opened), or a moderator's `proposal:NUMBER:VERSION` (the version it opened on)."""
     what, _, ref = value.partition(":")
     if what == "proposal":
@@ -117,11 +118,13 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
     target_id: str | None = None
     base_text: str | None = None
     current: EntryData | None = None
-    if what == "new" and ref in Kind.__members__:
+    if what in ("new", "thread") and ref in Kind.__members__:
         kind = Kind(ref)
+        values = shown_only(values, credit=what == "thread")
     elif what == "edit" and (row := stored_entry(hub.engine, ref.partition(":")[0][:64])):
         current = entry_data(row)
         kind, target_id, base_text = current.kind, current.id, draft_text(current)
+        values = shown_only(values, credit="credit" in values_of(current))
         if value != (now := edit_value(current.id, base_text)):
             return Reply(
                 text=f"Entry `{current.id}` changed since you opened this form; nothing was sent. "
@@ -139,6 +142,12 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
         )
         return not_sent(opened, parsed)
     return submit(hub, ctx, parsed, target_id, base_text)
+
+
+def shown_only(values: Mapping[str, str], credit: bool) -> Mapping[str, str]:
+    """The values of a form's inputs: *Credit* only on a form that showed it (a saved thread,
+    an entry or proposal that has one), never because a payload named it."""
+    return values if credit else {name: text for name, text in values.items() if name != "credit"}
 
 
 def not_sent(opened: Form, errors: Mapping[str, str]) -> Reply:
@@ -297,6 +306,7 @@ def edit_proposal(hub: Hub, ctx: ChatContext, ref: str, values: Mapping[str, str
     if row.version != int(version):
         return changed_meanwhile(row, values)
     proposed = EntryData.model_validate(row.entry)
+    values = shown_only(values, credit="credit" in values_of(proposed))
     parsed = read_form(proposed.kind, values, row.target_id, proposed)
     if isinstance(parsed, dict):
         return not_sent(proposal_form(row, values, parsed), parsed)

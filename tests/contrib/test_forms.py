@@ -131,7 +131,7 @@ def test_a_thread_is_drafted_as_an_error_entry_crediting_its_people(hub: Hub) ->
     fallback = reply.cards[0].code  # where no form can be opened: the draft as text to send
     assert fallback is not None and "SECRET_KEYs" in fallback.text
     values = {field.name: field.value for field in form.inputs}
-    assert values["title"] == "KeyError: 'user_id'" and form.value == "new:error"
+    assert values["title"] == "KeyError: 'user_id'" and form.value == "thread:error"
     assert "SECRET_KEYs" in values["fix"] and "environment" in values["fix"]
     assert "ada" in values["credit"] and "grace" in values["credit"]
 
@@ -175,3 +175,10 @@ def test_an_edit_sent_as_text_keeps_an_entry_title_longer_than_a_new_one_may_be(
     assert edited != template.text
     reply = hub.handle(ADA, edited)
     assert "Proposal #" in reply.text, reply.text
+
+
+def test_a_credit_the_form_never_showed_is_not_taken(hub: Hub) -> None:
+    forged = {**ERROR, "credit": "written by the CTO"}  # a new entry's form has no Credit input
+    assert "Proposal #" in hub.submit_form(ADA, "suggest", "new:error", forged).text
+    [row] = proposals.listing(hub.engine, State.pending, "console", "T1")
+    assert "source" not in row.entry or row.entry["source"] == "hubbot", row.entry

@@ -154,9 +154,9 @@ def test_a_saved_thread_credits_its_people_on_the_card_and_in_the_approved_entry
         ThreadMessage("U1", "ada", NODE_PASTE),
         ThreadMessage("U2", "grace", "Something else listened on 8080: `lsof -i :8080`."),
     ]
-    drafted = values(opened(hub.save_thread(ADA, thread).form))
-    typed = {**drafted, "root_cause": "Another process holds the port."}
-    number = proposal_id(hub.submit_form(ADA, "suggest", "new:error", typed))
+    form = opened(hub.save_thread(ADA, thread).form)
+    typed = {**values(form), "root_cause": "Another process holds the port."}
+    number = proposal_id(hub.submit_form(ADA, form.action, form.value, typed))
     [card] = hub.handle(MOD, f"/hub proposals show {number}").cards
     assert "solved in a thread by ada, grace" in card.subtitle  # the moderator sees the credit
     assert "Approved" in hub.handle_action(MOD, "proposal-approve", number).text
