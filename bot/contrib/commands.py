@@ -104,7 +104,7 @@ def suggest_edit(hub: Hub, ctx: ChatContext, target: str, text: str) -> Reply:
 
 def edit_value(entry_id: str, text: str) -> str:
     """An edit form's value: the entry, and a fingerprint of its text when the form opened."""
-    return f"edit:{entry_id}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    return f"edit:{entry_id}:{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
 @form("suggest")

@@ -111,6 +111,7 @@ def test_suggest_an_edit_opens_the_form_filled_with_the_entry(hub: Hub) -> None:
         and values["topic"] == "django"
         and values["answer"]
     )
+    assert len(f"edit:{'x' * 64}:{form.value.rpartition(':')[2]}") <= 80  # Form.value's limit
     edited = {**values, "answer": values["answer"] + " select_related joins."}
     reply = hub.submit_form(ADA, "suggest", form.value, edited)
     assert "Proposal #" in reply.text
