@@ -43,11 +43,12 @@ def boxes(form: Form, box_limit: int) -> list[Box]:
     """Every box of `form`, in order, for text boxes that hold at most `box_limit` characters."""
     laid: list[Box] = []
     for field in form.inputs:
-        count = max(1, -(-field.max_length // box_limit))
+        limit = max(field.max_length, len(field.value))  # a longer value is laid out whole
+        count = max(1, -(-limit // box_limit))
         values = cut(field.value, box_limit)
         values += [""] * (count - len(values))
-        for part, value in enumerate(values[:count], start=1):
-            size = min(box_limit, field.max_length - box_limit * (part - 1))
+        for part, value in enumerate(values, start=1):
+            size = min(box_limit, limit - box_limit * (part - 1))
             laid.append(Box(field, part, count, value, max(1, size)))
     return laid
 

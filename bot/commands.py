@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from bot.hub import Hub
 
 MAX_COMMAND_CHARS = 20_000
+# Control characters (C0 but tab and newline, DEL, C1), and the bidirectional embeddings,
+# overrides and isolates that make text read backwards.
+UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class ChannelAccess(StrEnum):
@@ -177,9 +181,10 @@ def form(name: str) -> Callable[[FormHandler], FormHandler]:
 
 
 def clean_text(text: str) -> str:
-    """Drop NUL and other control characters (but keep newlines and tabs); cap the length."""
+    """Drop NUL and other control characters (but keep newlines and tabs) and bidirectional
+    overrides; cap the length."""
     text = text[:MAX_COMMAND_CHARS]
-    return "".join(ch for ch in text if ch >= " " or ch in "\n\t")
+    return UNWANTED.sub("", text)
 
 
 def parse(text: str) -> tuple[CommandSpec, str] | Reply:

@@ -31,3 +31,11 @@ def test_what_is_typed_joins_back_whole(code: str) -> None:
 def test_an_error_shows_on_the_first_box_of_its_input() -> None:
     form = Form("t", "suggest", inputs=(Input("code", "Code", max_length=6_000, error="Needed."),))
     assert [box.error for box in boxes(form, 3_000)] == ["Needed.", ""]
+
+
+def test_a_value_longer_than_its_limit_is_laid_out_whole() -> None:
+    code = "x" * 7_000  # the core widens such an input; a form that does not must lose nothing
+    form = Form("t", "suggest", inputs=(Input("code", "Code", value=code, max_length=6_000),))
+    laid = boxes(form, 3_000)
+    assert all(len(box.value) <= box.max_length for box in laid)
+    assert joined(form, 3_000, {box.key: box.value for box in laid}) == {"code": code}

@@ -3,6 +3,7 @@ buttons of entry cards (*Suggest an edit*) and of proposal cards (*Approve*, *Ed
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -92,27 +93,46 @@ def suggest_edit(hub: Hub, ctx: ChatContext, target: str, text: str) -> Reply:
     before = draft_text(current)
     if not text.strip():
         opened = entry_form(
-            current.kind, f"edit:{current.id}", values_of(current), title="Suggest an edit"
+            current.kind,
+            edit_value(current.id, before),
+            values_of(current),
+            title="Suggest an edit",
         )
         return form_reply(opened, f"/hub suggest edit {current.id}", before)
-    return submit(hub, ctx, parse_draft(current.kind, text, current.id), current.id, before)
+    return submit(hub, ctx, parse_draft(current.kind, text, current), current.id, before)
+
+
+def edit_value(entry_id: str, text: str) -> str:
+    """An edit form's value: the entry, and a fingerprint of its text when the form opened."""
+    return f"edit:{entry_id}:{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
 @form("suggest")
 def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, str]) -> Reply:
-    """A submitted entry form: `new:KIND`, `edit:ENTRY-ID`, or a moderator's
-    `proposal:NUMBER:VERSION` (the version the form was opened on)."""
+    """A submitted entry form: `new:KIND`, `thread:error` (*Save to hub*, with *Credit*),
+    `edit:ENTRY-ID:FINGERPRINT` (of the entry's text when
+    the form opened), or a moderator's `proposal:NUMBER:VERSION` (the version it opened on)."""
     what, _, ref = value.partition(":")
     if what == "proposal":
         return edit_proposal(hub, ctx, ref, values)
     target_id: str | None = None
     base_text: str | None = None
     current: EntryData | None = None
-    if what == "new" and ref in Kind.__members__:
+    if what in ("new", "thread") and ref in Kind.__members__:
         kind = Kind(ref)
-    elif what == "edit" and (row := stored_entry(hub.engine, ref[:64])) is not None:
+        values = shown_only(values, credit=what == "thread")
+    elif what == "edit" and (row := stored_entry(hub.engine, ref.partition(":")[0][:64])):
         current = entry_data(row)
         kind, target_id, base_text = current.kind, current.id, draft_text(current)
+        values = shown_only(values, credit="credit" in values_of(current))
+        if value != (now := edit_value(current.id, base_text)):
+            return Reply(
+                text=f"Entry `{current.id}` changed since you opened this form; nothing was sent. "
+                "What you typed is kept: check it against the entry as it is now "
+                f"(`/hub show {current.id}`) and send it again.",
+                error=True,
+                form=entry_form(kind, now, values, title="Suggest an edit"),
+            )
     else:
         return GONE_FORM
     parsed = read_form(kind, values, target_id, current)
@@ -122,6 +142,12 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
         )
         return not_sent(opened, parsed)
     return submit(hub, ctx, parsed, target_id, base_text)
+
+
+def shown_only(values: Mapping[str, str], credit: bool) -> Mapping[str, str]:
+    """The values of a form's inputs: *Credit* only on a form that showed it (a saved thread,
+    an entry or proposal that has one), never because a payload named it."""
+    return values if credit else {name: text for name, text in values.items() if name != "credit"}
 
 
 def not_sent(opened: Form, errors: Mapping[str, str]) -> Reply:
@@ -166,6 +192,8 @@ def proposal_card(row: Proposal, buttons: bool = True) -> Card:
     data = EntryData.model_validate(row.entry)
     what = f"edit of `{row.target_id}`" if row.target_id else f"new {row.kind}"
     author = defuse_mentions(row.author_name or row.user_id)
+    if credit := store.credit_of(data):
+        author += f" · credit: {defuse_mentions(credit)}"
     shown = draft_text(data)
     if row.base_text is not None:
         shown = unified_diff(row.base_text, shown) or "(no change)"
@@ -218,7 +246,10 @@ def decide(hub: Hub, ctx: ChatContext, verb: str, value: str, reason: str = "") 
         return row
     moderator = (ctx.user_name or ctx.user_id)[:80]
     if verb == "approve":
-        written = store.approve(hub.engine, row, moderator)
+        try:
+            written = store.approve(hub.engine, row, moderator)
+        except Refused as exc:
+            return Reply(text=str(exc), error=True)
         if written is None:
             return Reply(text=f"Proposal #{row.id} was already decided.")
         hub.changed("proposals")
@@ -275,6 +306,7 @@ def edit_proposal(hub: Hub, ctx: ChatContext, ref: str, values: Mapping[str, str
     if row.version != int(version):
         return changed_meanwhile(row, values)
     proposed = EntryData.model_validate(row.entry)
+    values = shown_only(values, credit="credit" in values_of(proposed))
     parsed = read_form(proposed.kind, values, row.target_id, proposed)
     if isinstance(parsed, dict):
         return not_sent(proposal_form(row, values, parsed), parsed)

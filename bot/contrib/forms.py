@@ -9,12 +9,11 @@ from pydantic import ValidationError
 
 from bot.commands import clean_text
 from bot.content.schema import EntryData
-from bot.contrib.draft import MAX_CODE, MAX_SECTION, MAX_TITLE, slug
+from bot.contrib.draft import MAX_ARTICLE, MAX_CODE, MAX_SECTION, MAX_TITLE, slug
 from bot.models import SECTION_TITLES, Kind
 from bot.replies import Form, Input
 
 MAX_CREDIT = 150
-MAX_ARTICLE = 12_000  # an article's body is the article: the longest shipped is under 11,000
 
 HEADLINE = {
     Kind.question: "The question",
@@ -125,12 +124,14 @@ def entry_form(
     """The form for `kind`, holding `values` (prefilled or as typed) and `errors` by input."""
     values = values or {}
     errors = errors or {}
+    # A value longer than its input's limit (an entry's long title, text typed over the limit)
+    # is shown whole, in an input wide enough to hold it: cutting it would lose it unseen.
     inputs = tuple(
         Input(
             name=field.name,
             label=field.label,
-            value=values.get(field.name, "")[: field.max_length],
-            max_length=field.max_length,
+            value=values.get(field.name, ""),
+            max_length=max(field.max_length, len(values.get(field.name, ""))),
             multiline=field.multiline,
             required=field.required,
             hint=field.hint,
@@ -159,13 +160,18 @@ def read_form(
     errors: dict[str, str] = {}
     shown = inputs_of(kind, "credit" in typed)
     fields: dict[str, object] = {}
+    limits = {field.name: field.max_length for field in shown}
     if current is not None:
-        hidden = set(EntryData.model_fields) - {field.name for field in shown} - {"id", "kind"}
+        hidden = set(EntryData.model_fields) - set(limits) - {"id", "kind"}
         fields = current.model_dump(include=hidden, exclude_defaults=True)
+        # What the entry already holds is not refused for being longer than a new text may be.
+        for name, text in values_of(current).items():
+            if name in limits:
+                limits[name] = max(limits[name], len(text))
     for field in shown:
         text = typed.get(field.name, "")
-        if len(text) > field.max_length:
-            errors[field.name] = f"{len(text):,} characters; at most {field.max_length:,}"
+        if len(text) > limits[field.name]:
+            errors[field.name] = f"{len(text):,} characters; at most {limits[field.name]:,}"
         elif field.required and not text:
             errors[field.name] = "Needed."
         elif text:

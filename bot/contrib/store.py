@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from bot.content.revisions import approval, contributed_by
 from bot.content.schema import EntryData
-from bot.content.store import entry_values, save_entry
-from bot.contrib.draft import slug
+from bot.content.store import entry_data, entry_values, save_entry
+from bot.contrib.draft import draft_text, slug
 from bot.contrib.models import ModerationChannel, Moderator, Notice, Proposal, State
 from bot.db import compare_and_set, rowcount, session_scope
 from bot.member import FORGOTTEN, Member
@@ -222,8 +222,10 @@ def approve(engine: Engine, row: Proposal, moderator: str) -> str | None:
 
 def _approve_once(engine: Engine, row: Proposal, moderator: str) -> str | None:
     data = EntryData.model_validate(row.entry)
-    credit = contributed_by(row.author_name or row.user_id, row.platform)
+    credit = credit_of(data) or contributed_by(row.author_name or row.user_id, row.platform)
     with session_scope(engine) as db:
+        if row.target_id is not None:
+            unchanged_since_proposed(db, row)
         entry_id = row.target_id or free_id(db, data.id)
         decided = _decided(row, State.approved, moderator, None, entry_id=entry_id)
         if not compare_and_set(db, decided):
@@ -233,6 +235,24 @@ def _approve_once(engine: Engine, row: Proposal, moderator: str) -> str | None:
         if row.target_id is None and not new:
             raise IdTaken(entry_id)  # rolls back: the proposal stays pending for the next try
     return entry_id
+
+
+def unchanged_since_proposed(db: Session, row: Proposal) -> None:
+    """Raise Refused when the entry an edit replaces is no longer the one it was proposed on:
+    writing it would silently undo what changed since (another approved edit, an import)."""
+    stored = db.get(Entry, row.target_id)
+    if stored is None or (
+        row.base_text is not None and draft_text(entry_data(stored)) != row.base_text
+    ):
+        raise Refused(
+            f"Entry `{row.target_id}` changed since proposal #{row.id} was made: approving it "
+            "would undo that change. Reject it and ask for the edit again on the entry as it is."
+        )
+
+
+def credit_of(entry: EntryData) -> str:
+    """The credit the form's *Credit* input gave the entry (a saved thread's people), if any."""
+    return "" if entry.source == EntryData.model_fields["source"].default else entry.source
 
 
 def free_id(db: Session, wanted: str) -> str:

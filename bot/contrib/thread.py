@@ -91,7 +91,7 @@ def save_thread(hub: Hub, ctx: ChatContext, messages: Sequence[ThreadMessage]) -
     if not messages or not messages[0].text.strip():
         return Reply(text="There is nothing in that thread to save.", error=True)
     draft = thread_draft(hub, messages)
-    opened = entry_form(Kind.error, "new:error", draft, title="Save to hub")
+    opened = entry_form(Kind.error, "thread:error", draft, title="Save to hub")
     as_text = (
         f"title: {draft['title']}\ntopic: {draft.get('topic', '')}\n\n{draft['description']}"
         f"\n\n## Root cause\n\n…\n\n## Fix\n\n{draft['fix']}"

@@ -3,9 +3,12 @@ was typed kept, a submitted form becoming a proposal once, and a thread drafted 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.commands import ChatContext, ThreadMessage
+from bot.content import import_content
 from bot.contrib import store as proposals
 from bot.contrib.models import State
 from bot.hub import Hub
@@ -59,7 +62,25 @@ def test_a_problem_comes_back_on_its_field_with_everything_typed(hub: Hub) -> No
 def test_a_field_over_its_limit_is_refused_there(hub: Hub) -> None:
     reply = hub.submit_form(ADA, "suggest", "new:error", {**ERROR, "fix": "x" * 5_000})
     fix = next(field for field in opened(reply.form).inputs if field.name == "fix")
-    assert "5,000 characters" in fix.error and len(fix.value) == fix.max_length
+    assert "5,000 characters" in fix.error and fix.value == "x" * 5_000  # nothing typed is lost
+    assert fix.max_length >= len(fix.value)  # a platform's box can hold it to be shortened there
+
+
+def test_an_edit_keeps_an_entry_title_longer_than_a_new_one_may_be(hub: Hub) -> None:
+    entry_id = "err-react-duplicate-keys"  # its title is 277 characters; a new one may have 200
+    shipped = Path(__file__).parents[2] / "content/errors/react" / f"{entry_id}.md"
+    assert import_content(hub.engine, [shipped]).ok
+    form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
+    values = {field.name: field.value for field in form.inputs}
+    title = next(field for field in form.inputs if field.name == "title")
+    assert len(values["title"]) > 200 and title.max_length >= len(values["title"])
+    reply = hub.submit_form(ADA, "suggest", form.value, {**values, "fix": values["fix"] + " ."})
+    assert "Proposal #" in reply.text, reply.text
+    row = proposals.listing(hub.engine, State.pending, "console", "T1")[0]
+    assert row.entry["title"] == values["title"]
+    longer = {**values, "title": values["title"] + " x" * 10}
+    again = opened(hub.submit_form(ADA, "suggest", form.value, longer).form)
+    assert "characters" in next(f.error for f in again.inputs if f.name == "title")
 
 
 def test_a_submitted_form_is_one_proposal_however_often_it_arrives(hub: Hub) -> None:
@@ -85,7 +106,12 @@ def test_suggest_an_edit_opens_the_form_filled_with_the_entry(hub: Hub) -> None:
     entry_id = "q-django-n-plus-one"
     form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
     values = {field.name: field.value for field in form.inputs}
-    assert form.value == f"edit:{entry_id}" and values["topic"] == "django" and values["answer"]
+    assert (
+        form.value.startswith(f"edit:{entry_id}:")
+        and values["topic"] == "django"
+        and values["answer"]
+    )
+    assert len(f"edit:{'x' * 64}:{form.value.rpartition(':')[2]}") <= 80  # Form.value's limit
     edited = {**values, "answer": values["answer"] + " select_related joins."}
     reply = hub.submit_form(ADA, "suggest", form.value, edited)
     assert "Proposal #" in reply.text
@@ -106,7 +132,7 @@ def test_a_thread_is_drafted_as_an_error_entry_crediting_its_people(hub: Hub) ->
     fallback = reply.cards[0].code  # where no form can be opened: the draft as text to send
     assert fallback is not None and "SECRET_KEYs" in fallback.text
     values = {field.name: field.value for field in form.inputs}
-    assert values["title"] == "KeyError: 'user_id'" and form.value == "new:error"
+    assert values["title"] == "KeyError: 'user_id'" and form.value == "thread:error"
     assert "SECRET_KEYs" in values["fix"] and "environment" in values["fix"]
     assert "ada" in values["credit"] and "grace" in values["credit"]
 
@@ -114,3 +140,46 @@ def test_a_thread_is_drafted_as_an_error_entry_crediting_its_people(hub: Hub) ->
 def test_an_empty_thread_saves_nothing(hub: Hub) -> None:
     reply = hub.save_thread(ADA, [ThreadMessage("U1", "ada", "  ")])
     assert reply.error and reply.form is None
+
+
+def test_control_characters_are_stripped_from_every_field(hub: Hub) -> None:
+    # DEL, C1 controls (CSI \x9b, NEL \x85) and the right-to-left override that makes a card
+    # read backwards: none is text a person means.
+    dirty = "\x7f\x9b31m\x85\u202e"
+    typed = {name: (text + dirty if name != "topic" else text) for name, text in ERROR.items()}
+    assert "Proposal #" in hub.submit_form(ADA, "suggest", "new:error", typed).text
+    [row] = proposals.listing(hub.engine, State.pending, "console", "T1")
+    for name in ("title", "root_cause", "fix"):
+        stored = row.entry[name]
+        assert not any(ch in stored for ch in "\x7f\x9b\x85\u202e"), (name, stored)
+
+
+def test_an_article_sent_as_text_has_the_forms_limit_for_its_body(hub: Hub) -> None:
+    body = ("CSRF tricks a signed-in browser into sending a request it did not mean. " * 80)[:6_000]
+    sent = hub.handle(
+        ADA, f"/hub suggest article\ntitle: CSRF in one page\ntopic: security\n\n{body}"
+    )
+    assert "Proposal #" in sent.text, sent.text
+    too_long = hub.handle(
+        ADA, f"/hub suggest article\ntitle: CSRF\ntopic: security\n\n{'x' * 12_001}"
+    )
+    assert too_long.error and "12,000" in too_long.text
+
+
+def test_an_edit_sent_as_text_keeps_an_entry_title_longer_than_a_new_one_may_be(hub: Hub) -> None:
+    entry_id = "err-react-duplicate-keys"  # its title is 277 characters
+    shipped = Path(__file__).parents[2] / "content/errors/react" / f"{entry_id}.md"
+    assert import_content(hub.engine, [shipped]).ok
+    template = hub.handle_action(ADA, "suggest-edit", entry_id).cards[0].code
+    assert template is not None
+    edited = template.text.replace("## Fix\n\n", "## Fix\n\nGive each child a stable key. ", 1)
+    assert edited != template.text
+    reply = hub.handle(ADA, edited)
+    assert "Proposal #" in reply.text, reply.text
+
+
+def test_a_credit_the_form_never_showed_is_not_taken(hub: Hub) -> None:
+    forged = {**ERROR, "credit": "written by the CTO"}  # a new entry's form has no Credit input
+    assert "Proposal #" in hub.submit_form(ADA, "suggest", "new:error", forged).text
+    [row] = proposals.listing(hub.engine, State.pending, "console", "T1")
+    assert "source" not in row.entry or row.entry["source"] == "hubbot", row.entry

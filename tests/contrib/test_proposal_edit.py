@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot import library
 from bot.commands import ThreadMessage
+from bot.content.store import entry_data
 from bot.contrib import store as proposals
 from bot.contrib.models import Proposal, State
 from bot.contrib.thread import error_title
@@ -143,3 +145,56 @@ def test_a_thread_draft_takes_the_readable_error_line_and_the_matching_topic(hub
 )  # fmt: skip
 def test_an_error_title_drops_what_varies_and_keeps_what_it_says(paste: str, title: str) -> None:
     assert error_title(paste) == title
+
+
+def test_a_saved_thread_credits_its_people_on_the_card_and_in_the_approved_entry(
+    hub: Hub,
+) -> None:
+    thread = [
+        ThreadMessage("U1", "ada", NODE_PASTE),
+        ThreadMessage("U2", "grace", "Something else listened on 8080: `lsof -i :8080`."),
+    ]
+    form = opened(hub.save_thread(ADA, thread).form)
+    typed = {**values(form), "root_cause": "Another process holds the port."}
+    number = proposal_id(hub.submit_form(ADA, form.action, form.value, typed))
+    [card] = hub.handle(MOD, f"/hub proposals show {number}").cards
+    assert "solved in a thread by ada, grace" in card.subtitle  # the moderator sees the credit
+    assert "Approved" in hub.handle_action(MOD, "proposal-approve", number).text
+    written = row_of(hub, number).entry_id
+    entry = library.entry(hub.engine, written or "")
+    assert entry is not None and entry.source == "solved in a thread by ada, grace"
+
+
+def test_an_edit_proposed_on_an_older_version_of_the_entry_does_not_undo_a_newer_one(
+    hub: Hub,
+) -> None:
+    entry_id = "q-django-n-plus-one"
+    form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
+    before = values(form)
+    first = hub.submit_form(ADA, "suggest", form.value, {**before, "answer": "Ada's answer."})
+    second = hub.submit_form(EVE, "suggest", form.value, {**before, "level": "senior"})
+    ada, eve = proposal_id(first), proposal_id(second)
+    assert "Approved" in hub.handle_action(MOD, "proposal-approve", ada).text
+    refused = hub.handle_action(MOD, "proposal-approve", eve)
+    assert refused.error and "changed since" in refused.text
+    entry = library.entry(hub.engine, entry_id)
+    assert entry is not None and "Ada's answer." in entry_data(entry).model_dump_json()
+    assert row_of(hub, eve).state == State.pending
+
+
+def test_an_edit_form_opened_before_the_entry_changed_comes_back_with_what_was_typed(
+    hub: Hub,
+) -> None:
+    entry_id = "q-django-n-plus-one"
+    ada_form = opened(hub.handle_action(ADA, "suggest-edit", entry_id).form)
+    eve_form = opened(hub.handle_action(EVE, "suggest-edit", entry_id).form)
+    ada = hub.submit_form(ADA, "suggest", ada_form.value, {**values(ada_form), "answer": "New."})
+    assert "Approved" in hub.handle_action(MOD, "proposal-approve", proposal_id(ada)).text
+    typed = {**values(eve_form), "level": "senior"}  # still holds the old answer
+    late = hub.submit_form(EVE, "suggest", eve_form.value, typed)
+    assert late.error and "changed since" in late.text
+    again = opened(late.form)
+    assert values(again)["level"] == "senior" and again.value != eve_form.value
+    assert proposals.listing(hub.engine, State.pending, "console", "T1") == []
+    # Sent again knowingly, on the entry as it is now: a proposal, its diff against the new text.
+    assert "Proposal #" in hub.submit_form(EVE, "suggest", again.value, values(again)).text
