@@ -34,7 +34,8 @@ A paste belongs to the command before it: on a terminal up to an empty line, fro
 the next line that starts with `/hub` or `hub `.
 *Forms* (`/hub suggest KIND`, *Suggest an edit*, *Edit*) ask for each field in turn. {HOW}
 From a pipe, the lines after `/hub suggest KIND` are the entry as text (the template); a form \
-opened by a button's number reads its answers from the lines after it."""
+opened by a button's number reads its answers from the lines after it. A `/hub` command typed \
+into a form leaves the form (nothing is sent) and runs."""
 QUIT = {"quit", "exit", "/quit"}
 HELP = {"/help", "help"}
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
@@ -292,11 +293,16 @@ class ConsoleChat:
         return self._render(reply, place)
 
     def _read_answer(self) -> str:
+        """A line typed into a form; a `/hub` command instead leaves the form and runs next."""
         self.reading = True
         try:
-            return self.lines.line()
+            line = self.lines.line()
         finally:
             self.reading = False
+        if line.lstrip().lower().startswith("/hub"):
+            self.lines.held = line
+            raise Abandoned
+        return line
 
     def run(self) -> None:
         lines = self.lines

@@ -87,6 +87,13 @@ def test_cancel_or_the_end_of_the_input_sends_nothing(hub: Hub) -> None:
     assert pending(hub) == []
 
 
+def test_a_hub_command_typed_into_a_form_leaves_it_and_runs(hub: Hub) -> None:
+    chat, _out = chat_with(hub, f"{ERROR['title']}\n/hub show q-django-n-plus-one\n")
+    assert chat.handle_line("/hub suggest error") == "Form abandoned; nothing was sent."
+    assert chat.lines.next_input().startswith("/hub show q-django-n-plus-one")
+    assert pending(hub) == []
+
+
 def test_a_moderator_edits_a_proposal_by_its_button(hub: Hub) -> None:
     assert "Proposal #1" in hub.submit_form(AUTHOR, "suggest", "new:error", ERROR).text
     # Every input but the fix kept as proposed: an empty line, an empty first line.
