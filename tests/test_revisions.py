@@ -14,8 +14,10 @@ from sqlmodel import Session, func, select
 from bot import library
 from bot.content import import_content
 from bot.content.revisions import Revision, contributed_ids, history
+from bot.contrib import store as proposals
 from bot.db import alembic_config, applied_revisions, upgrade
 from bot.hub import Hub
+from bot.member import FORGOTTEN
 from bot.models import Entry
 from tests.conftest import FIXTURES, Store
 from tests.contrib.test_proposals import ADA, MOD, QUESTION, proposal_id, run
@@ -109,11 +111,17 @@ def test_forget_me_credits_a_former_member(hub: Hub) -> None:
     assert not [r for r in rows if "ada" in r.who or "ada" in r.entry["source"]]
 
 
-def test_forget_me_leaves_another_contributors_credit(hub: Hub) -> None:
-    approve_an_edit(hub)
+def test_forget_me_leaves_another_contributors_credit_and_forgets_the_moderator(
+    hub: Hub,
+) -> None:
+    number = approve_an_edit(hub)
     assert "entries you contributed" not in run(hub, MOD, "/hub forget me").text
     entry = library.entry(hub.engine, ENTRY)
     assert entry is not None and entry.source == "contributed by ada (console)"
+    newest = history(hub.engine, ENTRY)[0]
+    assert newest.who == f"proposal #{number} by ada (console), approved by a former member"
+    decided = proposals.get(hub.engine, int(number))
+    assert decided is not None and (decided.decided_by, decided.decided_by_id) == (FORGOTTEN, None)
 
 
 def test_the_migration_goes_down_and_up(store: Store) -> None:
@@ -122,7 +130,7 @@ def test_the_migration_goes_down_and_up(store: Store) -> None:
     before = applied_revisions(engine)
     command.downgrade(alembic_config(engine), "0017_proposal_slots")
     assert not inspect(engine).has_table("revision")
-    assert applied_revisions(engine) == before - {"0018_entry_revisions"}
+    assert applied_revisions(engine) == before - {"0018_entry_revisions", "0019_proposal_decider"}
     upgrade(engine)
     assert applied_revisions(engine) == before
     assert revision_count(engine) == 0

@@ -129,32 +129,33 @@ def contributed_ids(engine: Engine) -> list[str]:
 
 def forget(session: Session, who: Member) -> int:
     """`/hub forget me`: the person's name, in the credit of the entries their approved
-    proposals wrote (the entries' `source` and their revisions' content) and in those revisions'
-    `who`, becomes FORMER_MEMBER. Inside the caller's transaction, before the proposals lose
-    their author; how many entries lost the name."""
-    approved = session.exec(
-        select(Proposal).where(
-            col(Proposal.platform) == who.platform,
-            col(Proposal.user_id) == who.user_id,
-            col(Proposal.state) == State.approved,
-        )
-    ).all()
+    proposals wrote (the entries' `source` and their revisions' content) and in the `who` of the
+    revisions their proposals or their decisions as a moderator wrote, becomes FORMER_MEMBER.
+    Inside the caller's transaction, before the proposals lose their author; how many entries
+    lost the name from their credit."""
+    platform = col(Proposal.platform) == who.platform
+    authored = (col(Proposal.user_id) == who.user_id) & (col(Proposal.state) == State.approved)
+    decided = col(Proposal.decided_by_id) == who.user_id
     entries = 0
-    for proposal in approved:
-        name, platform = proposal.author_name or proposal.user_id, proposal.platform
-        credit, anonymous = contributed_by(name, platform), contributed_by(FORMER_MEMBER, platform)
+    for proposal in session.exec(select(Proposal).where(platform, authored | decided)).all():
+        wrote = proposal.user_id == who.user_id and proposal.state == State.approved
+        name = FORMER_MEMBER if wrote else proposal.author_name or proposal.user_id
+        moderator = FORMER_MEMBER if proposal.decided_by_id == who.user_id else None
+        credit = contributed_by(proposal.author_name or proposal.user_id, proposal.platform)
+        anonymous = contributed_by(FORMER_MEMBER, proposal.platform)
         for revision in session.exec(
             select(Revision).where(Revision.entry_id == proposal.entry_id)
         ):
             if revision.proposal_id == proposal.id:
-                revision.who = approval(proposal, proposal.decided_by or "", FORMER_MEMBER).who
-            if revision.entry.get("source") == credit:
+                revision.who = approval(proposal, moderator or proposal.decided_by or "", name).who
+            if wrote and revision.entry.get("source") == credit:
                 revision.entry = revision.entry | {"source": anonymous}
             session.add(revision)
-        changed = session.execute(
-            update(Entry)
-            .where(col(Entry.id) == proposal.entry_id, col(Entry.source) == credit)
-            .values(source=anonymous)
-        )
-        entries += rowcount(changed)
+        if wrote:
+            changed = session.execute(
+                update(Entry)
+                .where(col(Entry.id) == proposal.entry_id, col(Entry.source) == credit)
+                .values(source=anonymous)
+            )
+            entries += rowcount(changed)
     return entries

@@ -247,7 +247,7 @@ def decide(hub: Hub, ctx: ChatContext, verb: str, value: str, reason: str = "") 
     moderator = (ctx.user_name or ctx.user_id)[:80]
     if verb == "approve":
         try:
-            written = store.approve(hub.engine, row, moderator)
+            written = store.approve(hub.engine, row, moderator, ctx.user_id)
         except Refused as exc:
             return Reply(text=str(exc), error=True)
         if written is None:
@@ -258,7 +258,7 @@ def decide(hub: Hub, ctx: ChatContext, verb: str, value: str, reason: str = "") 
         return usage(
             f"Say why, for the author: `/hub proposals reject {row.id} <reason>`.", PROPOSALS_USAGE
         )
-    if not store.reject(hub.engine, row, moderator, reason.strip()[:1000]):
+    if not store.reject(hub.engine, row, moderator, reason.strip()[:1000], ctx.user_id):
         return Reply(text=f"Proposal #{row.id} was already decided.")
     hub.changed("proposals")
     return Reply(text=f"Rejected #{row.id}. The author gets a DM with your reason.")

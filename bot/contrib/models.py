@@ -55,6 +55,7 @@ class Proposal(SQLModel, table=True):
     pending_slot: int | None = None
     reason: str | None = Field(default=None, sa_column=Column(Text))
     decided_by: str | None = Field(default=None, max_length=80)
+    decided_by_id: str | None = Field(default=None, max_length=64)  # the moderator's user id
     entry_id: str | None = Field(default=None, max_length=64)  # the entry approving wrote
     notice: str = Field(default=Notice.none, max_length=16, index=True)
     notice_at: datetime | None = None

@@ -178,8 +178,11 @@ def withdraw(engine: Engine, row: Proposal) -> bool:
     return compare_and_set(engine, _decided(row, State.withdrawn, None, None, notify=False))
 
 
-def reject(engine: Engine, row: Proposal, moderator: str, reason: str) -> bool:
-    return compare_and_set(engine, _decided(row, State.rejected, moderator, reason))
+def reject(
+    engine: Engine, row: Proposal, moderator: str, reason: str, moderator_id: str | None = None
+) -> bool:
+    decided = _decided(row, State.rejected, moderator, reason, moderator_id=moderator_id)
+    return compare_and_set(engine, decided)
 
 
 def _decided(
@@ -189,11 +192,13 @@ def _decided(
     reason: str | None,
     notify: bool = True,
     entry_id: str | None = None,
+    moderator_id: str | None = None,
 ) -> Any:
     return _change(
         row,
         state=state,
         decided_by=moderator,
+        decided_by_id=moderator_id,
         reason=reason,
         entry_id=entry_id,
         dedupe_key=None,
@@ -207,27 +212,33 @@ class IdTaken(Exception):
     """Another writer stored an entry under the id chosen for a new one."""
 
 
-def approve(engine: Engine, row: Proposal, moderator: str) -> str | None:
+def approve(
+    engine: Engine, row: Proposal, moderator: str, moderator_id: str | None = None
+) -> str | None:
     """Write the proposed entry and mark the proposal approved, in one transaction; the id
     written, or None when someone else decided it first. A new entry whose id another approval
     took meanwhile (the same title) is written under the next free id."""
     for attempt in range(ID_ATTEMPTS):
         try:
-            return _approve_once(engine, row, moderator)
+            return _approve_once(engine, row, moderator, moderator_id)
         except (IntegrityError, IdTaken):
             if row.target_id is not None or attempt == ID_ATTEMPTS - 1:
                 raise
     return None
 
 
-def _approve_once(engine: Engine, row: Proposal, moderator: str) -> str | None:
+def _approve_once(
+    engine: Engine, row: Proposal, moderator: str, moderator_id: str | None
+) -> str | None:
     data = EntryData.model_validate(row.entry)
     credit = credit_of(data) or contributed_by(row.author_name or row.user_id, row.platform)
     with session_scope(engine) as db:
         if row.target_id is not None:
             unchanged_since_proposed(db, row)
         entry_id = row.target_id or free_id(db, data.id)
-        decided = _decided(row, State.approved, moderator, None, entry_id=entry_id)
+        decided = _decided(
+            row, State.approved, moderator, None, entry_id=entry_id, moderator_id=moderator_id
+        )
         if not compare_and_set(db, decided):
             return None
         written = data.model_copy(update={"id": entry_id, "source": credit})
@@ -371,6 +382,11 @@ def forget(db: Session, who: Member) -> int:
     )
     changed = db.execute(
         update(Proposal).where(*mine).values(user_id=FORGOTTEN, author_name=FORGOTTEN)
+    )
+    db.execute(
+        update(Proposal)
+        .where(col(Proposal.platform) == who.platform, col(Proposal.decided_by_id) == who.user_id)
+        .values(decided_by=FORGOTTEN, decided_by_id=None)
     )
     db.execute(
         delete(Moderator).where(
