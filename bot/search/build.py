@@ -1,16 +1,19 @@
-"""Postings for a collection, built with a few regex passes per document and numpy for the rest.
+"""Postings for a collection, built with numpy: no Python work per token occurrence.
 
-Each document's fields are cut into raw tokens by one regex; a raw token is turned into its terms
-(the word, or a compound's parts and the joined form, stemmed) once for the whole collection, not
-once per occurrence. Documents are taken a chunk at a time: every occurrence in a chunk becomes
-one 64-bit key (term, document, field), one sort groups them into the chunk's postings, and the
-chunks are then placed term-major (documents ascending) by counting, without a global sort. The
-documents' texts are read once and not kept.
+Fields are cut into raw tokens (text.RAW_WORD) a few MB of text at a time, by classifying the
+bytes of the joined ASCII fields; a short token is known by its bytes packed in two integers, so
+only the distinct tokens become strings and are numbered (fields that are not ASCII go through
+`tokens` as before). A raw token is turned into its terms (the word, or a compound's parts and
+the joined form, stemmed) once for the whole collection. Documents are taken a chunk at a time:
+every occurrence in a chunk becomes one 64-bit key (term, document, field), one sort groups them
+into the chunk's postings, and the chunks are then placed term-major (documents ascending) by
+counting, without a global sort. The documents' texts are read once and not kept.
 """
 
 from __future__ import annotations
 
 import itertools
+import string
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -29,12 +32,27 @@ TITLE, TITLE_STOP, VARIANT, TAG, TEXT = range(5)
 FIELD_BITS = 3
 FIELD_MASK = (1 << FIELD_BITS) - 1
 FIELD_WEIGHTS = np.array([3.0, 3.0, 3.0, 2.0, 1.0], np.float32)
-# A chunk's documents are numbered in 16 bits; small chunks keep the sort's arrays small.
+# A chunk's documents are numbered in 16 bits; small chunks keep the sort's arrays small
+# (8k entries: the building process stays under 250 MB at 100k).
 DOC_BITS = 16
-CHUNK = 1 << 14
+CHUNK = 1 << 13
 # Weighted frequencies up to this are exact in 16 bits.
 EXACT_HALF = 2048
 MAX_TEXT_CHARS = 200_000
+# Bytes of ASCII text by what they may be in a raw token (text.RAW_WORD).
+ALNUM, SIGN, JOINER = 1, 2, 4
+BYTE_CLASS = np.zeros(256, np.uint8)
+for _chars, _kind in (
+    (string.ascii_letters + string.digits, ALNUM),
+    ("+#", SIGN),
+    ("-._'", JOINER),
+):
+    BYTE_CLASS[list(_chars.encode())] = _kind
+# Fields are cut into tokens this many characters at a time (a few MB of arrays each).
+CUT_CHARS = 1 << 21
+# Tokens up to this many bytes are told apart by their bytes, in two 64-bit integers.
+PACKED = 16
+BYTE_MASKS = np.array([(1 << 8 * n) - 1 for n in range(9)], np.uint64)
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -123,58 +141,210 @@ def first_words(doc: Fields) -> dict[str, str]:
 
 
 def chunks(docs: Iterable[D], raw: Tokens, each: Callable[[D], None]) -> Iterator[Chunk]:
-    # The occurrences' raw tokens, and for each run of them its document, field and length.
-    occurrences, doc_of, field_of, runs = array("i"), array("H"), array("b"), array("i")
-    lookup = raw.number.__getitem__
+    # Fields read and not yet cut, in reading order, with each one's document (within the chunk)
+    # and kind; and the occurrences of the chunk's fields cut so far.
+    fields: list[str] = []
+    owner, kinds = array("H"), array("b")
+    cut: list[tuple[IntArray, npt.NDArray[np.uint16], npt.NDArray[np.int8]]] = []
+    chars = first = count = 0
 
-    def add(text: str, kind: int, doc: int) -> None:
-        found = tokens(text)
-        occurrences.extend(map(lookup, found))
-        doc_of.append(doc)
-        field_of.append(kind)
-        runs.append(len(found))
+    def cut_fields() -> None:
+        nonlocal fields, owner, kinds, chars
+        cut.append(_occurrences(raw, fields, owner, kinds))
+        fields, owner, kinds, chars = [], array("H"), array("b"), 0
 
-    first = count = 0
+    def whole_chunk(size: int) -> Chunk:
+        cut_fields()
+        found = _chunk(
+            raw, first, size, *(np.concatenate(parts) for parts in zip(*cut, strict=True))
+        )
+        cut.clear()
+        return found
+
     for doc in docs:
         each(doc)
-        local = count - first
-        add(doc.title, TITLE, local)
-        for variant in doc.variants:
-            add(variant, VARIANT, local)
-        for tag in doc.tags:
-            add(tag, TAG, local)
-        add(doc.text[:MAX_TEXT_CHARS], TEXT, local)
+        text = doc.text[:MAX_TEXT_CHARS]
+        fields.append(doc.title)
+        fields.extend(doc.variants)
+        fields.extend(doc.tags)
+        fields.append(text)
+        owner.extend([count - first] * (2 + len(doc.variants) + len(doc.tags)))
+        kinds.append(TITLE)
+        kinds.extend([VARIANT] * len(doc.variants))
+        kinds.extend([TAG] * len(doc.tags))
+        kinds.append(TEXT)
         count += 1
+        chars += len(text)
         if count - first == CHUNK:
-            yield _chunk(raw, first, CHUNK, occurrences, doc_of, field_of, runs)
-            occurrences, doc_of, field_of, runs = array("i"), array("H"), array("b"), array("i")
+            yield whole_chunk(CHUNK)
             first = count
+        elif chars >= CUT_CHARS:
+            cut_fields()
     if count > first or count == 0:
-        yield _chunk(raw, first, count - first, occurrences, doc_of, field_of, runs)
+        yield whole_chunk(count - first)
+
+
+def _occurrences(
+    raw: Tokens, fields: list[str], owner: array[int], kinds: array[int]
+) -> tuple[IntArray, npt.NDArray[np.uint16], npt.NDArray[np.int8]]:
+    """The raw tokens of `fields` in reading order, each as its number in `raw` (new tokens are
+    numbered in the order they first occur), with its field's document and kind.
+
+    The ASCII fields are joined and cut by `raw_spans`; a token of up to PACKED bytes is known
+    by its bytes packed in two integers, so only the distinct ones become strings. A longer one
+    and the tokens of a field that is not ASCII (`tokens` folds it) are strings each, placed at
+    the blank that stands for their field in the joined text."""
+    spelled: list[str] = []
+    spelled_at, field_start = array("q"), array("q")
+    joined_fields = []
+    at = 0
+    for text in fields:
+        if not text.isascii():
+            found = tokens(text)
+            spelled.extend(found)
+            spelled_at.extend(range(at, at + len(found)))
+            text = "\0" * len(found)
+        joined_fields.append(text)
+        field_start.append(at)
+        at += len(text) + 1
+    joined = "\0".join(joined_fields) + "\0" * PACKED
+    del joined_fields
+    data = joined.encode("ascii")
+    starts, ends = raw_spans(np.frombuffer(data, np.uint8))
+    long = ends - starts > PACKED
+    if long.any():
+        _spell(joined, starts[long], ends[long], spelled, spelled_at)
+        starts, ends = starts[~long], ends[~long]
+    low, high = _packed(data, starts, ends - starts)
+    del data
+    group, first_of = _distinct(low, high)
+    del low, high
+    distinct = _strings(joined, starts[first_of], ends[first_of])
+    first_at = starts[first_of]
+    del joined, ends
+    # Each token new to `raw` first occurs at one of these places: numbered in their order.
+    places = np.concatenate((first_at, np.frombuffer(spelled_at, np.int64)))
+    candidates = distinct + spelled
+    number = np.empty(len(candidates), np.int32)
+    lookup = raw.number.__getitem__
+    in_order = np.argsort(places, kind="stable")
+    number[in_order] = np.fromiter(
+        map(lookup, map(candidates.__getitem__, in_order.tolist())), np.int32, len(candidates)
+    )
+    occurrences = number[: len(distinct)][group]
+    if spelled:
+        at_all = np.concatenate((starts, np.frombuffer(spelled_at, np.int64)))
+        in_order = np.argsort(at_all, kind="stable")
+        occurrences = np.concatenate((occurrences, number[len(distinct) :]))[in_order]
+        starts = at_all[in_order]
+    field = np.searchsorted(np.frombuffer(field_start, np.int64), starts, "right") - 1
+    return (
+        occurrences,
+        np.frombuffer(owner, np.uint16)[field],
+        np.frombuffer(kinds, np.int8)[field],
+    )
+
+
+def _spell(
+    joined: str, starts: Offsets, ends: Offsets, spelled: list[str], spelled_at: array[int]
+) -> None:
+    spelled.extend(_strings(joined, starts, ends))
+    spelled_at.extend(starts.tolist())
+
+
+def _strings(joined: str, starts: Offsets, ends: Offsets) -> list[str]:
+    return [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def _distinct(
+    low: npt.NDArray[np.uint64], high: npt.NDArray[np.uint64]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Occurrences numbered by their (low, high) pair, without a sort: each and the first of
+    its number. Every occurrence looks in a table at the slot its pair hashes to; whichever was
+    written there last stands for those it equals, the others try again with another hash."""
+    count = len(low)
+    bits = min(max(count.bit_length() - 1, 8), 20)
+    table = np.empty(1 << bits, np.intp)
+    mixed = high * np.uint64(0x9E3779B97F4A7C15) ^ low
+    representative = np.empty(count, np.intp)
+    left = np.arange(count)
+    multiplier = 0xD6E8FEB86659FD93
+    while len(left):
+        slot = (mixed[left] * np.uint64(multiplier)) >> np.uint64(64 - bits)
+        table[slot] = left
+        found = table[slot]
+        same = (low[found] == low[left]) & (high[found] == high[left])
+        representative[left[same]] = found[same]
+        left = left[~same]
+        multiplier = (multiplier + 2) & ((1 << 64) - 1)
+    number = np.zeros(count, np.intp)
+    representatives = np.flatnonzero(representative == np.arange(count))
+    number[representatives] = np.arange(len(representatives))
+    group = number[representative]
+    first = np.full(len(representatives), count, np.intp)
+    np.minimum.at(first, group, np.arange(count))
+    return group, first
+
+
+def raw_spans(data: npt.NDArray[np.uint8]) -> tuple[Offsets, Offsets]:
+    """Where each token `tokens` finds in ASCII text (text.RAW_WORD) starts and ends, from the
+    class of each byte: a token is a run of letters, digits, `+` and `#`, joined by `-._'`
+    between such a character and a letter or digit, from its first letter or digit on."""
+    kind = BYTE_CLASS[data]
+    alnum = kind == ALNUM
+    member = (kind & (ALNUM | SIGN)) != 0
+    member[1:-1] |= (kind[1:-1] == JOINER) & member[:-2] & alnum[2:]
+    del kind
+    edge = np.diff(member.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    del member
+    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    del edge
+    odd = np.flatnonzero(~alnum[starts])
+    if len(odd):
+        # A run that begins with `+`, `#` or a joiner: its token begins at its first letter or
+        # digit, if it has one.
+        keep = np.ones(len(starts), np.bool_)
+        for run in odd.tolist():
+            start, end = int(starts[run]), int(ends[run])
+            offset = int(np.argmax(alnum[start:end]))
+            if alnum[start + offset]:
+                starts[run] = start + offset
+            else:
+                keep[run] = False
+        starts, ends = starts[keep], ends[keep]
+    return starts, ends
+
+
+def _packed(
+    data: bytes, starts: Offsets, size: Offsets
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """Tokens of up to PACKED bytes as two integers (their bytes, little-endian, zero after the
+    end: no token holds a zero byte); `data` ends with PACKED zero bytes."""
+    window = np.ndarray((len(data) - 7,), "<u8", data, 0, (1,))
+    low = window[starts] & BYTE_MASKS[np.minimum(size, 8)]
+    high = window[starts + 8] & BYTE_MASKS[np.clip(size - 8, 0, 8)]
+    return low, high
 
 
 def _chunk(
     raw: Tokens,
     first: int,
     size: int,
-    occurrences: array[int],
-    doc_of: array[int],
-    field_of: array[int],
-    runs: array[int],
+    token: IntArray,
+    doc_of: npt.NDArray[np.uint16],
+    field_of: npt.NDArray[np.int8],
 ) -> Chunk:
     raw.expand()
-    run = np.frombuffer(runs, np.int32)
     starts = np.frombuffer(raw.starts, np.int64)
-    token = np.frombuffer(occurrences, np.int32)
     per_token = np.diff(starts)[token]
     # Position in `flat` of each term of each occurrence.
     at = np.repeat(starts[token] - np.cumsum(per_token) + per_token, per_token)
     at += np.arange(len(at))
     keys = np.frombuffer(raw.flat, np.int32)[at].astype(np.int64)
     keys <<= DOC_BITS
-    keys |= np.repeat(np.repeat(np.frombuffer(doc_of, np.uint16), run), per_token)
+    keys |= np.repeat(doc_of, per_token)
     keys <<= FIELD_BITS
-    kind = np.repeat(np.repeat(np.frombuffer(field_of, np.int8), run), per_token)
+    kind = np.repeat(field_of, per_token)
     kind[(kind == TITLE) & np.frombuffer(raw.stop, np.bool_)[at]] = TITLE_STOP
     keys |= kind
     del at, kind, per_token
@@ -189,8 +359,8 @@ def _chunk(
     del pair
     doc_mask = (1 << DOC_BITS) - 1
     fields = keys & FIELD_MASK
-    titled = np.unique(keys[fields <= VARIANT] >> FIELD_BITS)
-    words = np.unique(keys[fields == TITLE] >> FIELD_BITS)
+    titled = _distinct_sorted(keys[fields <= VARIANT] >> FIELD_BITS)
+    words = _distinct_sorted(keys[fields == TITLE] >> FIELD_BITS)
     docs = (pairs & doc_mask).astype(np.uint16)
     return Chunk(
         first=first,
@@ -269,6 +439,11 @@ def _place(
 
 def _offsets(counts: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> Offsets:
     return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+
+def _distinct_sorted(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """np.unique of values already sorted."""
+    return values[_starts(values)]
 
 
 def _starts(values: npt.NDArray[np.integer]) -> npt.NDArray[np.bool_]:
