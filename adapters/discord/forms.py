@@ -27,6 +27,7 @@ TITLE_CHARS = 45
 LABEL_CHARS = 45
 PLACEHOLDER_CHARS = 100
 KEEP_SECONDS = 3600.0
+OPEN_A_PERSON = 5  # forms one person may have open at once; a sixth closes their oldest
 OPEN_PAGE = "form-page"  # the action of the *Continue* and *Fix it* buttons: `hub:form-page:TOKEN`
 CUSTOM_ID = re.compile(r"form:(?P<token>[A-Za-z0-9_-]{1,40})")
 GONE = "That form is no longer open (it was sent, or an hour has passed); nothing was changed."
@@ -82,6 +83,12 @@ class Fillings:
     def start(self, interaction: discord.Interaction[Any], form: Form) -> Filling:
         now = time.monotonic()
         self._open = {t: f for t, f in self._open.items() if f.expires > now}
+        theirs = sorted(
+            (f for f in self._open.values() if f.user_id == interaction.user.id),
+            key=lambda f: f.expires,
+        )
+        for oldest in theirs[: max(0, len(theirs) - OPEN_A_PERSON + 1)]:
+            del self._open[oldest.token]
         filling = Filling(
             token=secrets.token_urlsafe(12),
             user_id=interaction.user.id,

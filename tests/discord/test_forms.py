@@ -279,6 +279,18 @@ async def test_a_form_older_than_its_hour_is_closed(
     assert pending(adapter_hub) == []
 
 
+async def test_a_person_keeps_at_most_five_forms_open(
+    fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
+) -> None:
+    await start_client()
+    opened = [await modal_of(fake, await fake.slash("suggest", kind="error")) for _ in range(6)]
+    oldest = await submitted(fake, opened[0], ERROR)
+    assert "no longer open" in text_of(oldest["data"])  # the sixth closed it
+    newest, _pages = await fill_in(fake, opened[-1], ERROR)
+    assert text_of(newest["data"]).startswith("Thanks! Proposal #")
+    assert len(pending(adapter_hub)) == 1
+
+
 async def test_a_thread_hubbot_may_not_read_gets_a_short_answer(
     fake: FakeDiscord, start_client: StartClient
 ) -> None:
