@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -73,12 +74,17 @@ def set_time_zone(engine: Engine, who: Member, name: str | None) -> None:
             row.time_zone = zone(name or "UTC").key
 
 
-def claim_reminders(engine: Engine, now: datetime | None = None) -> list[tuple[Member, int]]:
-    """Who to remind now, each claimed for their own today (so one process sends it, once)."""
+def claim_reminders(
+    engine: Engine, platforms: Collection[str], now: datetime | None = None
+) -> list[tuple[Member, int]]:
+    """Who on `platforms` (those this process serves) to remind now, each claimed for their own
+    today (so one process sends it, once)."""
     now = now or utcnow()
     claimed: list[tuple[Member, int]] = []
     with Session(engine) as db:
-        rows = db.exec(select(ReviewReminder).where(col(ReviewReminder.enabled).is_(True))).all()
+        enabled = col(ReviewReminder.enabled).is_(True)
+        served = col(ReviewReminder.platform).in_(list(platforms))
+        rows = db.exec(select(ReviewReminder).where(enabled, served)).all()
         candidates = []
         for row in rows:
             local = now.astimezone(zone(row.time_zone or "UTC"))
@@ -117,7 +123,8 @@ def reminder_reply(count: int) -> Reply:
 async def send_reminders(hub: Hub, now: datetime | None = None) -> int:
     """DM today's review reminders, each claimed once; how many were delivered."""
     await learn_time_zones(hub)
-    claimed = await asyncio.to_thread(claim_reminders, hub.engine, now)
+    served = hub.outbound.platforms()
+    claimed = await asyncio.to_thread(claim_reminders, hub.engine, served, now)
     sent = [await hub.send_direct(who, reminder_reply(n), "review reminder") for who, n in claimed]
     return sum(sent)
 

@@ -77,6 +77,17 @@ async def test_daily_reminder_is_opt_in_and_once_a_day(
     assert await send_reminders(hub, tomorrow + timedelta(days=1)) == 0
 
 
+async def test_a_process_that_does_not_serve_the_platform_leaves_the_reminder(
+    hub: Hub, chat: Transcript, runtime: MockRuntime
+) -> None:
+    await graded_session(hub, chat, runtime)
+    hub.handle(ADA, "/hub review remind on")
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(hour=10, minute=0)
+    elsewhere = Hub(hub.settings, hub.engine)  # serves no platform: another replica's job
+    assert await send_reminders(elsewhere, tomorrow) == 0
+    assert await send_reminders(hub, tomorrow) == 1
+
+
 async def test_a_reminder_waits_out_a_429(hub: Hub, chat: Transcript, runtime: MockRuntime) -> None:
     await graded_session(hub, chat, runtime)
     hub.handle(ADA, "/hub review remind on")
