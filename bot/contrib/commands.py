@@ -14,7 +14,7 @@ from bot.content.schema import EntryData
 from bot.content.store import entry_data
 from bot.contrib import store
 from bot.contrib.draft import TEMPLATES, draft_text, parse_draft, unified_diff
-from bot.contrib.forms import entry_form, read_form, values_of
+from bot.contrib.forms import credit_of, entry_form, read_form, values_of
 from bot.contrib.models import Proposal, State
 from bot.contrib.store import Refused
 from bot.library import entry as stored_entry
@@ -192,7 +192,7 @@ def proposal_card(row: Proposal, buttons: bool = True) -> Card:
     data = EntryData.model_validate(row.entry)
     what = f"edit of `{row.target_id}`" if row.target_id else f"new {row.kind}"
     author = defuse_mentions(row.author_name or row.user_id)
-    if credit := store.credit_of(data):
+    if credit := credit_of(data):
         author += f" · credit: {defuse_mentions(credit)}"
     shown = draft_text(data)
     if row.base_text is not None:

@@ -108,9 +108,14 @@ def values_of(entry: EntryData) -> dict[str, str]:
     values = {name: str(getattr(entry, name) or "") for name in EntryData.model_fields}
     values["level"] = entry.level.value if entry.level else ""
     values["tags"] = ", ".join(entry.tags)
-    if entry.source != "hubbot":
-        values["credit"] = entry.source
+    if credit := credit_of(entry):
+        values["credit"] = credit
     return values
+
+
+def credit_of(entry: EntryData) -> str:
+    """Who an entry credits, when not the hub's own (a contributor, a saved thread's people)."""
+    return "" if entry.source == EntryData.model_fields["source"].default else entry.source
 
 
 def entry_form(

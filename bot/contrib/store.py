@@ -17,6 +17,7 @@ from bot.content.revisions import approval, contributed_by
 from bot.content.schema import EntryData
 from bot.content.store import entry_data, entry_values, save_entry
 from bot.contrib.draft import draft_text, slug
+from bot.contrib.forms import credit_of
 from bot.contrib.models import ModerationChannel, Moderator, Notice, Proposal, State
 from bot.db import compare_and_set, rowcount, session_scope
 from bot.member import FORGOTTEN, Member
@@ -259,11 +260,6 @@ def unchanged_since_proposed(db: Session, row: Proposal) -> None:
             f"Entry `{row.target_id}` changed since proposal #{row.id} was made: approving it "
             "would undo that change. Reject it and ask for the edit again on the entry as it is."
         )
-
-
-def credit_of(entry: EntryData) -> str:
-    """The credit the form's *Credit* input gave the entry (a saved thread's people), if any."""
-    return "" if entry.source == EntryData.model_fields["source"].default else entry.source
 
 
 def free_id(db: Session, wanted: str) -> str:

@@ -392,7 +392,7 @@ def build_postings(docs: Iterable[D], each: Callable[[D], None]) -> Postings:
     title_df = sum(
         (np.bincount(c.title_terms, minlength=vocabulary) for c in parts), np.zeros(vocabulary)
     )
-    offsets, title_offsets = _offsets(df), _offsets(title_df)
+    offsets, title_offsets = offsets_of(df), offsets_of(title_df)
     post_docs, post_tf = _place(
         offsets, [(c.first, c.terms, c.docs, c.tf) for c in parts], with_values=True
     )
@@ -437,7 +437,8 @@ def _place(
     return docs, values
 
 
-def _offsets(counts: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> Offsets:
+def offsets_of(counts: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> Offsets:
+    """Where each run of `counts` starts, and the total last."""
     return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
 

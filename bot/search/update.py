@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from bot.search.build import first_words
+from bot.search.build import first_words, offsets_of
 from bot.search.index import Codes, Doc, SearchIndex, compact
 
 # Above this share of the index changed, a build is about as fast: no update is tried.
@@ -113,10 +113,10 @@ def _merge(
     new = SearchIndex([], keep_texts=index.texts is not None)
     new.terms = {union[u]: number for number, u in enumerate(alive.tolist())}
     new.df = counts[alive].astype(np.int32)
-    new.offsets = _offsets(counts[alive])
+    new.offsets = offsets_of(counts[alive])
     assert tf is not None
     new.post_docs, new.tf = docs, compact(tf)
-    new.title_offsets, new.title_docs = _offsets(title_counts[alive]), title_docs
+    new.title_offsets, new.title_docs = offsets_of(title_counts[alive]), title_docs
     new.lengths = _place(index.lengths, part.lengths, old_to_new, part_to_new, size)
     new.title_lengths = _place(
         index.title_lengths, part.title_lengths, old_to_new, part_to_new, size
@@ -164,7 +164,7 @@ def _merge_postings(
     kept_counts[old_to_union] = np.diff(kept_before[old_offsets])
     kept_docs = mapped[keep].astype(np.int32)
     del mapped
-    start = _offsets(kept_counts)
+    start = offsets_of(kept_counts)
     part_counts = np.diff(part_offsets)
     new_part_docs = part_to_new[part_docs].astype(np.int32)
     positions = np.empty(len(part_docs), np.int64)
@@ -239,7 +239,3 @@ def _place_list(
     for number, value in zip(part_to_new.tolist(), part, strict=True):
         out[number] = value
     return out  # type: ignore[return-value]
-
-
-def _offsets(counts: Ints) -> Ints:
-    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
