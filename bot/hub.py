@@ -119,7 +119,13 @@ class Hub:
 
     def save_thread(self, ctx: ChatContext, messages: Sequence[ThreadMessage]) -> Reply:
         """*Save to hub* on a thread, its messages oldest first: a drafted error entry's form."""
-        return self._run("save-thread", lambda: save_thread(self, ctx, messages))
+        cleaned = [
+            ThreadMessage(
+                clean_text(m.user_id)[:64], clean_text(m.user_name)[:80], clean_text(m.text)
+            )
+            for m in messages
+        ]
+        return self._run("save-thread", lambda: save_thread(self, ctx, cleaned))
 
     def commands(self) -> list[CommandSpec]:
         """Every command, with the arguments it declares (for platforms with typed options)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import re
 
-from bot.commands import clean_text
 from bot.content.files import ContentProblem, entry_from_parts, render_entry
 from bot.content.schema import TEXT_FIELDS, EntryData
 from bot.models import SECTION_TITLES, Kind
@@ -52,7 +51,7 @@ def slug(title: str) -> str:
 def parse_draft(kind: Kind, text: str, current: EntryData | None = None) -> EntryData | str:
     """The entry a person typed (an edit of `current`), validated; else the problem, naming the
     field."""
-    lines = clean_text(text).replace("\r\n", "\n").strip("\n").split("\n")
+    lines = text.replace("\r\n", "\n").strip("\n").split("\n")  # cleaned at the hub's door
     front: dict[str, str] = {}
     start = 0
     while start < len(lines):

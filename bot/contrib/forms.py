@@ -7,7 +7,6 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from bot.commands import clean_text
 from bot.content.schema import EntryData
 from bot.contrib.draft import MAX_ARTICLE, MAX_CODE, MAX_SECTION, MAX_TITLE, slug
 from bot.models import SECTION_TITLES, Kind
@@ -161,7 +160,7 @@ def read_form(
 ) -> EntryData | dict[str, str]:
     """The entry the form's values make, or the problem of each input that has one. For an edit,
     what the form does not show (the role, the reproduction…) is kept from `current`."""
-    typed = {name: clean_text(text).strip() for name, text in values.items()}
+    typed = {name: text.strip() for name, text in values.items()}  # cleaned at the hub's door
     errors: dict[str, str] = {}
     shown = inputs_of(kind, "credit" in typed)
     fields: dict[str, object] = {}

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.commands import ChatContext, ThreadMessage, clean_text
+from bot.commands import ChatContext, ThreadMessage
 from bot.contrib.commands import form_reply
 from bot.contrib.draft import MAX_SECTION, MAX_TITLE
 from bot.contrib.forms import MAX_CREDIT, entry_form
@@ -74,9 +74,9 @@ def thread_draft(hub: Hub, messages: Sequence[ThreadMessage]) -> dict[str, str]:
     archive knows it as (if any), the first message as where it shows up, the replies as the
     fix, and everyone who wrote as the credit."""
     first, replies = messages[0], messages[1:MAX_MESSAGES]
-    paste = clean_text(first.text)
+    paste = first.text
     match = hub.searcher.match_error(paste, limit=1)
-    fix = "\n\n".join(clean_text(m.text).strip() for m in replies if m.text.strip())
+    fix = "\n\n".join(m.text.strip() for m in replies if m.text.strip())
     people = list(dict.fromkeys(m.user_name or m.user_id for m in messages[:MAX_MESSAGES]))
     return {
         "title": error_title(paste),
