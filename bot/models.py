@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, BigInteger, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -114,6 +114,16 @@ class ContentVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = Field(default=0)
     changed_at: datetime = Field(default_factory=utcnow)
+
+
+class EntryMeaning(SQLModel, table=True):
+    """What an entry is about (bot/search/meaning.py), kept so that a search index build need
+    not make it again: valid while `stamp` is the entry's and `recipe` the code's."""
+
+    entry_id: str = Field(primary_key=True, max_length=64)
+    stamp: int = Field(sa_column=Column(BigInteger, nullable=False))
+    recipe: str = Field(max_length=100)
+    bits: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class SearchLog(SQLModel, table=True):

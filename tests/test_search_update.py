@@ -78,7 +78,7 @@ def arrays(index: SearchIndex) -> dict[str, Any]:
     for name in ("df", "offsets", "post_docs", "tf", "impacts", "idf", "lengths"):
         value = getattr(index, name)
         found[name] = (value.dtype.str, value.tobytes())
-    for name in ("title_offsets", "title_docs", "title_lengths", "stamps"):
+    for name in ("title_offsets", "title_docs", "title_lengths", "stamps", "meanings"):
         found[name] = getattr(index, name).tobytes()
     for name in ("kinds", "topics", "levels"):
         column = getattr(index, name)

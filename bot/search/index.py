@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.build import EXACT_HALF, MAX_TEXT_CHARS, build_postings
 from bot.search.excerpt import excerpt
+from bot.search.meaning import BODY_CHARS, BYTES, Bits, meanings, query_vector, similarity
 from bot.search.paste import message_part, normalise
 from bot.search.query import Query, Slot, parse_query
 from bot.search.text import root, signature_terms, terms
@@ -55,6 +56,14 @@ FEEDBACK_COVERED = 0.99
 # The topics the query's words point at (see `topic_focus`) raise their documents by up to this
 # much: "the model makes up facts" is about AI, not fact tables.
 TOPIC_BOOST = 1.0
+# The best this many hits are re-ranked by meaning (meaning.py): the closest to the query gains
+# up to this share of the best hit's score.
+MEANING_CANDIDATES = 100
+MEANING_BOOST = 0.4
+# Closeness is measured against the candidates' median: too few candidates say nothing of it.
+MEANING_MIN_CANDIDATES = 10
+# Meanings are made this many texts at a time, so a big collection is not held whole.
+MEANING_BATCH = 2000
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -74,6 +83,8 @@ class Doc:
     # When the entry last changed, in microseconds, as the store says (update.py finds the
     # changed entries by it).
     stamp: int = 0
+    # What the entry is about (meaning.py), when the store kept it for this stamp.
+    meaning: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,18 @@ class SearchIndex:
         # The same without the error's type: the key words, which a matching paste must hold.
         self.error_keys: dict[int, tuple[frozenset[str], ...]] = {}
         columns: tuple[list[str], list[str], list[str | None]] = ([], [], [])
+        known = bytearray()
+        # Documents whose meaning the store did not keep: made here, and listed in `learned`
+        # for the store to keep (service.py).
+        self.learned: list[int] = []
+        unknown: tuple[list[str], list[str]] = ([], [])
+
+        def understand() -> None:
+            made = meanings(*unknown)
+            for number, bits in zip(self.learned[-len(made) :], made, strict=True):
+                known[number * BYTES : (number + 1) * BYTES] = bits.tobytes()
+            unknown[0].clear()
+            unknown[1].clear()
 
         def read(doc: Doc) -> None:
             if doc.kind == "error":
@@ -162,6 +185,15 @@ class SearchIndex:
                 self.error_keys[len(self.ids)] = tuple(
                     signature_terms(message_part(form)) for form in forms
                 )
+            if len(doc.meaning) == BYTES:
+                known.extend(doc.meaning)
+            else:
+                known.extend(bytes(BYTES))
+                self.learned.append(len(self.ids))
+                unknown[0].append(" ".join((doc.title, *doc.tags)))
+                unknown[1].append(f"{doc.title}. {doc.text[:BODY_CHARS]}")
+                if len(unknown[0]) >= MEANING_BATCH:
+                    understand()
             self.ids.append(doc.id)
             self.titles.append(doc.title)
             stamps.append(doc.stamp)
@@ -172,7 +204,10 @@ class SearchIndex:
             columns[2].append(doc.level)
 
         postings = build_postings(docs, read)
+        if unknown[0]:
+            understand()
         self.size = len(self.ids)
+        self.meanings: Bits = np.frombuffer(bytes(known), np.uint8).reshape(-1, BYTES).copy()
         self.stamps: npt.NDArray[np.int64] = np.frombuffer(stamps, np.int64).copy()
         self.terms = postings.terms
         # The word people typed first for each stem, to show in "did you mean".
@@ -440,6 +475,22 @@ class SearchIndex:
         scores = scored.scores * (1 + FEEDBACK_BOOST * gain / top_gain)
         return replace(scored, scores=scores.astype(np.float32))
 
+    def understood(self, text: str, scored: Scored) -> Scored:
+        """The best hits re-ranked by how close their meaning is to the query's: each gains up
+        to MEANING_BOOST of the best score, by where it stands between the candidates' median
+        closeness and the closest."""
+        best = self.top(scored, MEANING_CANDIDATES)
+        if len(best) < MEANING_MIN_CANDIDATES or MEANING_BOOST <= 0:
+            return scored
+        closeness = similarity(self.meanings[scored.docs[best]], query_vector(text))
+        middle, closest = float(np.median(closeness)), float(closeness.max())
+        if closest <= middle:
+            return scored
+        lift = np.clip((closeness - middle) / (closest - middle), 0, 1)
+        scores = scored.scores.copy()
+        scores[best] += np.float32(MEANING_BOOST) * scores[best[0]] * lift.astype(np.float32)
+        return replace(scored, scores=scores)
+
     def holds(self, doc: int, slot: Slot) -> bool:
         """Whether a document holds any alternative of a slot."""
         for phrase, weight in slot.alternatives:
@@ -543,7 +594,7 @@ class SearchIndex:
     ) -> SearchResult:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
-        scored = self.focused(scored)
+        scored = self.understood(text, self.focused(scored))
         best = self.top(scored, limit)
         if best and scored.coverage[best[0]] >= FEEDBACK_COVERED:
             best = [i for i in best if scored.coverage[i] >= TAIL_COVERAGE]

@@ -25,12 +25,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, Text, select, text, type_coerce
+from sqlalchemy import Row, Select, Text, and_, delete, insert, select, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.search.errors import match_error
 from bot.search.index import Doc, SearchIndex, SearchResult
+from bot.search.meaning import RECIPE
 from bot.search.snapshot import FORMAT, read_snapshot, write_snapshot
 from bot.search.update import updated
 
@@ -81,10 +82,13 @@ def entry_doc(row: Entry | Row[Any]) -> Doc:
 
 
 def row_doc(row: tuple[Any, ...]) -> Doc:
-    """A Doc from the values of DOC_COLUMNS, in order (a row of `doc_columns`)."""
+    """A Doc from the values of DOC_COLUMNS, in order, and after them (in a row of
+    `doc_columns`) `retired` and the kept meaning's stamp and bits."""
     entry_id, kind, topic, level, title, tags, variants, stamp, *texts = row[: len(DOC_COLUMNS)]
     # An error's reproduction script is not searched; its variants count as its title does.
     text = "\n".join(v for v in texts if v)
+    changed = stamp_of(stamp)
+    meaning_stamp, meaning = row[len(DOC_COLUMNS) + 1 :] or (None, None)
     return Doc(
         entry_id,
         kind,
@@ -94,7 +98,8 @@ def row_doc(row: tuple[Any, ...]) -> Doc:
         text,
         _strings(tags),
         _strings(variants),
-        stamp_of(stamp),
+        changed,
+        bytes(meaning) if meaning is not None and meaning_stamp == changed else b"",
     )
 
 
@@ -106,19 +111,23 @@ def _strings(value: str | list[str] | None) -> tuple[str, ...]:
 
 
 def doc_columns() -> Select[Any]:
-    """The searched columns of the entry table (and `retired`, to filter on); the JSON lists
-    and the time as text, decoded by `row_doc` (lists only when not empty)."""
-    from bot.models import Entry
+    """The searched columns of the entry table (and `retired`, to filter on), then the stamp
+    and bits of its kept meaning; the JSON lists and the time as text, decoded by `row_doc`
+    (lists only when not empty)."""
+    from bot.models import Entry, EntryMeaning
 
     table = Entry.__table__  # type: ignore[attr-defined]
+    kept = EntryMeaning.__table__  # type: ignore[attr-defined]
     return select(
         *(
             type_coerce(table.c[name], Text).label(name)
             if name in ("tags", "variants", "updated_at")
             else table.c[name]
             for name in (*DOC_COLUMNS, "retired")
-        )
-    )
+        ),
+        kept.c.stamp.label("meaning_stamp"),
+        kept.c.bits.label("meaning"),
+    ).outerjoin(kept, and_(kept.c.entry_id == table.c.id, kept.c.recipe == RECIPE))
 
 
 def entry_rows(engine: Engine) -> Iterator[Row[Any]]:
@@ -162,6 +171,33 @@ def read_docs(engine: Engine, entry_ids: list[str]) -> list[Doc]:
             rows = conn.execute(query.where(columns.id.in_(batch), columns.retired.is_(False)))
             found.update((row.id, row_doc(row)) for row in rows)
     return [found[i] for i in entry_ids if i in found]
+
+
+def keep_meanings(engine: Engine, index: SearchIndex) -> None:
+    """Stores the meanings the index had to make, so the next build reads them. A store that
+    cannot take them (read-only, or another process storing the same at once) is left as it is:
+    they are made again next time."""
+    from bot.models import EntryMeaning
+
+    learned, index.learned = index.learned, []
+    if not learned:
+        return
+    log.info("search: made the meanings of %d entries", len(learned))
+    table = EntryMeaning.__table__  # type: ignore[attr-defined]
+    try:
+        for start in range(0, len(learned), BATCH):
+            numbers = learned[start : start + BATCH]
+            ids = [index.ids[n] for n in numbers]
+            rows = [
+                {"entry_id": index.ids[n], "stamp": int(index.stamps[n]), "recipe": RECIPE}
+                | {"bits": index.meanings[n].tobytes()}
+                for n in numbers
+            ]
+            with engine.begin() as conn:
+                conn.execute(delete(table).where(table.c.entry_id.in_(ids)))
+                conn.execute(insert(table), rows)
+    except DBAPIError as exc:
+        log.warning("could not keep the entries' meanings: %s", exc.orig)
 
 
 def live_entries(engine: Engine) -> int:
@@ -341,6 +377,7 @@ class Searcher:
                 keep = live_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
                 index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
                 log.info("search index built: %d entries", index.size)
+            keep_meanings(self.engine, index)
             if self.cache and index.size >= self.cache_min_docs:
                 self.cache.save(state, index)
         index.fetch_texts = self._entry_texts

@@ -11,10 +11,12 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.search.index import Codes, SearchIndex
+from bot.search.meaning import BYTES
 
 # 1 was a pickle; 4 has every form of an error's message; 5 lengths, no keywords; 6 error keys;
-# 7 term frequencies (the impacts are computed on load), terms sorted, entries' stamps
-FORMAT = 7
+# 7 term frequencies (the impacts are computed on load), terms sorted, entries' stamps;
+# 8 meanings
+FORMAT = 8
 ARRAYS: dict[str, type[np.generic] | tuple[type[np.generic], ...]] = {
     "df": np.int32,
     "offsets": np.int64,
@@ -50,6 +52,7 @@ def write_snapshot(index: SearchIndex, file: IO[bytes]) -> None:
     }
     arrays = {name: getattr(index, name) for name in ARRAYS}
     arrays |= {f"{name}_codes": getattr(index, name).codes for name in COLUMNS}
+    arrays["meanings"] = index.meanings.reshape(-1)
     encoded = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
     np.savez(file, meta=np.frombuffer(encoded, np.uint8), **arrays)
 
@@ -74,6 +77,10 @@ def read_snapshot(path: Path) -> SearchIndex:
         setattr(index, name, _array(arrays, name, dtype))
     for name in COLUMNS:
         setattr(index, name, Codes.restore(meta[name], _array(arrays, f"{name}_codes", np.int16)))
+    meanings = _array(arrays, "meanings", np.uint8)
+    if len(meanings) != len(index.ids) * BYTES:
+        raise SnapshotError("the meanings do not agree with the entries")
+    index.meanings = meanings.reshape(-1, BYTES)
     _check(index)
     index.refresh()
     return index

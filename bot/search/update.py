@@ -122,6 +122,8 @@ def _merge(
         index.title_lengths, part.title_lengths, old_to_new, part_to_new, size
     )
     new.stamps = _place(index.stamps, part.stamps, old_to_new, part_to_new, size)
+    new.meanings = _place(index.meanings, part.meanings, old_to_new, part_to_new, size)
+    new.learned = part_to_new[part.learned].tolist()
     for name in ("ids", "titles", "texts"):
         old_list, part_list = getattr(index, name), getattr(part, name)
         if old_list is not None:
@@ -221,8 +223,8 @@ def _surfaces(
 def _place(
     old: npt.NDArray[Any], part: npt.NDArray[Any], old_to_new: Ints, part_to_new: Ints, size: int
 ) -> npt.NDArray[Any]:
-    """Per-document values in the new order."""
-    out = np.empty(size, old.dtype)
+    """Per-document values (or rows) in the new order."""
+    out = np.empty((size, *old.shape[1:]), old.dtype)
     kept = old_to_new >= 0
     out[old_to_new[kept]] = old[kept]
     out[part_to_new] = part

@@ -1,0 +1,95 @@
+"""What a text is about, as 256 bits, to re-rank what the words found.
+
+Words alone cannot tell that "remove repeated rows" asks for the entry on deduplicating, or
+that "the effect never stops" is about cleanup functions: the query and the entry share too
+few words. A general model of English that has seen such pairs can. WordLlama's token embeddings
+(MIT, shipped inside the `wordllama` wheel, so nothing is downloaded) are averaged over a text;
+an entry keeps only the signs of its 256 numbers (32 bytes, 3 MB for 100k entries). A query's
+vector is compared with those signs, for the best hundred candidates only (index.py): the model
+re-ranks, it never finds an entry the words did not.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+BITS = 256
+BYTES = BITS // 8
+# An entry's vector: its title and tags, and the start of its text, which says what it is about.
+TITLE_SHARE = 0.3
+BODY_CHARS = 600
+# Stored meanings made another way are made again (service.py).
+RECIPE = f"wordllama-l2-supercat-{BITS}/title{TITLE_SHARE}-body{BODY_CHARS}/1"
+BATCH = 1000
+
+FloatArray = npt.NDArray[np.float32]
+Bits = npt.NDArray[np.uint8]
+
+
+class Model:
+    """Token embeddings averaged over a text, as a unit vector."""
+
+    def __init__(self, folder: Path) -> None:
+        self.tokenizer = Tokenizer.from_file(
+            str(folder / "tokenizers" / "l2_supercat_tokenizer_config.json")
+        )
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        weights = load_file(str(folder / "weights" / f"l2_supercat_{BITS}.safetensors"))
+        self.embedding = weights["embedding.weight"]
+
+    def vectors(self, texts: Sequence[str]) -> FloatArray:
+        out = np.zeros((len(texts), BITS), np.float32)
+        for start in range(0, len(texts), BATCH):
+            encoded = self.tokenizer.encode_batch(
+                list(texts[start : start + BATCH]), add_special_tokens=False
+            )
+            lengths = np.fromiter((len(e.ids) for e in encoded), np.int64, len(encoded))
+            filled = np.flatnonzero(lengths)
+            if not len(filled):
+                continue
+            tokens = np.concatenate([np.asarray(encoded[i].ids, np.int64) for i in filled])
+            starts = np.zeros(len(filled), np.int64)
+            np.cumsum(lengths[filled][:-1], out=starts[1:])
+            sums = np.add.reduceat(self.embedding[tokens].astype(np.float32), starts, axis=0)
+            out[start + filled] = sums / lengths[filled, None]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        unit: FloatArray = np.divide(out, norms, out=out, where=norms > 0)
+        return unit
+
+
+@functools.cache
+def model() -> Model:
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the wordllama package is not installed")
+    return Model(Path(next(iter(spec.submodule_search_locations))))
+
+
+def meanings(titles: Sequence[str], bodies: Sequence[str]) -> Bits:
+    """Each entry's meaning as BYTES bytes: the signs of its title's and text's vectors mixed."""
+    if not titles:
+        return np.zeros((0, BYTES), np.uint8)
+    embed = model().vectors
+    mixed = TITLE_SHARE * embed(titles) + (1 - TITLE_SHARE) * embed(bodies)
+    return np.packbits(mixed > 0, axis=1)
+
+
+def query_vector(text: str) -> FloatArray:
+    vector: FloatArray = model().vectors([text])[0]
+    return vector
+
+
+def similarity(bits: Bits, vector: FloatArray) -> FloatArray:
+    """How close each stored meaning is to a query's vector, from -1 to 1."""
+    signs = np.unpackbits(bits, axis=1).astype(np.float32) * 2 - 1
+    scores: FloatArray = signs @ vector / np.float32(np.sqrt(BITS))
+    return scores

@@ -1,0 +1,111 @@
+"""Meaning (bot/search/meaning.py): it re-ranks what the words found, on the shipped content,
+and the store keeps each entry's meaning so a build reads it instead of making it again."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import text, update
+from sqlalchemy.engine import Engine
+
+from bot.config import SHIPPED_CONTENT
+from bot.content import import_content
+from bot.db import make_engine, upgrade
+from bot.models import Entry, EntryMeaning
+from bot.search import Searcher, SearchIndex
+from bot.search import index as search_index
+from bot.search.meaning import BYTES, RECIPE, meanings, query_vector, similarity
+
+from .conftest import FIXTURES
+
+# Queries that share few words with their entry, and the entry.
+PARAPHRASES = [
+    ("adding 0.1 and 0.2 gives a weird result in js", "q-javascript-number-precision"),
+    ("who changed this line and when", "q-git-history-search"),
+    ("everyone hits the database when a cached item expires", "q-architecture-cache-stampede"),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('shipped') / 'hub.db'}")
+    upgrade(engine)
+    assert import_content(engine, [SHIPPED_CONTENT]).ok
+    return Searcher(engine, freshness_interval=3600).index()
+
+
+@pytest.mark.parametrize(("query", "expected"), PARAPHRASES)
+def test_meaning_puts_a_paraphrased_question_first(
+    shipped: SearchIndex, query: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert shipped.search(query).hits[0].id == expected
+    monkeypatch.setattr(search_index, "MEANING_BOOST", 0.0)
+    assert shipped.search(query).hits[0].id != expected  # the words alone rank it lower
+
+
+def test_meaning_never_adds_a_hit_the_words_did_not_find(
+    shipped: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert shipped.search("qwzxv plorb").hits == []
+    queries = [query for query, _ in PARAPHRASES]
+    found = [{h.id for h in shipped.search(q, limit=1000).hits} for q in queries]
+    monkeypatch.setattr(search_index, "MEANING_BOOST", 0.0)
+    assert found == [{h.id for h in shipped.search(q, limit=1000).hits} for q in queries]
+
+
+def test_close_texts_are_closer_than_unrelated_ones() -> None:
+    bits = meanings(
+        ["Remove duplicate rows", "Configure a Docker volume"],
+        ["Remove duplicate rows. Delete the repeated records of a table.", "Mount a volume."],
+    )
+    assert bits.shape == (2, BYTES)
+    close, far = similarity(bits, query_vector("delete repeated records"))
+    assert close > far
+    # Empty texts have no meaning but do no harm.
+    assert similarity(meanings([""], [""]), query_vector("")).tolist() == [0.0]
+
+
+def kept(engine: Engine) -> dict[str, tuple[int, bytes]]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT entry_id, stamp, bits FROM entrymeaning"))
+        return {entry_id: (stamp, bytes(bits)) for entry_id, stamp, bits in rows}
+
+
+def test_the_store_keeps_meanings_and_a_build_reads_them(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "bot.search.service")
+    assert import_content(engine, [FIXTURES / "content"]).ok
+    first = Searcher(engine, freshness_interval=0).index()
+    count = first.size
+    assert f"made the meanings of {count} entries" in caplog.text
+    stored = kept(engine)
+    assert sorted(stored) == sorted(first.ids)
+    assert [stored[i][1] for i in first.ids] == [m.tobytes() for m in first.meanings]
+
+    caplog.clear()
+    second = Searcher(engine, freshness_interval=0).index()  # another process, say
+    assert "made the meanings" not in caplog.text
+    assert np.array_equal(second.meanings, first.meanings)
+
+    # A changed entry's kept meaning is stale: it alone is made again.
+    with engine.begin() as conn:
+        changed = {"title": "Something else", "updated_at": datetime.now(UTC)}
+        conn.execute(update(Entry).where(Entry.id == first.ids[0]).values(**changed))  # type: ignore[arg-type]
+    caplog.clear()
+    Searcher(engine, freshness_interval=0).index()
+    assert "made the meanings of 1 entries" in caplog.text
+
+    # Meanings made another way (an older recipe) are made again, all of them.
+    with engine.begin() as conn:
+        conn.execute(update(EntryMeaning).values(recipe="older"))
+    caplog.clear()
+    Searcher(engine, freshness_interval=0).index()
+    assert f"made the meanings of {count} entries" in caplog.text
+    with engine.connect() as conn:
+        recipes = {r for (r,) in conn.execute(text("SELECT recipe FROM entrymeaning"))}
+    assert recipes == {RECIPE}
