@@ -13,6 +13,7 @@ choose our results.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -20,11 +21,13 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from sqlalchemy import Row, Select, Text, select, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -74,6 +77,9 @@ DOC_COLUMNS = (
     "updated_at",
     *TEXT_FIELDS,
 )
+TEXTS_AT = DOC_COLUMNS.index(TEXT_FIELDS[0])
+# The live entries' searched columns, by id, as a build reads them (`doc_batches`).
+LIVE_DOCS = f"SELECT {', '.join(DOC_COLUMNS)} FROM entry WHERE NOT retired ORDER BY id"
 
 
 def entry_doc(row: Entry | Row[Any]) -> Doc:
@@ -82,20 +88,26 @@ def entry_doc(row: Entry | Row[Any]) -> Doc:
 
 def row_doc(row: tuple[Any, ...]) -> Doc:
     """A Doc from the values of DOC_COLUMNS, in order (a row of `doc_columns`)."""
-    entry_id, kind, topic, level, title, tags, variants, stamp, *texts = row[: len(DOC_COLUMNS)]
+    return row_docs([row])[0]
+
+
+def row_docs(rows: Sequence[tuple[Any, ...]]) -> list[Doc]:
+    """Docs from rows of the values of DOC_COLUMNS, in order."""
     # An error's reproduction script is not searched; its variants count as its title does.
-    text = "\n".join(v for v in texts if v)
-    return Doc(
-        entry_id,
-        kind,
-        topic,
-        level,
-        title,
-        text,
-        _strings(tags),
-        _strings(variants),
-        stamp_of(stamp),
-    )
+    return [
+        Doc(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            "\n".join(filter(None, row[TEXTS_AT:])),
+            _strings(row[5]),
+            _strings(row[6]),
+            stamp,
+        )
+        for row, stamp in zip(rows, stamps_of([row[7] for row in rows]), strict=True)
+    ]
 
 
 def _strings(value: str | list[str] | None) -> tuple[str, ...]:
@@ -121,14 +133,22 @@ def doc_columns() -> Select[Any]:
     )
 
 
-def entry_rows(engine: Engine) -> Iterator[Row[Any]]:
-    """The searchable columns of the live entries, by id, read in batches."""
-    query = doc_columns()
-    query = query.where(query.selected_columns.retired.is_(False)).order_by(
-        query.selected_columns.id
-    )
+def doc_batches(engine: Engine) -> Iterator[list[Doc]]:
+    """The live entries, by id, a batch at a time: read with the driver's own cursor (a
+    server-side one on PostgreSQL), as SQLAlchemy's rows cost more than the reading."""
     with engine.connect() as conn:
-        yield from conn.execution_options(yield_per=BATCH).execute(query)
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        if conn.dialect.name == "postgresql":
+            cursor = driver.cursor(name="search_build")
+        else:
+            cursor = driver.cursor()
+        try:
+            cursor.execute(LIVE_DOCS)
+            while rows := cursor.fetchmany(BATCH):
+                yield row_docs(rows)
+        finally:
+            cursor.close()
 
 
 def stamp_of(changed: datetime | str) -> int:
@@ -137,6 +157,19 @@ def stamp_of(changed: datetime | str) -> int:
     if isinstance(changed, str):
         changed = datetime.fromisoformat(changed)
     return (changed.replace(tzinfo=None) - EPOCH) // MICROSECOND
+
+
+def stamps_of(changed: list[datetime] | list[str]) -> list[int]:
+    """`stamp_of` each; times as text without a time zone (SQLite's) are read by numpy at once."""
+    if changed and all(isinstance(c, str) for c in changed):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # numpy warns of a time zone, then applies it
+                found = np.array(changed, "datetime64[us]")
+            return found.astype(np.int64).tolist()  # type: ignore[no-any-return]
+        except (ValueError, Warning):
+            pass
+    return [stamp_of(c) for c in changed]
 
 
 def live_stamps(engine: Engine) -> list[tuple[str, int]]:
@@ -170,7 +203,7 @@ def live_entries(engine: Engine) -> int:
 
 
 def iter_docs(engine: Engine) -> Iterator[Doc]:
-    return (row_doc(row) for row in entry_rows(engine))
+    return itertools.chain.from_iterable(doc_batches(engine))
 
 
 def load_docs(engine: Engine) -> list[Doc]:
