@@ -237,11 +237,13 @@ def _occurrences(
         in_order = np.argsort(at_all, kind="stable")
         occurrences = np.concatenate((occurrences, number[len(distinct) :]))[in_order]
         starts = at_all[in_order]
-    field = np.searchsorted(np.frombuffer(field_start, np.int64), starts, "right") - 1
+    # Each field's occurrences: those from its start to the next field's.
+    bounds = np.searchsorted(starts, np.frombuffer(field_start, np.int64))
+    per_field = np.diff(bounds, append=len(starts))
     return (
         occurrences,
-        np.frombuffer(owner, np.uint16)[field],
-        np.frombuffer(kinds, np.int8)[field],
+        np.repeat(np.frombuffer(owner, np.uint16), per_field),
+        np.repeat(np.frombuffer(kinds, np.int8), per_field),
     )
 
 
@@ -358,28 +360,39 @@ def _chunk(
     raw.expand()
     starts = np.frombuffer(raw.starts, np.int64)
     per_token = np.diff(starts)[token]
-    # Position in `flat` of each term of each occurrence.
-    at = np.repeat(starts[token] - np.cumsum(per_token) + per_token, per_token)
-    at += np.arange(len(at))
+    # Position in `flat` of each term of each occurrence: most tokens stand for one term, a
+    # compound for its parts and its joined form (those come after the others).
+    at = starts[token]
+    other = per_token != 1
+    if other.any():
+        many = per_token[other]
+        terms_at = np.repeat(at[other] - np.cumsum(many) + many, many)
+        terms_at += np.arange(len(terms_at))
+        one = ~other
+        at = np.concatenate((at[one], terms_at))
+        doc_of = np.concatenate((doc_of[one], np.repeat(doc_of[other], many)))
+        field_of = np.concatenate((field_of[one], np.repeat(field_of[other], many)))
+        del many, terms_at, one
+    del per_token, other
     keys = np.frombuffer(raw.flat, np.int32)[at].astype(np.int64)
     keys <<= DOC_BITS
-    keys |= np.repeat(doc_of, per_token)
+    keys |= doc_of
     keys <<= FIELD_BITS
-    kind = np.repeat(field_of, per_token)
+    kind = field_of.copy()
     kind[(kind == TITLE) & np.frombuffer(raw.stop, np.bool_)[at]] = TITLE_STOP
     keys |= kind
-    del at, kind, per_token
+    del at, kind
     keys.sort()
     pair = keys >> FIELD_BITS
-    starts_of_pair = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))[: len(pair)]
+    starts_of_pair = np.flatnonzero(_starts(pair))
+    fields = keys & FIELD_MASK
     if len(keys):
-        tf = np.add.reduceat(FIELD_WEIGHTS[keys & FIELD_MASK], starts_of_pair)
+        tf = np.add.reduceat(FIELD_WEIGHTS[fields], starts_of_pair)
     else:
         tf = np.zeros(0, np.float32)
     pairs = pair[starts_of_pair]
     del pair
     doc_mask = (1 << DOC_BITS) - 1
-    fields = keys & FIELD_MASK
     titled = _distinct_sorted(keys[fields <= VARIANT] >> FIELD_BITS)
     words = _distinct_sorted(keys[fields == TITLE] >> FIELD_BITS)
     docs = (pairs & doc_mask).astype(np.uint16)
