@@ -160,8 +160,9 @@ def stamp_of(changed: datetime | str) -> int:
 
 
 def stamps_of(changed: list[datetime] | list[str]) -> list[int]:
-    """`stamp_of` each; times as text without a time zone (SQLite's) are read by numpy at once."""
-    if changed and all(isinstance(c, str) for c in changed):
+    """`stamp_of` each; many times as text without a time zone (SQLite's) are read by numpy at
+    once (which costs more than `stamp_of` for a few: a search reads its hits' texts)."""
+    if len(changed) >= 100 and all(isinstance(c, str) for c in changed):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # numpy warns of a time zone, then applies it
