@@ -198,9 +198,11 @@ def read_docs(engine: Engine, entry_ids: list[str]) -> list[Doc]:
     return [found[i] for i in entry_ids if i in found]
 
 
-def live_entries(engine: Engine) -> int:
+def stored_entries(engine: Engine) -> int:
+    """The entries in the store, retired ones included: counted from an index, where counting
+    the live ones reads the whole table (0.05-0.15 s at 100k on SQLite)."""
     with engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM entry WHERE NOT retired")).scalar_one())
+        return int(conn.execute(text("SELECT count(*) FROM entry")).scalar_one())
 
 
 def iter_docs(engine: Engine) -> Iterator[Doc]:
@@ -372,7 +374,7 @@ class Searcher:
             base = previous or (self.cache.latest() if self.cache else None)
             index = self._update(base) if base is not None else None
             if index is None:
-                keep = live_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
+                keep = stored_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
                 index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
                 log.info("search index built: %d entries", index.size)
             if self.cache and index.size >= self.cache_min_docs:
