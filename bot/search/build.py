@@ -237,11 +237,13 @@ def _occurrences(
         in_order = np.argsort(at_all, kind="stable")
         occurrences = np.concatenate((occurrences, number[len(distinct) :]))[in_order]
         starts = at_all[in_order]
-    field = np.searchsorted(np.frombuffer(field_start, np.int64), starts, "right") - 1
+    # Each field's occurrences: those from its start to the next field's.
+    bounds = np.searchsorted(starts, np.frombuffer(field_start, np.int64))
+    per_field = np.diff(bounds, append=len(starts))
     return (
         occurrences,
-        np.frombuffer(owner, np.uint16)[field],
-        np.frombuffer(kinds, np.int8)[field],
+        np.repeat(np.frombuffer(owner, np.uint16), per_field),
+        np.repeat(np.frombuffer(kinds, np.int8), per_field),
     )
 
 
@@ -264,21 +266,31 @@ def _distinct(
     written there last stands for those it equals, the others try again with another hash."""
     count = len(low)
     bits = min(max(count.bit_length() - 1, 8), 20)
-    table = np.empty(1 << bits, np.intp)
-    mixed = high * np.uint64(0x9E3779B97F4A7C15) ^ low
-    representative = np.empty(count, np.intp)
-    left = np.arange(count)
+    table = np.empty(1 << bits, np.int32)
+    mixed = high * np.uint64(0x9E3779B97F4A7C15)
+    mixed ^= low
+    representative = np.empty(count, np.int32)
+    left = np.arange(count, dtype=np.int32)
     multiplier = 0xD6E8FEB86659FD93
     while len(left):
-        slot = (mixed[left] * np.uint64(multiplier)) >> np.uint64(64 - bits)
-        table[slot] = left
-        found = table[slot]
-        same = (low[found] == low[left]) & (high[found] == high[left])
+        slot = mixed * np.uint64(multiplier)
+        slot >>= np.uint64(64 - bits)
+        at = slot.astype(np.intp)
+        del slot
+        table[at] = left
+        found = table[at]
+        if len(left) == count:  # the first round: every occurrence, no need to gather
+            same = low[found] == low
+            same &= high[found] == high
+        else:
+            same = low[found] == low[left]
+            same &= high[found] == high[left]
         representative[left[same]] = found[same]
-        left = left[~same]
+        again = ~same
+        left, mixed = left[again], mixed[again]
         multiplier = (multiplier + 2) & ((1 << 64) - 1)
     number = np.zeros(count, np.intp)
-    representatives = np.flatnonzero(representative == np.arange(count))
+    representatives = np.flatnonzero(representative == np.arange(count, dtype=np.int32))
     number[representatives] = np.arange(len(representatives))
     group = number[representative]
     first = np.full(len(representatives), count, np.intp)
@@ -287,21 +299,29 @@ def _distinct(
 
 
 def raw_spans(data: npt.NDArray[np.uint8]) -> tuple[Offsets, Offsets]:
-    """Where each token `tokens` finds in ASCII text (text.RAW_WORD) starts and ends, from the
-    class of each byte: a token is a run of letters, digits, `+` and `#`, joined by `-._'`
-    between such a character and a letter or digit, from its first letter or digit on."""
-    kind = BYTE_CLASS[data]
-    alnum = kind == ALNUM
-    member = (kind & (ALNUM | SIGN)) != 0
-    member[1:-1] |= (kind[1:-1] == JOINER) & member[:-2] & alnum[2:]
-    del kind
-    edge = np.diff(member.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    """Where each token `tokens` finds in ASCII text (text.RAW_WORD) starts and ends: a token is
+    a run of letters, digits, `+` and `#`, joined by `-._'` between such a character and a
+    letter or digit, from its first letter or digit on. `data` ends with a zero byte."""
+    # Classes by comparisons rather than a table look-up, which costs more than all of these.
+    alnum = (data | np.uint8(0x20)) - np.uint8(ord("a")) < 26
+    alnum |= data - np.uint8(ord("0")) < 10
+    member = alnum | (data == ord("+"))
+    member |= data == ord("#")
+    change = np.flatnonzero(member[1:] != member[:-1]) + 1
+    if member[0]:
+        change = np.concatenate(([0], change))
     del member
-    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
-    del edge
+    starts, ends = change[0::2], change[1::2]
+    # A joiner between two runs, the second beginning with a letter or digit, makes them one.
+    joined = starts[1:] == ends[:-1] + 1
+    joined &= BYTE_CLASS[data[ends[:-1]]] == JOINER
+    joined &= alnum[starts[1:]]
+    if joined.any():
+        starts = starts[np.concatenate(([True], ~joined))]
+        ends = ends[np.concatenate((~joined, [True]))]
     odd = np.flatnonzero(~alnum[starts])
     if len(odd):
-        # A run that begins with `+`, `#` or a joiner: its token begins at its first letter or
+        # A run that begins with `+` or `#`: its token begins at its first letter or
         # digit, if it has one.
         keep = np.ones(len(starts), np.bool_)
         for run in odd.tolist():
@@ -321,8 +341,11 @@ def _packed(
     """Tokens of up to PACKED bytes as two integers (their bytes, little-endian, zero after the
     end: no token holds a zero byte); `data` ends with PACKED zero bytes."""
     window = np.ndarray((len(data) - 7,), "<u8", data, 0, (1,))
-    low = window[starts] & BYTE_MASKS[np.minimum(size, 8)]
-    high = window[starts + 8] & BYTE_MASKS[np.clip(size - 8, 0, 8)]
+    low = window[starts]
+    low &= BYTE_MASKS[np.minimum(size, 8)]
+    high = np.zeros(len(starts), np.uint64)
+    longer = np.flatnonzero(size > 8)
+    high[longer] = window[starts[longer] + 8] & BYTE_MASKS[size[longer] - 8]
     return low, high
 
 
@@ -337,28 +360,39 @@ def _chunk(
     raw.expand()
     starts = np.frombuffer(raw.starts, np.int64)
     per_token = np.diff(starts)[token]
-    # Position in `flat` of each term of each occurrence.
-    at = np.repeat(starts[token] - np.cumsum(per_token) + per_token, per_token)
-    at += np.arange(len(at))
+    # Position in `flat` of each term of each occurrence: most tokens stand for one term, a
+    # compound for its parts and its joined form (those come after the others).
+    at = starts[token]
+    other = per_token != 1
+    if other.any():
+        many = per_token[other]
+        terms_at = np.repeat(at[other] - np.cumsum(many) + many, many)
+        terms_at += np.arange(len(terms_at))
+        one = ~other
+        at = np.concatenate((at[one], terms_at))
+        doc_of = np.concatenate((doc_of[one], np.repeat(doc_of[other], many)))
+        field_of = np.concatenate((field_of[one], np.repeat(field_of[other], many)))
+        del many, terms_at, one
+    del per_token, other
     keys = np.frombuffer(raw.flat, np.int32)[at].astype(np.int64)
     keys <<= DOC_BITS
-    keys |= np.repeat(doc_of, per_token)
+    keys |= doc_of
     keys <<= FIELD_BITS
-    kind = np.repeat(field_of, per_token)
+    kind = field_of.copy()
     kind[(kind == TITLE) & np.frombuffer(raw.stop, np.bool_)[at]] = TITLE_STOP
     keys |= kind
-    del at, kind, per_token
+    del at, kind
     keys.sort()
     pair = keys >> FIELD_BITS
-    starts_of_pair = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))[: len(pair)]
+    starts_of_pair = np.flatnonzero(_starts(pair))
+    fields = keys & FIELD_MASK
     if len(keys):
-        tf = np.add.reduceat(FIELD_WEIGHTS[keys & FIELD_MASK], starts_of_pair)
+        tf = np.add.reduceat(FIELD_WEIGHTS[fields], starts_of_pair)
     else:
         tf = np.zeros(0, np.float32)
     pairs = pair[starts_of_pair]
     del pair
     doc_mask = (1 << DOC_BITS) - 1
-    fields = keys & FIELD_MASK
     titled = _distinct_sorted(keys[fields <= VARIANT] >> FIELD_BITS)
     words = _distinct_sorted(keys[fields == TITLE] >> FIELD_BITS)
     docs = (pairs & doc_mask).astype(np.uint16)
