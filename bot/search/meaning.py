@@ -28,6 +28,7 @@ TITLE_SHARE = 0.3
 BODY_CHARS = 600
 # Stored meanings made another way are made again (service.py).
 RECIPE = f"wordllama-l2-supercat-{BITS}/title{TITLE_SHARE}-body{BODY_CHARS}/1"
+# Texts tokenized at a time (in parallel, by the tokenizers library).
 BATCH = 1000
 
 FloatArray = npt.NDArray[np.float32]
@@ -49,18 +50,11 @@ class Model:
     def vectors(self, texts: Sequence[str]) -> FloatArray:
         out = np.zeros((len(texts), BITS), np.float32)
         for start in range(0, len(texts), BATCH):
-            encoded = self.tokenizer.encode_batch(
-                list(texts[start : start + BATCH]), add_special_tokens=False
-            )
-            lengths = np.fromiter((len(e.ids) for e in encoded), np.int64, len(encoded))
-            filled = np.flatnonzero(lengths)
-            if not len(filled):
-                continue
-            tokens = np.concatenate([np.asarray(encoded[i].ids, np.int64) for i in filled])
-            starts = np.zeros(len(filled), np.int64)
-            np.cumsum(lengths[filled][:-1], out=starts[1:])
-            sums = np.add.reduceat(self.embedding[tokens].astype(np.float32), starts, axis=0)
-            out[start + filled] = sums / lengths[filled, None]
+            batch = list(texts[start : start + BATCH])
+            encoded = self.tokenizer.encode_batch(batch, add_special_tokens=False)
+            for row, encoding in enumerate(encoded, start):
+                if encoding.ids:
+                    out[row] = self.embedding[encoding.ids].mean(axis=0, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         unit: FloatArray = np.divide(out, norms, out=out, where=norms > 0)
         return unit
