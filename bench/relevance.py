@@ -5,7 +5,7 @@
     .venv/bin/python bench/relevance.py errors content/ FROZEN.yml --judged FROZEN.judged.yml
 
 Beside FTS5 it runs tantivy (bench/tantivy_engine.py): plain, and as the candidate finder under
-HubBot's ranking (`tantivy+hubbot`).
+HubBot's ranking (`tantivy+hubbot`); and HubBot without its re-ranking by meaning (`words only`).
 
 `queries` prints MRR@10 and hit@5 for each query file (query<TAB>relevant ids, first is best);
 a query none of whose relevant ids is in the corpus is skipped (one file may serve two corpora).
@@ -39,6 +39,7 @@ from bench.tantivy_engine import Reranked, Tantivy
 from bot.content import import_content
 from bot.db import make_engine, upgrade
 from bot.search import Searcher
+from bot.search import index as search_index
 from bot.search.paste import normalise
 from bot.search.service import load_docs
 
@@ -113,6 +114,19 @@ def rank_metrics(
     return reciprocal / count, hits / count, misses, elapsed
 
 
+def words_only(searcher: Searcher) -> Ranker:
+    """HubBot without the re-ranking by meaning (bot/search/meaning.py), to show what it adds."""
+
+    def rank(query: str) -> list[str]:
+        boost, search_index.MEANING_BOOST = search_index.MEANING_BOOST, 0.0
+        try:
+            return [h.id for h in searcher.search(query, limit=10).hits]
+        finally:
+            search_index.MEANING_BOOST = boost
+
+    return rank
+
+
 def run_queries(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         searcher = load_store([args.corpus], Path(folder))
@@ -121,6 +135,7 @@ def run_queries(args: argparse.Namespace) -> None:
         rerank = Reranked(engine, searcher.index())
         rankers: dict[str, Ranker] = {
             "hubbot": lambda q: [h.id for h in searcher.search(q, limit=10).hits],
+            "hubbot words only": words_only(searcher),
             "fts5-bm25": lambda q: fts.search(q),
             "tantivy": lambda q: engine.search(q),
             "tantivy+hubbot": rerank.search,

@@ -16,7 +16,7 @@ from bot.config import SHIPPED_CONTENT
 from bot.content import import_content
 from bot.db import make_engine, upgrade
 from bot.models import Entry, EntryMeaning
-from bot.search import Searcher, SearchIndex
+from bot.search import Doc, Searcher, SearchIndex
 from bot.search import index as search_index
 from bot.search.meaning import BYTES, RECIPE, meanings, query_vector, similarity
 
@@ -59,14 +59,16 @@ def test_meaning_never_adds_a_hit_the_words_did_not_find(
 
 def test_close_texts_are_closer_than_unrelated_ones() -> None:
     bits = meanings(
-        ["Remove duplicate rows", "Configure a Docker volume"],
-        ["Remove duplicate rows. Delete the repeated records of a table.", "Mount a volume."],
+        [
+            Doc("a", "snippet", "sql", None, "Remove duplicate rows", "Keep one of each record."),
+            Doc("b", "question", "docker", None, "Configure a volume", "Mount a folder."),
+        ]
     )
     assert bits.shape == (2, BYTES)
     close, far = similarity(bits, query_vector("delete repeated records"))
     assert close > far
-    # Empty texts have no meaning but do no harm.
-    assert similarity(meanings([""], [""]), query_vector("")).tolist() == [0.0]
+    # A query with no words has no meaning, and is close to nothing.
+    assert similarity(bits, query_vector("")).tolist() == [0.0, 0.0]
 
 
 def kept(engine: Engine) -> dict[str, tuple[int, bytes]]:

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.build import EXACT_HALF, MAX_TEXT_CHARS, build_postings
 from bot.search.excerpt import excerpt
-from bot.search.meaning import BODY_CHARS, BYTES, Bits, meanings, query_vector, similarity
+from bot.search.meaning import BYTES, Bits, meanings, query_vector, similarity
 from bot.search.paste import message_part, normalise
 from bot.search.query import Query, Slot, parse_query
 from bot.search.text import root, signature_terms, terms
@@ -149,9 +149,13 @@ def compact(tf: FloatArray) -> npt.NDArray[np.float16] | FloatArray:
 
 
 class SearchIndex:
-    def __init__(self, docs: Iterable[Doc], keep_texts: bool = True) -> None:
+    def __init__(
+        self, docs: Iterable[Doc], keep_texts: bool = True, make_meanings: bool = True
+    ) -> None:
         """`keep_texts`: hold the documents' texts for excerpts; without, they come from
-        `fetch_texts` (a store), and a big collection is streamed through once."""
+        `fetch_texts` (a store), and a big collection is streamed through once.
+        `make_meanings`: make the meanings the documents lack during the build; without, they
+        stay empty (listed in `unkept`) for the caller to fill."""
         # Columns rather than Doc objects: a cached index loads many times faster.
         self.ids: list[str] = []
         self.titles: list[str] = []
@@ -167,17 +171,16 @@ class SearchIndex:
         self.error_keys: dict[int, tuple[frozenset[str], ...]] = {}
         columns: tuple[list[str], list[str], list[str | None]] = ([], [], [])
         known = bytearray()
-        # Documents whose meaning the store did not keep: made here, and listed in `learned`
-        # for the store to keep (service.py).
-        self.learned: list[int] = []
-        unknown: tuple[list[str], list[str]] = ([], [])
+        # Documents whose meaning the store did not keep: made here (or, without
+        # `make_meanings`, left for the store to make: service.py).
+        self.unkept: list[int] = []
+        unknown: list[Doc] = []
 
         def understand() -> None:
-            made = meanings(*unknown)
-            for number, bits in zip(self.learned[-len(made) :], made, strict=True):
+            made = meanings(unknown)
+            for number, bits in zip(self.unkept[-len(made) :], made, strict=True):
                 known[number * BYTES : (number + 1) * BYTES] = bits.tobytes()
-            unknown[0].clear()
-            unknown[1].clear()
+            unknown.clear()
 
         def read(doc: Doc) -> None:
             if doc.kind == "error":
@@ -190,11 +193,11 @@ class SearchIndex:
                 known.extend(doc.meaning)
             else:
                 known.extend(bytes(BYTES))
-                self.learned.append(len(self.ids))
-                unknown[0].append(" ".join((doc.title, *doc.tags)))
-                unknown[1].append(f"{doc.title}. {doc.text[:BODY_CHARS]}")
-                if len(unknown[0]) >= MEANING_BATCH:
-                    understand()
+                self.unkept.append(len(self.ids))
+                if make_meanings:
+                    unknown.append(doc)
+                    if len(unknown) >= MEANING_BATCH:
+                        understand()
             self.ids.append(doc.id)
             self.titles.append(doc.title)
             stamps.append(doc.stamp)
@@ -205,7 +208,7 @@ class SearchIndex:
             columns[2].append(doc.level)
 
         postings = build_postings(docs, read)
-        if unknown[0]:
+        if unknown:
             understand()
         self.size = len(self.ids)
         self.meanings: Bits = np.frombuffer(bytes(known), np.uint8).reshape(-1, BYTES).copy()

@@ -15,6 +15,7 @@ import functools
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -68,13 +69,24 @@ def model() -> Model:
     return Model(Path(next(iter(spec.submodule_search_locations))))
 
 
-def meanings(titles: Sequence[str], bodies: Sequence[str]) -> Bits:
-    """Each entry's meaning as BYTES bytes: the signs of its title's and text's vectors mixed."""
-    if not titles:
+class Described(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def text(self) -> str: ...
+
+
+def meanings(entries: Sequence[Described]) -> Bits:
+    """Each entry's meaning as BYTES bytes: the signs of the vectors of its title (with its
+    tags) and of the start of its text, mixed."""
+    if not entries:
         return np.zeros((0, BYTES), np.uint8)
     embed = model().vectors
-    mixed = TITLE_SHARE * embed(titles) + (1 - TITLE_SHARE) * embed(bodies)
-    return np.packbits(mixed > 0, axis=1)
+    titles = embed([" ".join((e.title, *e.tags)) for e in entries])
+    bodies = embed([f"{e.title}. {e.text[:BODY_CHARS]}" for e in entries])
+    return np.packbits(TITLE_SHARE * titles + (1 - TITLE_SHARE) * bodies > 0, axis=1)
 
 
 def query_vector(text: str) -> FloatArray:

@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.search.errors import match_error
 from bot.search.index import Doc, SearchIndex, SearchResult
-from bot.search.meaning import RECIPE
+from bot.search.meaning import RECIPE, meanings
 from bot.search.snapshot import FORMAT, read_snapshot, write_snapshot
 from bot.search.update import updated
 
@@ -221,31 +221,35 @@ def read_docs(engine: Engine, entry_ids: list[str]) -> list[Doc]:
     return [found[i] for i in entry_ids if i in found]
 
 
-def keep_meanings(engine: Engine, index: SearchIndex) -> None:
-    """Stores the meanings the index had to make, so the next build reads them. A store that
-    cannot take them (read-only, or another process storing the same at once) is left as it is:
-    they are made again next time."""
+def complete_meanings(engine: Engine, index: SearchIndex) -> None:
+    """Makes the meanings the store did not keep for the index's entries (read again, a batch
+    at a time, after the build: the two never hold memory at once) and keeps them, so the next
+    build reads them. A store that cannot take them (read-only, or another process keeping the
+    same ones at that moment) is left as it is: they are made again next time."""
     from bot.models import EntryMeaning
 
-    learned, index.learned = index.learned, []
-    if not learned:
+    unkept, index.unkept = index.unkept, []
+    if not unkept:
         return
-    log.info("search: made the meanings of %d entries", len(learned))
     table = EntryMeaning.__table__  # type: ignore[attr-defined]
-    try:
-        for start in range(0, len(learned), BATCH):
-            numbers = learned[start : start + BATCH]
-            ids = [index.ids[n] for n in numbers]
-            rows = [
-                {"entry_id": index.ids[n], "stamp": int(index.stamps[n]), "recipe": RECIPE}
-                | {"bits": index.meanings[n].tobytes()}
-                for n in numbers
-            ]
+    for start in range(0, len(unkept), BATCH):
+        numbers = unkept[start : start + BATCH]
+        ids = [index.ids[n] for n in numbers]
+        docs = {doc.id: doc for doc in read_docs(engine, ids)}
+        numbers = [n for n in numbers if index.ids[n] in docs]
+        index.meanings[numbers] = meanings([docs[index.ids[n]] for n in numbers])
+        rows = [
+            {"entry_id": index.ids[n], "stamp": int(index.stamps[n]), "recipe": RECIPE}
+            | {"bits": index.meanings[n].tobytes()}
+            for n in numbers
+        ]
+        try:
             with engine.begin() as conn:
                 conn.execute(delete(table).where(table.c.entry_id.in_(ids)))
                 conn.execute(insert(table), rows)
-    except DBAPIError as exc:
-        log.warning("could not keep the entries' meanings: %s", exc.orig)
+        except DBAPIError as exc:
+            log.warning("could not keep the entries' meanings: %s", exc.orig)
+    log.info("search: made the meanings of %d entries", len(unkept))
 
 
 def stored_entries(engine: Engine) -> int:
@@ -425,9 +429,9 @@ class Searcher:
             index = self._update(base) if base is not None else None
             if index is None:
                 keep = stored_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
-                index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
+                index = SearchIndex(iter_docs(self.engine), keep_texts=keep, make_meanings=False)
                 log.info("search index built: %d entries", index.size)
-            keep_meanings(self.engine, index)
+            complete_meanings(self.engine, index)
             if self.cache and index.size >= self.cache_min_docs:
                 self.cache.save(state, index)
         index.fetch_texts = self._entry_texts
