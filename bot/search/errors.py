@@ -14,12 +14,13 @@ cause the archive holds comes first.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.search.index import SearchIndex, SearchResult
 from bot.search.paste import normalise
 from bot.search.query import parse_query
-from bot.search.text import terms
+from bot.search.text import signature_terms, terms
 
 MAX_PASTE_CHARS = 20_000
 MAX_LINES = 400
@@ -30,6 +31,13 @@ CANDIDATES = 20
 TITLE_MATCH = 0.6
 # Share of an entry's key words (its message without the error type) the paste must contain.
 KEY_MATCH = 0.5
+# Share of one line of the paste's message (idf-weighted) that an entry's form must hold: the
+# form must explain the error, not just share its generic words (`error`, `failed`, `not`).
+EXPLAINED = 0.6
+# Share of an entry's key words the clauses that it explains must hold.
+UNIT_KEY_MATCH = 0.65
+# A likely match (a paraphrase) must have this share of the paste's words in its message.
+LIKELY_TITLED = 0.5
 # A short paste (a paraphrase) must be covered this much by the entry.
 SHORT_PASTE_SLOTS = 6
 PARAPHRASE_MATCH = 0.75
@@ -43,6 +51,7 @@ FRAME = re.compile(
     |at\ .*[(\s].*:\d+(?::\d+)?\)?\s*$       # Node, Java with file:line
     |at\ [\w.$<>]+\(.*\)\s*$                 # Java, C#
     |at\ [\w.$<>/\\]+\s*$                    # Node without location
+    |at\ node:[\w/.-]+:\d+:\d+\s*$             # Node's own code
     |\#\d+\ .*                               # PHP
     |[\^~\s]+$                               # Python 3.11 carets
     |\#\ [\w./-]+\s*$                         # Go: the package of the errors below
@@ -54,7 +63,7 @@ FRAME = re.compile(
 )
 MESSAGE = re.compile(
     r"error|exception|warning|fatal|panic|denied|failed|refused|rejected|invalid|cannot|can't"
-    r"|unable|not found|no such|does not exist|undefined|forbidden|killed|abort",
+    r"|unable|not found|no such|does not exist|undefined|forbidden|killed|abort|conflict",
     re.IGNORECASE,
 )
 # Where a wrapped error starts inside a line: its type, then a colon (`Error: …`, `Caused by: …`).
@@ -62,6 +71,37 @@ TYPE = r"[\w.$]*(?:Error|Exception|Warning|Rejection)(?:\s*\[\w+\])?:"
 INNER = re.compile(rf"(?<=\S)\s+(?={TYPE})")
 ERROR_TYPE = re.compile(TYPE)
 CAUSED = re.compile(r"^\s*Caused by:", re.IGNORECASE)
+# An exception class (`ZeroDivisionError`, `java.lang.NullPointerException`): a paste naming one
+# is answered only by an entry that names it too. Not the generic `Error:` or `Exception:`.
+EXCEPTION_CLASS = re.compile(r"\b[A-Z]\w*?[a-z0-9](?:Error|Exception|Warning|Rejection)\b")
+# Classes that wrap another error's message (a driver's error wrapping the database's).
+WRAPPERS = frozenset(
+    {
+        "operationalerror",
+        "programmingerror",
+        "integrityerror",
+        "dataerror",
+        "databaseerror",
+        "internalerror",
+        "interfaceerror",
+        "notsupportederror",
+        "queryexception",
+        "pdoexception",
+        "errorexception",
+    }
+)
+# A quoted literal in an entry's title (`'NoneType' object has no attribute`), not a placeholder.
+LITERAL = re.compile(r"'([^'<>\s]+)'")
+# A placeholder whose value a paste shows as words (`undefined: <name>`), not as a quoted value
+# (`KeyError: '<key>'`), which normalising drops.
+UNQUOTED_PLACEHOLDER = re.compile(r"(?<!['\"`“])<[^<>\n]{1,40}>(?!['\"`”])")
+# PHP's `in /var/www/x.php on line 12`, `in /var/www/x.php:12`: where, not what.
+PHP_WHERE = re.compile(r"\s+in\s+\S+?(?:(?::\d+)|\s+on\s+line\s+\d+)\s*$")
+# Where a line's clauses end: `context: message`, `One sentence. Another`.
+CLAUSE = re.compile(r"(?<=[:.;)])\s+")
+MAX_CLAUSES = 6
+# A line shaped like a tool's output (`prefix: message`) rather than a person's paraphrase.
+PREFIXED = re.compile(r"\S:\s")
 
 
 @dataclass
@@ -88,10 +128,10 @@ def message_of(paste: str) -> str:
     return "\n".join(normalise(line) for line in message_lines(paste))
 
 
-def segments(lines: list[str]) -> list[tuple[int, str]]:
+def segments(lines: list[str]) -> list[tuple[int, str, str]]:
     """The errors of the message lines, each with its depth (a wrapped error is deeper than its
     wrapper, a `Caused by` line deeper than the lines before it); only when a line wraps one."""
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, str]] = []
     base = 0
     for line in lines:
         if CAUSED.match(line):
@@ -102,25 +142,39 @@ def segments(lines: list[str]) -> list[tuple[int, str]]:
                 parts[-1] += " " + part  # `(node:123) Warning: …`: the prefix joins its error
             else:
                 parts.append(part)
-        found.extend((base + depth, normalise(part)) for depth, part in enumerate(parts))
+        found.extend((base + depth, normalise(part), part) for depth, part in enumerate(parts))
     nested = len(found) > len(lines) or base > 0
     return found[:MAX_SEGMENTS] if nested else []
 
 
-def title_share(index: SearchIndex, doc: int, paste_terms: set[str]) -> float:
+def title_share(index: SearchIndex, doc: int, paste_terms: set[str], paste: Paste) -> float:
     """How much of an entry's message (idf-weighted) appears in the paste, in the form (the
-    title or a variant) that the paste holds most of; a form counts only when the paste holds
+    title or a variant) that the paste holds most of. A form counts only when the paste holds
     most of its key words (the words after the error's type), or `OperationalError: no such
-    table` would answer any OperationalError."""
+    table` would answer any OperationalError; and when some clauses of one line of the paste
+    hold most of its key words and the form explains most of theirs, or `panic: config file
+    missing` would answer `missing return`."""
     best = 0.0
     keys = index.error_keys.get(doc, ())
-    for signature, key in zip(index.error_signatures.get(doc, ()), keys, strict=True):
-        if share(index, key, paste_terms) >= KEY_MATCH:
+    literal = literals_held(index.titles[doc], paste.raw)
+    slack = len(UNQUOTED_PLACEHOLDER.findall(index.titles[doc]))
+    for form, (signature, key) in enumerate(
+        zip(index.error_signatures.get(doc, ()), keys, strict=True)
+    ):
+        if (
+            (form or literal)
+            and share(index, key, paste_terms) >= KEY_MATCH
+            and any(
+                share(index, key, words) >= UNIT_KEY_MATCH
+                and explained(index, signature, tokens, slack) >= EXPLAINED
+                for words, tokens in paste.units
+            )
+        ):
             best = max(best, share(index, signature, paste_terms))
     return best
 
 
-def share(index: SearchIndex, wanted: frozenset[str], paste_terms: set[str]) -> float:
+def share(index: SearchIndex, wanted: frozenset[str], paste_terms: AbstractSet[str]) -> float:
     """The share of `wanted` (idf-weighted) that the paste holds; all of nothing."""
     total = sum(index.term_idf(t) for t in wanted)
     if total <= 0:
@@ -128,12 +182,81 @@ def share(index: SearchIndex, wanted: frozenset[str], paste_terms: set[str]) -> 
     return sum(index.term_idf(t) for t in wanted if t in paste_terms) / total
 
 
+def titled(index: SearchIndex, doc: int, message: str) -> float:
+    """The share (idf-weighted) of a message's words that an entry's message holds (a form, or
+    its title with the names of the placeholders: `port` in `address already in use :::<port>`)."""
+    forms = index.error_signatures.get(doc, ())
+    named = signature_terms(index.titles[doc].replace("<", " ").replace(">", " "))
+    return share(index, signature_terms(message), named.union(*forms))
+
+
+def explained(
+    index: SearchIndex, form: frozenset[str], tokens: list[frozenset[str]], slack: int
+) -> float:
+    """The share (idf-weighted) of a text's words that a form of an entry holds; the `slack`
+    tokens it explains least are the values of the form's placeholders (`undefined: <name>`,
+    `TypeError: <expression> is not a function` for `this.props.onSave is not a function`)."""
+    held = sum(index.term_idf(t) for words in tokens for t in words if t in form)
+    lacking = sorted(
+        (sum(index.term_idf(t) for t in words if t not in form) for words in tokens),
+        reverse=True,
+    )
+    total = held + sum(lacking[slack:])
+    return held / total if total > 0 else 0.0
+
+
+def literals_held(title: str, raw: str) -> bool:
+    """Whether the paste holds the quoted literals of an entry's title (`'NoneType'`)."""
+    return all(word.lower() in raw for word in LITERAL.findall(title))
+
+
+def units(line: str) -> list[str]:
+    """The runs of consecutive clauses of a line (`context: context: message. More.`): an error
+    is one of them, among a log prefix, a wrapper's words and what follows."""
+    parts = CLAUSE.split(line)[:MAX_CLAUSES]
+    return [" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)]
+
+
+@dataclass(frozen=True)
+class Paste:
+    """One message to match: the units of its lines (each as its terms and its tokens' terms),
+    its raw text in lowercase, and the exception classes it names (wrappers left out)."""
+
+    units: list[tuple[frozenset[str], list[frozenset[str]]]]
+    raw: str
+    classes: frozenset[str]
+
+    @classmethod
+    def of(cls, raw: str) -> Paste:
+        found = []
+        for line in raw.splitlines():
+            whole = units(line)
+            if PHP_WHERE.search(line):
+                whole += units(PHP_WHERE.sub("", line))
+            for unit in whole:
+                tokens = [signature_terms(token) for token in normalise(unit).split()]
+                found.append((frozenset().union(*tokens), tokens))
+        names = {m.group().lower() for m in EXCEPTION_CLASS.finditer(raw)} - WRAPPERS
+        return cls(found, raw.lower(), frozenset(names))
+
+    def names_class_of(self, index: SearchIndex, doc: int) -> bool:
+        """Whether the entry (its title or text) names one of the paste's exception classes, or
+        the paste names none: `ZeroDivisionError: division by zero` is not PostgreSQL's."""
+        if not self.classes:
+            return True
+        entry = f"{index.titles[doc]}\n{index.text(doc)}".lower()
+        # `UnhandledPromiseRejectionWarning` is the warning of `UnhandledPromiseRejection`.
+        roots = {name.removesuffix("warning") for name in self.classes}
+        return any(re.search(rf"\b{root}(?:warning)?\b", entry) for root in roots)
+
+
 def find(
-    index: SearchIndex, message: str, depth: int, dominant: bool, words: int = 1
+    index: SearchIndex, raw: str, message: str, depth: int, dominant: bool, words: int = 1
 ) -> list[Match]:
     """Plausible entries for one message of at least `words` words; with `dominant`, a short
     message with none gets its best entry as a likely match when that entry stands far above
-    the others."""
+    the others. A short message is taken for a paraphrase only when it is one line without a
+    `prefix: ` (a tool's output is matched by its message, not its words)."""
     query = parse_query(index, message + " ", expand=False)
     mask = index.mask(kind="error")
     if len(query.slots) < words or mask is None:
@@ -141,16 +264,27 @@ def find(
     scored = index.score(query, mask)
     if not len(scored.docs):
         return []
+    paste = Paste.of(raw)
     paste_terms = set(terms(message))
-    short = len(query.slots) <= SHORT_PASTE_SLOTS
+    short = (
+        len(query.slots) <= SHORT_PASTE_SLOTS
+        and len(message.splitlines()) == 1
+        and not PREFIXED.search(raw)
+    )
     top_bm25 = float(scored.scores.max())
     best = index.top(scored, CANDIDATES)
+    if paste.classes:
+        index.read_texts(int(scored.docs[position]) for position in best)
     found = []
     for position in best:
         doc = int(scored.docs[position])
-        share = title_share(index, doc, paste_terms)
+        if not paste.names_class_of(index, doc):
+            continue
+        share = title_share(index, doc, paste_terms, paste)
         coverage = float(scored.coverage[position])
-        if share >= TITLE_MATCH or (short and coverage >= PARAPHRASE_MATCH):
+        if share >= TITLE_MATCH or (
+            short and coverage >= PARAPHRASE_MATCH and titled(index, doc, message) >= LIKELY_TITLED
+        ):
             rank = 2 * share + coverage + 0.1 * float(scored.scores[position]) / top_bm25
             found.append(Match(doc, rank, depth, likely=share < TITLE_MATCH))
     if found or not dominant or not short:
@@ -164,6 +298,8 @@ def find(
     holds = index.holds(int(scored.docs[first]), rarest)
     if (
         holds
+        and titled(index, int(scored.docs[first]), message) >= LIKELY_TITLED
+        and paste.names_class_of(index, int(scored.docs[first]))
         and coverage >= LIKELY_COVERAGE
         and float(scored.scores[first]) >= DOMINANCE * runner_up
     ):
@@ -176,9 +312,9 @@ def match_error(index: SearchIndex, paste: str, limit: int = 5) -> SearchResult:
     message = "\n".join(normalise(line) for line in lines)
     result = SearchResult(query=" ".join(message.split())[:200])
     nested = segments(lines)
-    found = find(index, message, 0, dominant=not nested)
-    for depth, part in nested:
-        found += find(index, part, depth, dominant=True, words=2)
+    found = find(index, "\n".join(lines), message, 0, dominant=not nested)
+    for depth, part, raw in nested:
+        found += find(index, raw, part, depth, dominant=True, words=2)
     best: dict[int, Match] = {}
     for match in found:
         known = best.get(match.doc)
