@@ -99,7 +99,7 @@ UNQUOTED_PLACEHOLDER = re.compile(r"(?<!['\"`“])<[^<>\n]{1,40}>(?!['\"`”])")
 PHP_WHERE = re.compile(r"\s+in\s+\S+?(?:(?::\d+)|\s+on\s+line\s+\d+)\s*$")
 # Where a line's clauses end: `context: message`, `One sentence. Another`.
 CLAUSE = re.compile(r"(?<=[:.;)])\s+")
-MAX_CLAUSES = 6
+MAX_CLAUSES = 8
 # A line shaped like a tool's output (`prefix: message`) rather than a person's paraphrase.
 PREFIXED = re.compile(r"\S:\s")
 
@@ -166,7 +166,8 @@ def title_share(index: SearchIndex, doc: int, paste_terms: set[str], paste: Past
             and share(index, key, paste_terms) >= KEY_MATCH
             and any(
                 share(index, key, words) >= UNIT_KEY_MATCH
-                and explained(index, signature, tokens, slack) >= EXPLAINED
+                # A variant's placeholders are not known: one at least.
+                and explained(index, signature, tokens, max(slack, form > 0)) >= EXPLAINED
                 for words, tokens in paste.units
             )
         ):
@@ -214,7 +215,8 @@ def units(line: str) -> list[str]:
     """The runs of consecutive clauses of a line (`context: context: message. More.`): an error
     is one of them, among a log prefix, a wrapper's words and what follows."""
     parts = CLAUSE.split(line)[:MAX_CLAUSES]
-    return [" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)]
+    runs = [" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)]
+    return runs if runs[-1] == line else [*runs, line]
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,13 @@ class Paste:
         if not self.classes:
             return True
         entry = f"{index.titles[doc]}\n{index.text(doc)}".lower()
+        # A variant's class shows in its terms when it is one word (`SyntaxError`, not
+        # `ZeroDivisionError`, which is three).
+        named = frozenset().union(*index.error_signatures.get(doc, ()))
+        if any(
+            len(parts := signature_terms(name)) == 1 and parts <= named for name in self.classes
+        ):
+            return True
         # `UnhandledPromiseRejectionWarning` is the warning of `UnhandledPromiseRejection`.
         roots = {name.removesuffix("warning") for name in self.classes}
         return any(re.search(rf"\b{root}(?:warning)?\b", entry) for root in roots)
