@@ -90,6 +90,11 @@ WRAPPERS = frozenset(
         "errorexception",
     }
 )
+# The words that tag a line as an error (`PHP Fatal error: Uncaught Error:`, `ERROR:`): no key
+# words, which say what went wrong.
+TAGS = signature_terms("error fatal uncaught exception warning notice panic")
+# MySQL's error number (`ERROR 1146 (42S02)`): a paste and an entry that both have one agree.
+MYSQL_NUMBER = re.compile(r"\bERROR (\d{4})\b")
 # A quoted literal in an entry's title (`'NoneType' object has no attribute`), not a placeholder.
 LITERAL = re.compile(r"'([^'<>\s]+)'")
 # A placeholder whose value a paste shows as words (`undefined: <name>`), not as a quoted value
@@ -157,10 +162,13 @@ def title_share(index: SearchIndex, doc: int, paste_terms: set[str], paste: Past
     best = 0.0
     keys = index.error_keys.get(doc, ())
     literal = literals_held(index.titles[doc], paste.raw)
+    if not paste.numbers_agree(index, doc):
+        return 0.0
     slack = len(UNQUOTED_PLACEHOLDER.findall(index.titles[doc]))
-    for form, (signature, key) in enumerate(
+    for form, (signature, tagged) in enumerate(
         zip(index.error_signatures.get(doc, ()), keys, strict=True)
     ):
+        key = tagged - TAGS or tagged
         if (
             (form or literal)
             and share(index, key, paste_terms) >= KEY_MATCH
@@ -222,11 +230,13 @@ def units(line: str) -> list[str]:
 @dataclass(frozen=True)
 class Paste:
     """One message to match: the units of its lines (each as its terms and its tokens' terms),
-    its raw text in lowercase, and the exception classes it names (wrappers left out)."""
+    its raw text in lowercase, the exception classes it names (wrappers left out) and its MySQL
+    error numbers."""
 
     units: list[tuple[frozenset[str], list[frozenset[str]]]]
     raw: str
     classes: frozenset[str]
+    numbers: frozenset[str]
 
     @classmethod
     def of(cls, raw: str) -> Paste:
@@ -239,7 +249,16 @@ class Paste:
                 tokens = [signature_terms(token) for token in normalise(unit).split()]
                 found.append((frozenset().union(*tokens), tokens))
         names = {m.group().lower() for m in EXCEPTION_CLASS.finditer(raw)} - WRAPPERS
-        return cls(found, raw.lower(), frozenset(names))
+        numbers = frozenset(MYSQL_NUMBER.findall(raw))
+        return cls(found, raw.lower(), frozenset(names), numbers)
+
+    def numbers_agree(self, index: SearchIndex, doc: int) -> bool:
+        """Whether the paste's MySQL error number is the entry's (its title's, or one its text
+        names, for its variants), when both have one: 1051 `Unknown table` is not 1146."""
+        if not self.numbers or not MYSQL_NUMBER.search(index.titles[doc]):
+            return True
+        entry = f"{index.titles[doc]}\n{index.text(doc)}"
+        return any(re.search(rf"\b{number}\b", entry) for number in self.numbers)
 
     def names_class_of(self, index: SearchIndex, doc: int) -> bool:
         """Whether the entry (its title or text) names one of the paste's exception classes, or
@@ -282,7 +301,7 @@ def find(
     )
     top_bm25 = float(scored.scores.max())
     best = index.top(scored, CANDIDATES)
-    if paste.classes:
+    if paste.classes or paste.numbers:
         index.read_texts(int(scored.docs[position]) for position in best)
     found = []
     for position in best:
