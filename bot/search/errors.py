@@ -105,6 +105,19 @@ PHP_WHERE = re.compile(r"\s+in\s+\S+?(?:(?::\d+)|\s+on\s+line\s+\d+)\s*$")
 # Where a line's clauses end: `context: message`, `One sentence. Another`.
 CLAUSE = re.compile(r"(?<=[:.;)])\s+")
 MAX_CLAUSES = 8
+# The topics of the entries a paste's source files point at (`File "app.py"`, `at f (app.js:2:5)`):
+# a tie between `TypeError: 'int' object is not iterable` and `TypeError: x is not iterable` goes
+# to the language the stack trace is in.
+LANGUAGES = [
+    (re.compile(r"\.py\b"), {"python", "django", "ai"}),
+    (re.compile(r"\.(?:[mc]?js|jsx|tsx?)\b"), {"javascript", "nodejs", "react", "typescript"}),
+    (re.compile(r"\.java\b"), {"java"}),
+    (re.compile(r"\.go\b"), {"go"}),
+    (re.compile(r"\.php\b"), {"php", "laravel", "wordpress"}),
+    (re.compile(r"\.cs\b"), {"csharp"}),
+    (re.compile(r"\.vb\b"), {"vbnet"}),
+]
+LANGUAGE_BONUS = 0.2
 # A line shaped like a tool's output (`prefix: message`) rather than a person's paraphrase.
 PREFIXED = re.compile(r"\S:\s")
 
@@ -152,34 +165,39 @@ def segments(lines: list[str]) -> list[tuple[int, str, str]]:
     return found[:MAX_SEGMENTS] if nested else []
 
 
-def title_share(index: SearchIndex, doc: int, paste_terms: set[str], paste: Paste) -> float:
+def title_share(
+    index: SearchIndex, doc: int, paste_terms: set[str], paste: Paste
+) -> tuple[float, float]:
     """How much of an entry's message (idf-weighted) appears in the paste, in the form (the
-    title or a variant) that the paste holds most of. A form counts only when the paste holds
-    most of its key words (the words after the error's type), or `OperationalError: no such
-    table` would answer any OperationalError; and when some clauses of one line of the paste
-    hold most of its key words and the form explains most of theirs, or `panic: config file
-    missing` would answer `missing return`."""
-    best = 0.0
+    title or a variant) that the paste holds most of, and how much of the paste's error that
+    form explains. A form counts only when the paste holds most of its key words (the words
+    after the error's type), or `OperationalError: no such table` would answer any
+    OperationalError; and when some clauses of one line of the paste hold most of its key words
+    and the form explains most of theirs, or `panic: config file missing` would answer `missing
+    return`."""
+    best = (0.0, 0.0)
+    if not paste.numbers_agree(index, doc):
+        return best
     keys = index.error_keys.get(doc, ())
     literal = literals_held(index.titles[doc], paste.raw)
-    if not paste.numbers_agree(index, doc):
-        return 0.0
     slack = len(UNQUOTED_PLACEHOLDER.findall(index.titles[doc]))
     for form, (signature, tagged) in enumerate(
         zip(index.error_signatures.get(doc, ()), keys, strict=True)
     ):
         key = tagged - TAGS or tagged
-        if (
-            (form or literal)
-            and share(index, key, paste_terms) >= KEY_MATCH
-            and any(
-                share(index, key, words) >= UNIT_KEY_MATCH
-                # A variant's placeholders are not known: one at least.
-                and explained(index, signature, tokens, max(slack, form > 0)) >= EXPLAINED
+        if not (form or literal) or share(index, key, paste_terms) < KEY_MATCH:
+            continue
+        # A variant's placeholders are not known: one at least.
+        most = max(
+            (
+                explained(index, signature, tokens, max(slack, form > 0))
                 for words, tokens in paste.units
-            )
-        ):
-            best = max(best, share(index, signature, paste_terms))
+                if share(index, key, words) >= UNIT_KEY_MATCH
+            ),
+            default=0.0,
+        )
+        if most >= EXPLAINED:
+            best = max(best, (share(index, signature, paste_terms), most))
     return best
 
 
@@ -308,12 +326,12 @@ def find(
         doc = int(scored.docs[position])
         if not paste.names_class_of(index, doc):
             continue
-        share = title_share(index, doc, paste_terms, paste)
+        share, most = title_share(index, doc, paste_terms, paste)
         coverage = float(scored.coverage[position])
         if share >= TITLE_MATCH or (
             short and coverage >= PARAPHRASE_MATCH and titled(index, doc, message) >= LIKELY_TITLED
         ):
-            rank = 2 * share + coverage + 0.1 * float(scored.scores[position]) / top_bm25
+            rank = 2 * share + most + coverage + 0.1 * float(scored.scores[position]) / top_bm25
             found.append(Match(doc, rank, depth, likely=share < TITLE_MATCH))
     if found or not dominant or not short:
         return found
@@ -352,6 +370,10 @@ def match_error(index: SearchIndex, paste: str, limit: int = 5) -> SearchResult:
             known.depth = max(known.depth, match.depth)
             known.rank = max(known.rank, match.rank)
             known.likely = known.likely and match.likely
+    topics = {t for pattern, named in LANGUAGES if pattern.search(paste) for t in named}
+    for match in best.values():
+        if index.topics.names[index.topics.codes[match.doc]] in topics:
+            match.rank += LANGUAGE_BONUS
     ranked = sorted(best.values(), key=lambda m: (-m.depth, -m.rank, index.ids[m.doc]))[:limit]
     result.hits = [index.make_hit(m.doc, m.rank, index.text(m.doc)[:200]) for m in ranked]
     result.good = bool(result.hits)
