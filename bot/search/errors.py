@@ -33,9 +33,9 @@ TITLE_MATCH = 0.6
 KEY_MATCH = 0.5
 # Share of one line of the paste's message (idf-weighted) that an entry's form must hold: the
 # form must explain the error, not just share its generic words (`error`, `failed`, `not`).
-EXPLAINED = 0.6
+EXPLAINED = 0.55
 # Share of an entry's key words the clauses that it explains must hold.
-UNIT_KEY_MATCH = 0.65
+UNIT_KEY_MATCH = 0.72
 # A likely match (a paraphrase) must have this share of the paste's words in its message.
 LIKELY_TITLED = 0.5
 # A short paste (a paraphrase) must be covered this much by the entry.
