@@ -118,8 +118,9 @@ LANGUAGES = [
     (re.compile(r"\.vb\b"), {"vbnet"}),
 ]
 LANGUAGE_BONUS = 0.2
-# A line shaped like a tool's output (`prefix: message`) rather than a person's paraphrase.
-PREFIXED = re.compile(r"\S:\s")
+# A line shaped like a tool's output (`prefix: message`, a log line's time or address) rather
+# than a person's paraphrase.
+PREFIXED = re.compile(r"\S:\s|\d:\d\d|\b\d{1,3}(?:\.\d{1,3}){3}\b")
 
 
 @dataclass
