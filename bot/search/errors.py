@@ -2,9 +2,14 @@
 
 A paste is normalised first: stack frames, paths, URLs, quoted names, addresses, ids and numbers
 go; the exception type and the message's words stay. An entry is a plausible match when the paste
-holds most of the entry's message (weighted by how rare each word is), or, for a short paste,
-when the entry holds almost every word of it; a short paste whose best entry stands far above
-the rest gets that entry as a likely match. Otherwise the answer is nothing.
+holds most of the entry's message (weighted by how rare each word is) and the entry explains the
+paste's error: some clauses of one line (`log prefix: wrapper: message`) hold most of the entry's
+key words, and the entry holds most of theirs, so sharing `error`, `failed` or `does not exist`
+is not enough. An exception class the paste names must be named by the entry too
+(`ZeroDivisionError: division by zero` is not PostgreSQL's `ERROR: division by zero`), and a
+MySQL error number must agree. A one-line paraphrase (no `prefix: `, no log time) is a match
+when the entry holds almost every word of it; one whose best entry stands far above the rest
+gets that entry as a likely match. Otherwise the answer is nothing.
 
 A line may carry several errors, one wrapping the next (`UnhandledPromiseRejectionWarning: Error:
 connect ECONNREFUSED`, `Caused by: …`): each is matched on its own as well, and the innermost
@@ -31,8 +36,8 @@ CANDIDATES = 20
 TITLE_MATCH = 0.6
 # Share of an entry's key words (its message without the error type) the paste must contain.
 KEY_MATCH = 0.5
-# Share of one line of the paste's message (idf-weighted) that an entry's form must hold: the
-# form must explain the error, not just share its generic words (`error`, `failed`, `not`).
+# Share of the words of some clauses of one line of the paste (idf-weighted) that an entry's
+# form must hold: it must explain the error, not just share its generic words (`error`, `not`).
 EXPLAINED = 0.55
 # Share of an entry's key words the clauses that it explains must hold.
 UNIT_KEY_MATCH = 0.72
