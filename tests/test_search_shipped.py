@@ -237,3 +237,28 @@ UNRELATED_OUTPUTS = [
 @pytest.mark.parametrize("paste", UNRELATED_OUTPUTS)
 def test_unrelated_outputs_answer_nothing(shipped: SearchIndex, paste: str) -> None:
     assert match_error(shipped, paste).hits == []
+
+
+@pytest.mark.parametrize(
+    ("paste", "expected"),
+    [
+        (
+            'asyncpg.exceptions.UndefinedTableError: relation "invoices" does not exist',
+            "err-postgresql-relation-does-not-exist",
+        ),
+        (
+            'SequelizeDatabaseError: relation "Users" does not exist',
+            "err-postgresql-relation-does-not-exist",
+        ),
+        (
+            "java.sql.SQLIntegrityConstraintViolationException: Duplicate entry 'a@x' for key"
+            " 'users.email'",
+            "err-mysql-1062-duplicate-entry",
+        ),
+    ],
+)
+def test_a_library_class_wrapping_a_database_error_finds_the_database_entry(
+    shipped: SearchIndex, paste: str, expected: str
+) -> None:
+    # Only a language's own class (ZeroDivisionError, java.lang.*) must be named by the entry.
+    assert [h.id for h in match_error(shipped, paste, limit=3).hits][:1] == [expected]

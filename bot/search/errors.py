@@ -18,6 +18,7 @@ cause the archive holds comes first.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -76,25 +77,20 @@ TYPE = r"[\w.$]*(?:Error|Exception|Warning|Rejection)(?:\s*\[\w+\])?:"
 INNER = re.compile(rf"(?<=\S)\s+(?={TYPE})")
 ERROR_TYPE = re.compile(TYPE)
 CAUSED = re.compile(r"^\s*Caused by:", re.IGNORECASE)
-# An exception class (`ZeroDivisionError`, `java.lang.NullPointerException`): a paste naming one
-# is answered only by an entry that names it too. Not the generic `Error:` or `Exception:`.
-EXCEPTION_CLASS = re.compile(r"\b[A-Z]\w*?[a-z0-9](?:Error|Exception|Warning|Rejection)\b")
-# Classes that wrap another error's message (a driver's error wrapping the database's).
-WRAPPERS = frozenset(
-    {
-        "operationalerror",
-        "programmingerror",
-        "integrityerror",
-        "dataerror",
-        "databaseerror",
-        "internalerror",
-        "interfaceerror",
-        "notsupportederror",
-        "queryexception",
-        "pdoexception",
-        "errorexception",
-    }
+# An exception class (`ZeroDivisionError`, `java.lang.ArithmeticException`). A paste naming a
+# language's own class, unqualified (`ZeroDivisionError`, `RangeError`) or from Java's or .NET's
+# standard library, is answered only by an entry that names one of its classes too; a library's
+# class alone (`asyncpg...UndefinedTableError`, `SequelizeDatabaseError`) may wrap a message the
+# archive holds under another name.
+EXCEPTION_CLASS = re.compile(
+    r"(?<![\w$.])([\w$.]*?)\b([A-Z]\w*?[a-z0-9](?:Error|Exception|Warning))\b"
 )
+OWN_CLASSES = frozenset(
+    name.lower()
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+) | {"rangeerror", "referenceerror", "evalerror", "urierror", "aggregateerror", "internalerror"}
+STANDARD = re.compile(r"^(?:java\.(?:lang|util|io|nio|time)|System)\.")
 # The words that tag a line as an error (`PHP Fatal error: Uncaught Error:`, `ERROR:`): no key
 # words, which say what went wrong.
 TAGS = signature_terms("error fatal uncaught exception warning notice panic")
@@ -254,8 +250,8 @@ def units(line: str) -> list[str]:
 @dataclass(frozen=True)
 class Paste:
     """One message to match: the units of its lines (each as its terms and its tokens' terms),
-    its raw text in lowercase, the exception classes it names (wrappers left out) and its MySQL
-    error numbers."""
+    its raw text in lowercase, the exception classes it names when one is a language's own (see
+    EXCEPTION_CLASS) and its MySQL error numbers."""
 
     units: list[tuple[frozenset[str], list[frozenset[str]]]]
     raw: str
@@ -272,7 +268,12 @@ class Paste:
             for unit in whole:
                 tokens = [signature_terms(token) for token in normalise(unit).split()]
                 found.append((frozenset().union(*tokens), tokens))
-        names = {m.group().lower() for m in EXCEPTION_CLASS.finditer(raw)} - WRAPPERS
+        named = EXCEPTION_CLASS.findall(raw)
+        own = any(
+            STANDARD.match(module) or (not module and name.lower() in OWN_CLASSES)
+            for module, name in named
+        )
+        names = {name.lower() for _, name in named} if own else set()
         numbers = frozenset(MYSQL_NUMBER.findall(raw))
         return cls(found, raw.lower(), frozenset(names), numbers)
 
@@ -297,9 +298,7 @@ class Paste:
             len(parts := signature_terms(name)) == 1 and parts <= named for name in self.classes
         ):
             return True
-        # `UnhandledPromiseRejectionWarning` is the warning of `UnhandledPromiseRejection`.
-        roots = {name.removesuffix("warning") for name in self.classes}
-        return any(re.search(rf"\b{root}(?:warning)?\b", entry) for root in roots)
+        return any(re.search(rf"\b{name}\b", entry) for name in self.classes)
 
 
 def find(
