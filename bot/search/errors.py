@@ -41,7 +41,7 @@ KEY_MATCH = 0.5
 # form must hold: it must explain the error, not just share its generic words (`error`, `not`).
 EXPLAINED = 0.55
 # Share of an entry's key words the clauses that it explains must hold.
-UNIT_KEY_MATCH = 0.72
+UNIT_KEY_MATCH = 0.68
 # A likely match (a paraphrase) must have this share of the paste's words in its message.
 LIKELY_TITLED = 0.5
 # A short paste (a paraphrase) must be covered this much by the entry.
@@ -98,6 +98,7 @@ TAGS = signature_terms("error fatal uncaught exception warning notice panic")
 MYSQL_NUMBER = re.compile(r"\bERROR (\d{4})\b")
 # A quoted literal in an entry's title (`'NoneType' object has no attribute`), not a placeholder.
 LITERAL = re.compile(r"'([^'<>\s]+)'")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 # A placeholder whose value a paste shows as words (`undefined: <name>`), not as a quoted value
 # (`KeyError: '<key>'`), which normalising drops.
 UNQUOTED_PLACEHOLDER = re.compile(r"(?<!['\"`“])<[^<>\n]{1,40}>(?!['\"`”])")
@@ -235,8 +236,9 @@ def explained(
 
 
 def literals_held(title: str, raw: str) -> bool:
-    """Whether the paste holds the quoted literals of an entry's title (`'NoneType'`)."""
-    return all(word.lower() in raw for word in LITERAL.findall(title))
+    """Whether the paste holds the quoted literals of the first sentence of an entry's title
+    (`'NoneType'`; not `'no-cors'` in the advice that ends the CORS message)."""
+    return all(word.lower() in raw for word in LITERAL.findall(SENTENCE.split(title)[0]))
 
 
 def units(line: str) -> list[str]:
@@ -333,9 +335,7 @@ def find(
             continue
         share, most = title_share(index, doc, paste_terms, paste)
         coverage = float(scored.coverage[position])
-        if share >= TITLE_MATCH or (
-            short and coverage >= PARAPHRASE_MATCH and titled(index, doc, message) >= LIKELY_TITLED
-        ):
+        if share >= TITLE_MATCH or (short and coverage >= PARAPHRASE_MATCH):
             rank = 2 * share + most + coverage + 0.1 * float(scored.scores[position]) / top_bm25
             found.append(Match(doc, rank, depth, likely=share < TITLE_MATCH))
     if found or not dominant or not short:
