@@ -262,3 +262,24 @@ def test_a_library_class_wrapping_a_database_error_finds_the_database_entry(
 ) -> None:
     # Only a language's own class (ZeroDivisionError, java.lang.*) must be named by the entry.
     assert [h.id for h in match_error(shipped, paste, limit=3).hits][:1] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("paste", "expected"),
+    [
+        (
+            "Warning: A component is changing an uncontrolled input to be controlled.",
+            "err-react-uncontrolled-to-controlled",
+        ),
+        (
+            "Access to XMLHttpRequest at 'http://localhost:8000/api/login' from origin"
+            " 'http://localhost:3000' has been blocked by CORS policy: No"
+            " 'Access-Control-Allow-Origin' header is present on the requested resource.",
+            "err-security-cors-no-allow-origin",
+        ),
+    ],
+)
+def test_a_paste_that_stops_after_the_titles_first_sentence_finds_the_entry(
+    shipped: SearchIndex, paste: str, expected: str
+) -> None:
+    assert [h.id for h in match_error(shipped, paste, limit=3).hits][:1] == [expected]

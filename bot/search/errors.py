@@ -24,7 +24,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.search.index import SearchIndex, SearchResult
-from bot.search.paste import normalise
+from bot.search.paste import message_part, normalise
 from bot.search.query import parse_query
 from bot.search.text import signature_terms, terms
 
@@ -181,19 +181,27 @@ def title_share(
     best = (0.0, 0.0)
     if not paste.numbers_agree(index, doc):
         return best
-    keys = index.error_keys.get(doc, ())
-    literal = literals_held(index.titles[doc], paste.raw)
-    slack = len(UNQUOTED_PLACEHOLDER.findall(index.titles[doc]))
-    for form, (signature, tagged) in enumerate(
-        zip(index.error_signatures.get(doc, ()), keys, strict=True)
-    ):
+    title = index.titles[doc]
+    forms = list(
+        zip(index.error_signatures.get(doc, ()), index.error_keys.get(doc, ()), strict=True)
+    )
+    # A paste often stops at the end of the title's first sentence (React's warnings go on).
+    first = SENTENCE.split(title)[0]
+    if first != title:
+        forms.append(
+            (signature_terms(normalise(first)), signature_terms(message_part(normalise(first))))
+        )
+    literal = literals_held(title, paste.raw)
+    slack = len(UNQUOTED_PLACEHOLDER.findall(title))
+    for form, (signature, tagged) in enumerate(forms):
         key = tagged - TAGS or tagged
-        if not (form or literal) or share(index, key, paste_terms) < KEY_MATCH:
+        variant = 0 < form < len(forms) - (first != title)
+        if not (variant or literal) or share(index, key, paste_terms) < KEY_MATCH:
             continue
         # A variant's placeholders are not known: one at least.
         most = max(
             (
-                explained(index, signature, tokens, max(slack, form > 0))
+                explained(index, signature, tokens, max(slack, variant))
                 for words, tokens in paste.units
                 if share(index, key, words) >= UNIT_KEY_MATCH
             ),
