@@ -343,7 +343,12 @@ def find(
             continue
         share, most = title_share(index, doc, paste_terms, paste)
         coverage = float(scored.coverage[position])
-        if share >= TITLE_MATCH or (short and coverage >= PARAPHRASE_MATCH):
+        if share >= TITLE_MATCH or (
+            short
+            and coverage >= PARAPHRASE_MATCH
+            # A word or two (`Killed`, `Segmentation fault`) must be the entry's message's.
+            and (len(query.slots) > 2 or titled(index, doc, message) >= LIKELY_TITLED)
+        ):
             rank = 2 * share + most + coverage + 0.1 * float(scored.scores[position]) / top_bm25
             found.append(Match(doc, rank, depth, likely=share < TITLE_MATCH))
     if found or not dominant or not short:
