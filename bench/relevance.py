@@ -12,7 +12,8 @@ a query none of whose relevant ids is in the corpus is skipped (one file may ser
 `errors` prints, for HubBot and FTS5 on the same store, top-1 and top-3 on pastes whose error the
 store holds (any expected id counts), how many pastes of errors it lacks and how many unrelated
 pastes still got an answer, and the time a paste. Pastes come either in the old format (`expect:
-id`, or null for an error the archive lacks, beside each paste) or as a frozen set (`paste`,
+id`, or null for an error the archive lacks, beside each paste; `unrelated: true` beside a null for
+output that is no error at all) or as a frozen set (`paste`,
 `unrelated`) with `--judged`, a separate list of `{index, expect: [ids]}`; an expected id absent
 from the store counts as no entry. `--extra` imports more content beside the errors so they
 compete with a realistic hub; `--sample N` keeps about N evenly spaced pastes (smoke runs).
@@ -175,7 +176,7 @@ def read_pastes(path: Path, judged: Path | None) -> list[Paste]:
     cases = yaml.safe_load(path.read_text(encoding="utf-8"))
     if judged is None:
         return [
-            Paste(n, c["paste"], (c["expect"],) if c["expect"] else (), False)
+            Paste(n, c["paste"], (c["expect"],) if c["expect"] else (), bool(c.get("unrelated")))
             for n, c in enumerate(cases)
         ]
     judgments = yaml.safe_load(judged.read_text(encoding="utf-8"))

@@ -145,3 +145,141 @@ def test_excerpts_keep_code_intact() -> None:
 def test_a_short_term_marks_only_itself() -> None:
     found = excerpt("An N+1 is no fun: note that n queries never help.", frozenset({"n", "n+1"}))
     assert found == "An **N+1** is no fun: note that **n** queries never help."
+
+
+# Real outputs (issue 15): python 3.11, node 20, java 17, psql 15 and mariadb 10.11 broken on
+# purpose, some behind a journald or docker compose prefix (bench/queries/tuning-error-pastes.yml).
+HELD_OUTPUTS = [
+    (
+        "Nov 30 12:04:00 web01 app[4121]: Traceback (most recent call last):\n"
+        'Nov 30 12:04:01 web01 app[4121]:   File "/srv/app.py", line 1, in <module>\n'
+        "Nov 30 12:04:02 web01 app[4121]:     age = int('twelve')\n"
+        "Nov 30 12:04:04 web01 app[4121]: ValueError: invalid literal for int() with base 10:"
+        " 'twelve'\n",
+        "err-python-invalid-literal-int",
+    ),
+    (
+        "api-1  | ReferenceError: totl is not defined\n"
+        "api-1  |     at Object.<anonymous> (/app/app.js:1:13)\n"
+        "api-1  |     at node:internal/main/run_main_module:28:49\n"
+        "api-1  | \napi-1  | Node.js v20.20.2\n",
+        "err-javascript-not-defined",
+    ),
+    (
+        'Exception in thread "main" java.lang.ClassCastException: class java.lang.String cannot'
+        " be cast to class java.lang.Integer (java.lang.String and java.lang.Integer are in module"
+        " java.base of loader 'bootstrap')\n\tat Main.main(Main.java:4)\n",
+        "err-java-class-cast",
+    ),
+    (
+        "SET\nERROR:  function lenght(unknown) does not exist\nLINE 1: SELECT lenght('x');\n"
+        "               ^\nHINT:  No function matches the given name and argument types. You"
+        " might need to add explicit type casts.\n",
+        "err-postgresql-function-does-not-exist",
+    ),
+    (
+        "ERROR 1146 (42S02) at line 1: Table 'shop.invoices' doesn't exist\n",
+        "err-mysql-1146-table-doesnt-exist",
+    ),
+    (
+        # JavaScript says `x is not iterable` too: the Python traceback decides.
+        'Traceback (most recent call last):\n  File "/srv/app.py", line 1, in <module>\n'
+        "    for x in 42:\nTypeError: 'int' object is not iterable\n",
+        "err-python-object-not-iterable",
+    ),
+]
+
+
+@pytest.mark.parametrize(("paste", "expected"), HELD_OUTPUTS)
+def test_real_outputs_of_errors_the_archive_holds_find_their_entry(
+    shipped: SearchIndex, paste: str, expected: str
+) -> None:
+    assert [h.id for h in match_error(shipped, paste, limit=3).hits][:1] == [expected]
+
+
+LACKING_OUTPUTS = [
+    # Its words are PostgreSQL's, PHP's and Go's `division by zero`, its class none of theirs.
+    'Traceback (most recent call last):\n  File "/srv/app.py", line 2, in <module>\n'
+    "    print(total / count)\nZeroDivisionError: division by zero\n",
+    'Traceback (most recent call last):\n  File "/srv/app.py", line 1, in <module>\n'
+    "    open('.')\nIsADirectoryError: [Errno 21] Is a directory: '.'\n",
+    'Traceback (most recent call last):\n  File "/srv/app.py", line 1, in <module>\n'
+    "ImportError: cannot import name 'nosuchthing' from 'os' (/usr/lib/python3.11/os.py)\n",
+    # `missing return` holds `missing`, and explains nothing else of it.
+    "panic: config file missing\n\ngoroutine 1 [running]:\nmain.main()\n"
+    "\t/srv/main.go:4 +0x27\nexit status 2\n",
+    "RangeError: Invalid array length\n    at Object.<anonymous> (/app/app.js:1:1)\n"
+    "    at node:internal/main/run_main_module:28:49\n\nNode.js v20.20.2\n",
+    "ERROR 1051 (42S02) at line 1: Unknown table 'shop.invoices'\n",
+    "ERROR 1060 (42S21) at line 1: Duplicate column name 'name'\n",
+    "PHP Fatal error:  Uncaught Error: Cannot access private property A::$x in"
+    " /var/www/index.php:3\nStack trace:\n#0 {main}\n  thrown in /var/www/index.php on line 3\n",
+]
+
+
+@pytest.mark.parametrize("paste", LACKING_OUTPUTS)
+def test_real_outputs_of_errors_the_archive_lacks_answer_nothing(
+    shipped: SearchIndex, paste: str
+) -> None:
+    assert match_error(shipped, paste).hits == []
+
+
+UNRELATED_OUTPUTS = [
+    " id | name | age \n----+------+-----\n  1 | ana  |  30\n  2 | bob  |  40\n(2 rows)\n",
+    "To ../r.git\n * [new branch]      main -> main\n",
+    "ruff 0.17.6\nAll checks passed!\n",
+    "INFO:celery:Task orders.sync succeeded in 0.42s: None\n"
+    "WARNING:celery:Retry in 5s: connection reset, attempt 2 of 5\n",
+    "--- PASS: TestAdd (0.00s)\nPASS\nok  \texample.com/a\t0.005s\n",
+]
+
+
+@pytest.mark.parametrize("paste", UNRELATED_OUTPUTS)
+def test_unrelated_outputs_answer_nothing(shipped: SearchIndex, paste: str) -> None:
+    assert match_error(shipped, paste).hits == []
+
+
+@pytest.mark.parametrize(
+    ("paste", "expected"),
+    [
+        (
+            'asyncpg.exceptions.UndefinedTableError: relation "invoices" does not exist',
+            "err-postgresql-relation-does-not-exist",
+        ),
+        (
+            'SequelizeDatabaseError: relation "Users" does not exist',
+            "err-postgresql-relation-does-not-exist",
+        ),
+        (
+            "java.sql.SQLIntegrityConstraintViolationException: Duplicate entry 'a@x' for key"
+            " 'users.email'",
+            "err-mysql-1062-duplicate-entry",
+        ),
+    ],
+)
+def test_a_library_class_wrapping_a_database_error_finds_the_database_entry(
+    shipped: SearchIndex, paste: str, expected: str
+) -> None:
+    # Only a language's own class (ZeroDivisionError, java.lang.*) must be named by the entry.
+    assert [h.id for h in match_error(shipped, paste, limit=3).hits][:1] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("paste", "expected"),
+    [
+        (
+            "Warning: A component is changing an uncontrolled input to be controlled.",
+            "err-react-uncontrolled-to-controlled",
+        ),
+        (
+            "Access to XMLHttpRequest at 'http://localhost:8000/api/login' from origin"
+            " 'http://localhost:3000' has been blocked by CORS policy: No"
+            " 'Access-Control-Allow-Origin' header is present on the requested resource.",
+            "err-security-cors-no-allow-origin",
+        ),
+    ],
+)
+def test_a_paste_that_stops_after_the_titles_first_sentence_finds_the_entry(
+    shipped: SearchIndex, paste: str, expected: str
+) -> None:
+    assert [h.id for h in match_error(shipped, paste, limit=3).hits][:1] == [expected]
