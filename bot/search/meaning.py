@@ -29,8 +29,8 @@ TITLE_SHARE = 0.3
 BODY_CHARS = 600
 # Stored meanings made another way are made again (service.py).
 RECIPE = f"wordllama-l2-supercat-{BITS}/title{TITLE_SHARE}-body{BODY_CHARS}/1"
-# Texts tokenized at a time (in parallel, by the tokenizers library).
-BATCH = 1000
+# Texts tokenized at a time (in parallel, by the tokenizers library): a thousand cost 100 MB.
+BATCH = 100
 
 FloatArray = npt.NDArray[np.float32]
 Bits = npt.NDArray[np.uint8]
@@ -52,7 +52,7 @@ class Model:
         out = np.zeros((len(texts), BITS), np.float32)
         for start in range(0, len(texts), BATCH):
             batch = list(texts[start : start + BATCH])
-            encoded = self.tokenizer.encode_batch(batch, add_special_tokens=False)
+            encoded = self.tokenizer.encode_batch_fast(batch, add_special_tokens=False)
             for row, encoding in enumerate(encoded, start):
                 if encoding.ids:
                     out[row] = self.embedding[encoding.ids].mean(axis=0, dtype=np.float32)
