@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, LargeBinary, Text
+from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -118,10 +118,10 @@ class ContentVersion(SQLModel, table=True):
 
 class EntryMeaning(SQLModel, table=True):
     """What an entry is about (bot/search/meaning.py), kept so that a search index build need
-    not make it again: valid while `stamp` is the entry's and `recipe` the code's."""
+    not make it again: valid while `updated_at` is the entry's and `recipe` the code's."""
 
     entry_id: str = Field(primary_key=True, max_length=64)
-    stamp: int = Field(sa_column=Column(BigInteger, nullable=False))
+    updated_at: datetime
     recipe: str = Field(max_length=100)
     bits: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 

@@ -19,6 +19,7 @@ from bot.models import Entry, EntryMeaning
 from bot.search import Doc, Searcher, SearchIndex
 from bot.search import index as search_index
 from bot.search.meaning import BYTES, RECIPE, meanings, query_vector, similarity
+from bot.search.service import load_docs
 
 from .conftest import FIXTURES
 
@@ -71,10 +72,10 @@ def test_close_texts_are_closer_than_unrelated_ones() -> None:
     assert similarity(bits, query_vector("")).tolist() == [0.0, 0.0]
 
 
-def kept(engine: Engine) -> dict[str, tuple[int, bytes]]:
+def kept(engine: Engine) -> dict[str, bytes]:
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT entry_id, stamp, bits FROM entrymeaning"))
-        return {entry_id: (stamp, bytes(bits)) for entry_id, stamp, bits in rows}
+        rows = conn.execute(text("SELECT entry_id, bits FROM entrymeaning"))
+        return {entry_id: bytes(bits) for entry_id, bits in rows}
 
 
 def test_the_store_keeps_meanings_and_a_build_reads_them(
@@ -87,7 +88,8 @@ def test_the_store_keeps_meanings_and_a_build_reads_them(
     assert f"made the meanings of {count} entries" in caplog.text
     stored = kept(engine)
     assert sorted(stored) == sorted(first.ids)
-    assert [stored[i][1] for i in first.ids] == [m.tobytes() for m in first.meanings]
+    assert [stored[i] for i in first.ids] == [m.tobytes() for m in first.meanings]
+    assert np.array_equal(first.meanings, SearchIndex(load_docs(engine)).meanings)
 
     caplog.clear()
     second = Searcher(engine, freshness_interval=0).index()  # another process, say
@@ -111,3 +113,18 @@ def test_the_store_keeps_meanings_and_a_build_reads_them(
     with engine.connect() as conn:
         recipes = {r for (r,) in conn.execute(text("SELECT recipe FROM entrymeaning"))}
     assert recipes == {RECIPE}
+
+
+def test_a_store_that_cannot_keep_meanings_still_searches_with_them(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "hub.db"
+    writable = make_engine(f"sqlite:///{path}")
+    upgrade(writable)
+    assert import_content(writable, [FIXTURES / "content"]).ok
+    read_only = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    index = Searcher(read_only, freshness_interval=0).index()
+    assert "could not keep the entries' meanings" in caplog.text
+    assert kept(writable) == {}
+    assert np.array_equal(index.meanings, Searcher(writable, 0).index().meanings)
+    assert index.meanings.any(axis=1).all()

@@ -149,13 +149,10 @@ def compact(tf: FloatArray) -> npt.NDArray[np.float16] | FloatArray:
 
 
 class SearchIndex:
-    def __init__(
-        self, docs: Iterable[Doc], keep_texts: bool = True, make_meanings: bool = True
-    ) -> None:
+    def __init__(self, docs: Iterable[Doc], keep_texts: bool = True) -> None:
         """`keep_texts`: hold the documents' texts for excerpts; without, they come from
-        `fetch_texts` (a store), and a big collection is streamed through once.
-        `make_meanings`: make the meanings the documents lack during the build; without, they
-        stay empty (listed in `unkept`) for the caller to fill."""
+        `fetch_texts` (a store), and a big collection is streamed through once. The meanings
+        the documents do not bring (the store keeps them: service.py) are made here."""
         # Columns rather than Doc objects: a cached index loads many times faster.
         self.ids: list[str] = []
         self.titles: list[str] = []
@@ -171,14 +168,11 @@ class SearchIndex:
         self.error_keys: dict[int, tuple[frozenset[str], ...]] = {}
         columns: tuple[list[str], list[str], list[str | None]] = ([], [], [])
         known = bytearray()
-        # Documents whose meaning the store did not keep: made here (or, without
-        # `make_meanings`, left for the store to make: service.py).
-        self.unkept: list[int] = []
-        unknown: list[Doc] = []
+        unknown: list[tuple[int, Doc]] = []
 
         def understand() -> None:
-            made = meanings(unknown)
-            for number, bits in zip(self.unkept[-len(made) :], made, strict=True):
+            made = meanings([doc for _, doc in unknown])
+            for (number, _), bits in zip(unknown, made, strict=True):
                 known[number * BYTES : (number + 1) * BYTES] = bits.tobytes()
             unknown.clear()
 
@@ -193,11 +187,9 @@ class SearchIndex:
                 known.extend(doc.meaning)
             else:
                 known.extend(bytes(BYTES))
-                self.unkept.append(len(self.ids))
-                if make_meanings:
-                    unknown.append(doc)
-                    if len(unknown) >= MEANING_BATCH:
-                        understand()
+                unknown.append((len(self.ids), doc))
+                if len(unknown) >= MEANING_BATCH:
+                    understand()
             self.ids.append(doc.id)
             self.titles.append(doc.title)
             stamps.append(doc.stamp)

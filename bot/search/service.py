@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Row, Select, Text, and_, delete, insert, select, text, type_coerce
+from sqlalchemy import Row, Select, Text, delete, insert, select, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -79,16 +79,22 @@ DOC_COLUMNS = (
     *TEXT_FIELDS,
 )
 TEXTS_AT = DOC_COLUMNS.index(TEXT_FIELDS[0])
-# After DOC_COLUMNS, a row of the store holds the kept meaning's stamp and bits, if any.
+# After DOC_COLUMNS, a row of the store holds the entry's kept meaning, if it has one.
 MEANING_AT = len(DOC_COLUMNS)
 assert "'" not in RECIPE
-# The live entries' searched columns, by id, as a build reads them (`doc_batches`).
+# An entry's kept meaning, made the current way from its current content.
+KEPT_MEANING = (
+    "entrymeaning.entry_id = entry.id AND entrymeaning.updated_at = entry.updated_at"
+    f" AND entrymeaning.recipe = '{RECIPE}'"
+)
+# The live entries' searched columns and meaning, by id, as a build reads them (`doc_batches`).
 LIVE_DOCS = (
-    f"SELECT {', '.join(f'entry.{name}' for name in DOC_COLUMNS)},"
-    " entrymeaning.stamp, entrymeaning.bits FROM entry LEFT JOIN entrymeaning"
-    f" ON entrymeaning.entry_id = entry.id AND entrymeaning.recipe = '{RECIPE}'"
+    f"SELECT {', '.join(f'entry.{name}' for name in DOC_COLUMNS)}, entrymeaning.bits"
+    f" FROM entry LEFT JOIN entrymeaning ON {KEPT_MEANING}"
     " WHERE NOT entry.retired ORDER BY entry.id"
 )
+# Entries whose meanings are made and kept at a time (bot/search/meaning.py).
+MEANING_BATCH = 500
 
 
 def entry_doc(row: Entry | Row[Any]) -> Doc:
@@ -96,8 +102,8 @@ def entry_doc(row: Entry | Row[Any]) -> Doc:
 
 
 def row_doc(row: tuple[Any, ...]) -> Doc:
-    """A Doc from the values of DOC_COLUMNS, in order, and the kept meaning's stamp and bits
-    when the row has them (a row of `doc_columns`)."""
+    """A Doc from the values of DOC_COLUMNS, in order, and the kept meaning when the row has
+    one (a row of `doc_columns`)."""
     return row_docs([row])[0]
 
 
@@ -115,17 +121,10 @@ def row_docs(rows: Sequence[tuple[Any, ...]]) -> list[Doc]:
             _strings(row[5]),
             _strings(row[6]),
             stamp,
-            kept_meaning(row[MEANING_AT : MEANING_AT + 2], stamp),
+            bytes(row[MEANING_AT] or b"") if len(row) > MEANING_AT else b"",
         )
         for row, stamp in zip(rows, stamps_of([row[7] for row in rows]), strict=True)
     ]
-
-
-def kept_meaning(kept: tuple[Any, ...], stamp: int) -> bytes:
-    """The stored meaning when it was made for the entry as it is now, else nothing."""
-    if len(kept) == 2 and kept[1] is not None and kept[0] == stamp:
-        return bytes(kept[1])
-    return b""
 
 
 def _strings(value: str | list[str] | None) -> tuple[str, ...]:
@@ -136,9 +135,8 @@ def _strings(value: str | list[str] | None) -> tuple[str, ...]:
 
 
 def doc_columns() -> Select[Any]:
-    """The searched columns of the entry table, the stamp and bits of its kept meaning, and
-    `retired`, to filter on; the JSON lists and the time as text, decoded by `row_doc` (lists
-    only when not empty)."""
+    """The searched columns of the entry table, its kept meaning, and `retired`, to filter on;
+    the JSON lists and the time as text, decoded by `row_doc` (lists only when not empty)."""
     from bot.models import Entry, EntryMeaning
 
     table = Entry.__table__  # type: ignore[attr-defined]
@@ -150,10 +148,9 @@ def doc_columns() -> Select[Any]:
             else table.c[name]
             for name in DOC_COLUMNS
         ),
-        kept.c.stamp.label("meaning_stamp"),
         kept.c.bits.label("meaning"),
         table.c.retired,
-    ).outerjoin(kept, and_(kept.c.entry_id == table.c.id, kept.c.recipe == RECIPE))
+    ).outerjoin(kept, text(KEPT_MEANING))
 
 
 def doc_batches(engine: Engine) -> Iterator[list[Doc]]:
@@ -221,35 +218,42 @@ def read_docs(engine: Engine, entry_ids: list[str]) -> list[Doc]:
     return [found[i] for i in entry_ids if i in found]
 
 
-def complete_meanings(engine: Engine, index: SearchIndex) -> None:
-    """Makes the meanings the store did not keep for the index's entries (read again, a batch
-    at a time, after the build: the two never hold memory at once) and keeps them, so the next
-    build reads them. A store that cannot take them (read-only, or another process keeping the
-    same ones at that moment) is left as it is: they are made again next time."""
-    from bot.models import EntryMeaning
+def keep_meanings(engine: Engine) -> None:
+    """Makes and keeps the meaning of every live entry the store keeps none for (new, changed,
+    or made another way), a batch at a time, before a build reads them: the build and the model
+    at work never hold memory at once. A store that cannot take them (read-only, or another
+    process keeping the same ones at that moment) is left as it is: the build makes them."""
+    from bot.models import Entry, EntryMeaning
 
-    unkept, index.unkept = index.unkept, []
-    if not unkept:
-        return
+    entry = Entry.__table__  # type: ignore[attr-defined]
     table = EntryMeaning.__table__  # type: ignore[attr-defined]
-    for start in range(0, len(unkept), BATCH):
-        numbers = unkept[start : start + BATCH]
-        ids = [index.ids[n] for n in numbers]
-        docs = {doc.id: doc for doc in read_docs(engine, ids)}
-        numbers = [n for n in numbers if index.ids[n] in docs]
-        index.meanings[numbers] = meanings([docs[index.ids[n]] for n in numbers])
+    query = (
+        select(entry.c.id, entry.c.updated_at)
+        .select_from(entry.outerjoin(table, text(KEPT_MEANING)))
+        .where(entry.c.retired.is_(False), table.c.entry_id.is_(None))
+        .order_by(entry.c.id)
+    )
+    with engine.connect() as conn:
+        unkept = [tuple(row) for row in conn.execute(query)]
+    made = 0
+    for start in range(0, len(unkept), MEANING_BATCH):
+        changed = dict(unkept[start : start + MEANING_BATCH])
+        docs = read_docs(engine, list(changed))
         rows = [
-            {"entry_id": index.ids[n], "stamp": int(index.stamps[n]), "recipe": RECIPE}
-            | {"bits": index.meanings[n].tobytes()}
-            for n in numbers
+            {"entry_id": doc.id, "updated_at": changed[doc.id], "recipe": RECIPE, "bits": bits}
+            for doc, bits in zip(docs, (b.tobytes() for b in meanings(docs)), strict=True)
         ]
         try:
             with engine.begin() as conn:
-                conn.execute(delete(table).where(table.c.entry_id.in_(ids)))
-                conn.execute(insert(table), rows)
+                conn.execute(delete(table).where(table.c.entry_id.in_(list(changed))))
+                if rows:
+                    conn.execute(insert(table), rows)
         except DBAPIError as exc:
             log.warning("could not keep the entries' meanings: %s", exc.orig)
-    log.info("search: made the meanings of %d entries", len(unkept))
+            return
+        made += len(rows)
+    if made:
+        log.info("search: made the meanings of %d entries", made)
 
 
 def stored_entries(engine: Engine) -> int:
@@ -425,13 +429,13 @@ class Searcher:
         updated, else built."""
         index = self.cache.load(state) if self.cache else None
         if index is None:
+            keep_meanings(self.engine)
             base = previous or (self.cache.latest() if self.cache else None)
             index = self._update(base) if base is not None else None
             if index is None:
                 keep = stored_entries(self.engine) < KEEP_TEXTS_MAX_DOCS
-                index = SearchIndex(iter_docs(self.engine), keep_texts=keep, make_meanings=False)
+                index = SearchIndex(iter_docs(self.engine), keep_texts=keep)
                 log.info("search index built: %d entries", index.size)
-            complete_meanings(self.engine, index)
             if self.cache and index.size >= self.cache_min_docs:
                 self.cache.save(state, index)
         index.fetch_texts = self._entry_texts

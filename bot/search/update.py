@@ -123,7 +123,6 @@ def _merge(
     )
     new.stamps = _place(index.stamps, part.stamps, old_to_new, part_to_new, size)
     new.meanings = _place(index.meanings, part.meanings, old_to_new, part_to_new, size)
-    new.unkept = part_to_new[part.unkept].tolist()
     for name in ("ids", "titles", "texts"):
         old_list, part_list = getattr(index, name), getattr(part, name)
         if old_list is not None:

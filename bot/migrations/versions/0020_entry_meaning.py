@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "entrymeaning",
         sa.Column("entry_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("stamp", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("recipe", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("bits", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("entry_id"),
