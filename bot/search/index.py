@@ -84,7 +84,7 @@ class Doc(NamedTuple):
     # When the entry last changed, in microseconds, as the store says (update.py finds the
     # changed entries by it).
     stamp: int = 0
-    # What the entry is about (meaning.py), when the store kept it for this stamp.
+    # What the entry is about (meaning.py), when the store kept it for the entry as it is.
     meaning: bytes = b""
 
 

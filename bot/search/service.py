@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.search.errors import match_error
-from bot.search.index import Doc, SearchIndex, SearchResult
+from bot.search.index import MEANING_BATCH, Doc, SearchIndex, SearchResult
 from bot.search.meaning import RECIPE, meanings
 from bot.search.snapshot import FORMAT, read_snapshot, write_snapshot
 from bot.search.update import updated
@@ -93,8 +93,6 @@ LIVE_DOCS = (
     f" FROM entry LEFT JOIN entrymeaning ON {KEPT_MEANING}"
     " WHERE NOT entry.retired ORDER BY entry.id"
 )
-# Entries whose meanings are made and kept at a time (bot/search/meaning.py).
-MEANING_BATCH = 500
 
 
 def entry_doc(row: Entry | Row[Any]) -> Doc:
