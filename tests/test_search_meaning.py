@@ -4,6 +4,7 @@ and the store keeps each entry's meaning so a build reads it instead of making i
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from bot.models import Entry, EntryMeaning
 from bot.search import Doc, Searcher, SearchIndex
 from bot.search import index as search_index
 from bot.search.meaning import BYTES, RECIPE, meanings, query_vector, similarity
-from bot.search.service import load_docs
+from bot.search.query import MAX_QUERY_CHARS
+from bot.search.service import keep_meanings, load_docs
 
 from .conftest import FIXTURES
 
@@ -128,3 +130,17 @@ def test_a_store_that_cannot_keep_meanings_still_searches_with_them(
     assert kept(writable) == {}
     assert np.array_equal(index.meanings, Searcher(writable, 0).index().meanings)
     assert index.meanings.any(axis=1).all()
+
+
+def test_two_processes_keeping_meanings_at_once_both_succeed(engine: Engine) -> None:
+    assert import_content(engine, [FIXTURES / "content"]).ok
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda _: keep_meanings(engine), range(2)))
+    assert done == [True, True]
+    assert sorted(kept(engine)) == sorted(Searcher(engine, 0).index().ids)
+
+
+def test_a_huge_query_is_embedded_as_far_as_it_is_searched(shipped: SearchIndex) -> None:
+    huge = "why does my effect run twice " * 40_000
+    assert np.array_equal(query_vector(huge), query_vector(huge[:MAX_QUERY_CHARS]))
+    assert shipped.search(huge).hits

@@ -590,7 +590,7 @@ class SearchIndex:
     ) -> SearchResult:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
-        scored = self.understood(text, self.focused(scored))
+        scored = self.understood(query.text, self.focused(scored))
         best = self.top(scored, limit)
         if best and scored.coverage[best[0]] >= FEEDBACK_COVERED:
             best = [i for i in best if scored.coverage[i] >= TAIL_COVERAGE]

@@ -15,6 +15,7 @@ import functools
 import importlib.util
 import json
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import Protocol
 
@@ -22,13 +23,18 @@ import numpy as np
 import numpy.typing as npt
 from tokenizers import Tokenizer
 
+from bot.search.query import MAX_QUERY_CHARS
+
 BITS = 256
 BYTES = BITS // 8
 # An entry's vector: its title and tags, and the start of its text, which says what it is about.
 TITLE_SHARE = 0.3
 BODY_CHARS = 600
-# Stored meanings made another way are made again (service.py).
-RECIPE = f"wordllama-l2-supercat-{BITS}/title{TITLE_SHARE}-body{BODY_CHARS}/1"
+# Stored meanings made another way, or by another release of the model, are made again
+# (service.py).
+RECIPE = (
+    f"wordllama-{version('wordllama')}-l2-supercat-{BITS}/title{TITLE_SHARE}-body{BODY_CHARS}/1"
+)
 # Texts tokenized at a time (in parallel, by the tokenizers library): a thousand cost 100 MB.
 BATCH = 100
 
@@ -103,7 +109,7 @@ def meanings(entries: Sequence[Described]) -> Bits:
 
 
 def query_vector(text: str) -> FloatArray:
-    vector: FloatArray = model().vectors([text])[0]
+    vector: FloatArray = model().vectors([text[:MAX_QUERY_CHARS]])[0]
     return vector
 
 

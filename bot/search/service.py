@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Row, Select, Text, delete, insert, select, text, type_coerce
-from sqlalchemy.engine import Engine
+from sqlalchemy import Insert, Row, Select, Table, Text, select, text, type_coerce
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.search.errors import match_error
@@ -81,11 +82,10 @@ DOC_COLUMNS = (
 TEXTS_AT = DOC_COLUMNS.index(TEXT_FIELDS[0])
 # After DOC_COLUMNS, a row of the store holds the entry's kept meaning, if it has one.
 MEANING_AT = len(DOC_COLUMNS)
-assert "'" not in RECIPE
 # An entry's kept meaning, made the current way from its current content.
 KEPT_MEANING = (
     "entrymeaning.entry_id = entry.id AND entrymeaning.updated_at = entry.updated_at"
-    f" AND entrymeaning.recipe = '{RECIPE}'"
+    " AND entrymeaning.recipe = '{}'".format(RECIPE.replace("'", "''"))
 )
 # The live entries' searched columns and meaning, by id, as a build reads them (`doc_batches`).
 LIVE_DOCS = (
@@ -216,11 +216,11 @@ def read_docs(engine: Engine, entry_ids: list[str]) -> list[Doc]:
     return [found[i] for i in entry_ids if i in found]
 
 
-def keep_meanings(engine: Engine) -> None:
+def keep_meanings(engine: Engine) -> bool:
     """Makes and keeps the meaning of every live entry the store keeps none for (new, changed,
     or made another way), a batch at a time, before a build reads them: the build and the model
-    at work never hold memory at once. A store that cannot take them (read-only, or another
-    process keeping the same ones at that moment) is left as it is: the build makes them."""
+    at work never hold memory at once. Two processes doing it at once write the same meanings
+    twice. False when the store cannot take them (read-only): the build makes them itself."""
     from bot.models import Entry, EntryMeaning
 
     entry = Entry.__table__  # type: ignore[attr-defined]
@@ -243,15 +243,26 @@ def keep_meanings(engine: Engine) -> None:
         ]
         try:
             with engine.begin() as conn:
-                conn.execute(delete(table).where(table.c.entry_id.in_(list(changed))))
                 if rows:
-                    conn.execute(insert(table), rows)
+                    conn.execute(upsert(conn, table, "entry_id"), rows)
         except DBAPIError as exc:
             log.warning("could not keep the entries' meanings: %s", exc.orig)
-            return
+            return False
         made += len(rows)
     if made:
         log.info("search: made the meanings of %d entries", made)
+    return True
+
+
+def upsert(conn: Connection, table: Table, key: str) -> Insert:
+    """An insert that replaces the row of the same `key`."""
+    if conn.dialect.name == "postgresql":
+        statement: Any = postgresql.insert(table)
+    else:
+        statement = sqlite.insert(table)
+    replaced = {c.name: statement.excluded[c.name] for c in table.columns if c.name != key}
+    upserted: Insert = statement.on_conflict_do_update(index_elements=[key], set_=replaced)
+    return upserted
 
 
 def stored_entries(engine: Engine) -> int:
@@ -283,7 +294,7 @@ def content_state(engine: Engine) -> str | None:
 
 
 def code_fingerprint() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(RECIPE.encode())
     for file in sorted(SEARCH_CODE.glob("*.py")) + sorted(SEARCH_CODE.glob("*.yml")):
         digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
@@ -386,6 +397,7 @@ class Searcher:
         self._index: SearchIndex | None = None
         self._state = ""
         self._checked = 0.0
+        self._keeps_meanings = True
 
     def index(self) -> SearchIndex:
         now = time.monotonic()
@@ -427,7 +439,8 @@ class Searcher:
         updated, else built."""
         index = self.cache.load(state) if self.cache else None
         if index is None:
-            keep_meanings(self.engine)
+            # A store that could not keep them once (read-only) is not asked again.
+            self._keeps_meanings = self._keeps_meanings and keep_meanings(self.engine)
             base = previous or (self.cache.latest() if self.cache else None)
             index = self._update(base) if base is not None else None
             if index is None:
