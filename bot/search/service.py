@@ -231,11 +231,14 @@ def keep_meanings(engine: Engine) -> bool:
         .where(entry.c.retired.is_(False), table.c.entry_id.is_(None))
         .order_by(entry.c.id)
     )
-    with engine.connect() as conn:
-        unkept = [tuple(row) for row in conn.execute(query)]
-    made = 0
-    for start in range(0, len(unkept), MEANING_BATCH):
-        changed = dict(unkept[start : start + MEANING_BATCH])
+    made, after = 0, ""
+    while True:
+        with engine.connect() as conn:
+            batch = conn.execute(query.where(entry.c.id > after).limit(MEANING_BATCH)).all()
+        if not batch:
+            break
+        after = batch[-1][0]
+        changed: dict[str, datetime] = dict(tuple(row) for row in batch)
         docs = read_docs(engine, list(changed))
         rows = [
             {"entry_id": doc.id, "updated_at": changed[doc.id], "recipe": RECIPE, "bits": bits}
