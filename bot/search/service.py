@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.search.errors import match_error
 from bot.search.index import MEANING_BATCH, Doc, SearchIndex, SearchResult
-from bot.search.meaning import RECIPE, meanings
+from bot.search.meaning import RECIPE, meanings, model
 from bot.search.snapshot import FORMAT, read_snapshot, write_snapshot
 from bot.search.update import updated
 
@@ -254,6 +254,7 @@ def keep_meanings(engine: Engine) -> bool:
         made += len(rows)
     if made:
         log.info("search: made the meanings of %d entries", made)
+        model.cache_clear()  # the build comes next: a query loads the model again (0.07 s)
     return True
 
 
