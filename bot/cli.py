@@ -619,6 +619,7 @@ def serve(
     if config.log_level is None:  # a bot's log says what it does
         logging.getLogger().setLevel(logging.INFO)
     hub = Hub(config, open_store(seed=True))
+    hub.searcher.warm()  # while the platforms connect
     asyncio.run(serve_platforms(hub, chosen, http=http, host=host, port=port, shards=shards))
 
 

@@ -4,6 +4,7 @@ and the store keeps each entry's meaning so a build reads it instead of making i
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,3 +145,17 @@ def test_a_huge_query_is_embedded_as_far_as_it_is_searched(shipped: SearchIndex)
     huge = "why does my effect run twice " * 40_000
     assert np.array_equal(query_vector(huge), query_vector(huge[:MAX_QUERY_CHARS]))
     assert shipped.search(huge).hits
+
+
+def test_warming_builds_the_index_before_the_first_search(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "bot.search.service")
+    assert import_content(engine, [FIXTURES / "content"]).ok
+    searcher = Searcher(engine, freshness_interval=3600)
+    searcher.warm()
+    deadline = time.monotonic() + 30
+    while "search index built" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert searcher.search("strict mode").hits
+    assert caplog.text.count("search index built") == 1  # the search used the warmed index

@@ -427,6 +427,18 @@ class Searcher:
             self._checked = time.monotonic()
             return self._index
 
+    def warm(self) -> None:
+        """Builds the index in a background thread, so that the first search of a bot that has
+        just started (or of a big import: the entries' meanings are made then) does not wait."""
+
+        def build() -> None:
+            try:
+                self.index()
+            except Exception:
+                log.exception("building the search index failed; the first search will retry")
+
+        threading.Thread(target=build, name="search-warm", daemon=True).start()
+
     def _replace(self, state: str, previous: SearchIndex) -> None:
         try:
             index = self._load(state, previous)
