@@ -203,7 +203,7 @@ class SearchIndex:
         if unknown:
             understand()
         self.size = len(self.ids)
-        self.meanings: Bits = np.frombuffer(bytes(known), np.uint8).reshape(-1, BYTES).copy()
+        self.meanings: Bits = np.frombuffer(known, np.uint8).reshape(-1, BYTES).copy()
         self.stamps: npt.NDArray[np.int64] = np.frombuffer(stamps, np.int64).copy()
         self.terms = postings.terms
         # The word people typed first for each stem, to show in "did you mean".
