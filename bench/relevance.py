@@ -66,9 +66,10 @@ class Fts5:
             "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, kind UNINDEXED, title, body,"
             " tokenize='porter unicode61')"
         )
+        docs = load_docs(searcher.engine)
         self.db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?)",
-            ((d.id, d.kind, d.title, d.text) for d in load_docs(searcher.engine)),
+            ((d.id, d.kind, d.title, "\n".join((*d.asked_as, d.text))) for d in docs),
         )
 
     def search(self, text: str, kind: str | None = None, limit: int = 10) -> list[str]:

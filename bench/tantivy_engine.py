@@ -37,7 +37,7 @@ class Tantivy:
                     id=doc.id,
                     kind=doc.kind,
                     title=doc.title,
-                    body="\n".join((*doc.variants, *doc.tags, doc.text)),
+                    body="\n".join((*doc.variants, *doc.tags, *doc.asked_as, doc.text)),
                 )
             )
         writer.commit()

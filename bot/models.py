@@ -70,6 +70,10 @@ class Entry(SQLModel, table=True):
     variants: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # how people ask for it in their own words (any kind)
+    asked_as: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     # snippet
     description: str | None = Field(default=None, sa_column=Column(Text))
     language: str | None = Field(default=None, max_length=40)

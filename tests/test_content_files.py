@@ -277,3 +277,41 @@ def test_a_path_links_only_entries_on_its_topics(tmp_path: Path) -> None:
     ]
     loaded = {path.id: path for path, _ in found.paths}
     assert loaded["q"].level == "senior" and loaded["q"].topics == ("python",)  # old words read
+
+
+ASKED = GOOD.replace(
+    "level: mid",
+    "asked_as:\n- why is my  loop slow\n- why is my loop slow\n- python for loop too slow\n"
+    "level: mid",
+)
+
+
+def test_an_entry_says_how_people_ask_for_it(tmp_path: Path) -> None:
+    write(tmp_path, "questions/python/q-x.md", ASKED)
+    ((entry, _),) = load_paths([tmp_path]).entries
+    assert entry.asked_as == ("why is my loop slow", "python for loop too slow")
+    rendered = render_entry(entry)
+    assert "asked_as:\n- why is my loop slow\n- python for loop too slow\nlevel: mid\n" in rendered
+    write(tmp_path, "questions/python/q-x.md", rendered)
+    assert load_paths([tmp_path]).entries == [(entry, f"{tmp_path}/questions/python/q-x.md:1")]
+
+
+@pytest.mark.parametrize(
+    ("asked_as", "message"),
+    [
+        ("[" + ", ".join(f"way {n}" for n in range(9)) + "]", "at most 8 items"),
+        ("[" + "a" * 121 + "]", "at most 120 characters"),
+        ("{a: 1}", "valid tuple"),
+        ("[[a, b]]", "valid string"),
+        ("[yes]", "valid string"),
+    ],
+)
+def test_bad_asked_as_is_one_problem(tmp_path: Path, asked_as: str, message: str) -> None:
+    path = write(
+        tmp_path, "questions/python/q-x.md", GOOD.replace("level: mid", f"asked_as: {asked_as}")
+    )
+    found = load_paths([tmp_path])
+    assert found.entries == []
+    (problem,) = found.problems
+    assert (problem.file, problem.line) == (str(path), 6)
+    assert message in problem.message

@@ -134,6 +134,7 @@ def test_the_migration_goes_down_and_up(store: Store) -> None:
         "0018_entry_revisions",
         "0019_proposal_decider",
         "0020_entry_meaning",
+        "0021_entry_asked_as",
     }
     upgrade(engine)
     assert applied_revisions(engine) == before

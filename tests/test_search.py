@@ -355,3 +355,18 @@ def test_no_topic_focus_from_one_word_or_one_topic(index: SearchIndex) -> None:
     assert one_topic.score(parse_query(one_topic, "model answers")).focus is None
     focus = topics.score(parse_query(topics, "model answers")).focus
     assert focus is not None and focus[topics.topics.names.index("ai")] == 1.0
+
+
+def test_the_way_people_ask_finds_an_entry_its_own_words_do_not() -> None:
+    plain = Doc("q-keys", "question", "react", "mid", "How does reconciliation use keys?",
+                "Keys let React match children between renders.")  # fmt: skip
+    other = Doc("q-state", "question", "react", "mid", "What is state?",
+                "State is data a component owns and changes over time.")  # fmt: skip
+    asked = plain._replace(asked_as=("typed text jumps to another row after sorting the list",))
+    query = "my typed text jumps rows when i sort"
+    assert "q-keys" not in ids(SearchIndex([plain, other]), query)
+    assert ids(SearchIndex([asked, other]), query)[0] == "q-keys"
+    # ... but not ahead of an entry whose title says it.
+    titled = Doc("q-sort", "question", "react", "mid", "Why does typed text jump rows when I sort?",
+                 "Sorting moves the rows under their inputs.")  # fmt: skip
+    assert ids(SearchIndex([asked, titled, other]), query)[:2] == ["q-sort", "q-keys"]

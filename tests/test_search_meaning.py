@@ -30,7 +30,10 @@ from .conftest import FIXTURES
 PARAPHRASES = [
     ("adding 0.1 and 0.2 gives a weird result in js", "q-javascript-number-precision"),
     ("who changed this line and when", "q-git-history-search"),
-    ("everyone hits the database when a cached item expires", "q-architecture-cache-stampede"),
+    (
+        "requests pile up waiting for a free database connection",
+        "q-nodejs-database-connection-pool",
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from bot.commands import ChatContext
 from bot.content import import_content
+from bot.content.revisions import history
 from bot.hub import Hub
 from bot.search import Searcher
 from bot.search.snapshot import FORMAT
@@ -196,3 +197,25 @@ def test_stats_searches_cli(tmp_path: Path) -> None:
     stats = json.loads(out.stdout)
     assert stats["searches"] == 2
     assert stats["top_gaps"] == [{"command": "search", "query": "zzzz qqqq", "count": 1}]
+
+
+def test_an_import_that_changes_only_how_an_entry_is_asked_for_is_searched(
+    engine: Engine, tmp_path: Path
+) -> None:
+    def write(asked_as: str) -> Path:
+        folder = tmp_path / asked_as.split()[0]
+        target = folder / "questions" / "react"
+        target.mkdir(parents=True)
+        text = NEW_ENTRY.replace("level: mid", f"asked_as:\n- {asked_as}\nlevel: mid")
+        (target / "q-react-portals.md").write_text(text, encoding="utf-8")
+        return folder
+
+    assert import_content(engine, [FIXTURES / "content"]).ok
+    searcher = Searcher(engine, freshness_interval=0)
+    assert import_content(engine, [write("tooltip clipped by overflow hidden parent")]).ok
+    assert searcher.search("tooltip clipped").hits[0].id == "q-react-portals"
+    result = import_content(engine, [write("dialog escapes its container stacking")])
+    assert result.updated_ids == ["q-react-portals"]
+    assert history(engine, "q-react-portals")[0].changed == ["asked_as"]
+    assert searcher.search("dialog stacking").hits[0].id == "q-react-portals"
+    assert searcher.search("tooltip clipped").hits == []

@@ -419,6 +419,7 @@ FRONT_KEYS = (
     "variants",
     "topic",
     "tags",
+    "asked_as",
     "level",
     "role",
     "source",
@@ -430,10 +431,12 @@ FRONT_KEYS = (
 
 
 def _dump_front(data: dict[str, Any]) -> str:
-    """Block-style YAML, with lists of words (tags) kept on one line."""
+    """Block-style YAML, with lists of words (tags) kept on one line; an entry's `asked_as`
+    (phrases) a line each."""
     lines = []
     for key, value in data.items():
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        one_line = key != "asked_as" and isinstance(value, list)
+        if one_line and all(isinstance(v, str) for v in value):
             flow = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=100_000)
             lines.append(f"{key}: {flow.strip()}\n")
         else:
@@ -458,7 +461,7 @@ def render_entry(entry: EntryData) -> str:
             value = entry.kind.value
         elif key == "level" and value is not None:
             value = value.value
-        elif key in ("tags", "variants"):
+        elif key in ("tags", "variants", "asked_as"):
             value = list(value) or None
         if value is not None:
             front[key] = value

@@ -25,6 +25,9 @@ EntryId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+# How people ask for an entry in their own words: searched, at a lower weight than the title.
+MAX_ASKED_AS = 8
+AskedAs = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 # What an error's `## Reproduce` block may run with: its fence's info string. `node` runs an ES
 # module, `node-cjs` a CommonJS script; `sqlite` SQL through Python's sqlite3; `git` a bash script;
 # `tsc` type-checks a TypeScript file; `react` a CommonJS script with React at hand; `csharp` is
@@ -88,6 +91,7 @@ class EntryData(BaseModel):
     # message takes in other versions (placeholders as in the title)
     reproduce: Text | None = None
     variants: tuple[Title, ...] = ()
+    asked_as: Annotated[tuple[AskedAs, ...], Field(max_length=MAX_ASKED_AS)] = ()
 
     @field_validator("title", "role", "source", mode="before")
     @classmethod
@@ -96,15 +100,15 @@ class EntryData(BaseModel):
             value = " ".join(value.split())
         return value
 
-    @field_validator("variants", mode="before")
+    @field_validator("variants", "asked_as", mode="before")
     @classmethod
-    def _variants(cls, value: Any) -> Any:
+    def _lines(cls, value: Any) -> Any:
         if value is None:
             return ()
         if isinstance(value, str):
             value = [value]
-        if isinstance(value, list | tuple):
-            return tuple(dict.fromkeys(" ".join(str(v).split()) for v in value if str(v).strip()))
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(dict.fromkeys(" ".join(v.split()) for v in value if v.strip()))
         return value
 
     @field_validator("tags", mode="before")

@@ -44,6 +44,7 @@ def entry_values(entry: EntryData) -> dict[str, Any]:
     values = entry.model_dump(mode="json")
     values["tags"] = list(entry.tags)
     values["variants"] = list(entry.variants)
+    values["asked_as"] = list(entry.asked_as)
     return values
 
 

@@ -26,12 +26,12 @@ import numpy.typing as npt
 from bot.search.text import STOP_WORDS, stem, tokens, words
 
 # Fields, in key order: a title's words (not stop words), its stop words, a variant of an error's
-# message (counts as the title does), a tag, the text. Title and variants mark "in the title";
-# only the first counts in a title's length.
-TITLE, TITLE_STOP, VARIANT, TAG, TEXT = range(5)
+# message (counts as the title does), a tag, the text, a way people ask for the entry (its
+# `asked_as`). Title and variants mark "in the title"; only the first counts in a title's length.
+TITLE, TITLE_STOP, VARIANT, TAG, TEXT, ASKED = range(6)
 FIELD_BITS = 3
 FIELD_MASK = (1 << FIELD_BITS) - 1
-FIELD_WEIGHTS = np.array([3.0, 3.0, 3.0, 2.0, 1.0], np.float32)
+FIELD_WEIGHTS = np.array([3.0, 3.0, 3.0, 2.0, 1.0, 2.0], np.float32)
 # A chunk's documents are numbered in 16 bits; small chunks keep the sort's arrays small
 # (8k entries: the building process stays under 250 MB at 100k).
 DOC_BITS = 16
@@ -68,6 +68,8 @@ class Fields(Protocol):
     def tags(self) -> tuple[str, ...]: ...
     @property
     def variants(self) -> tuple[str, ...]: ...
+    @property
+    def asked_as(self) -> tuple[str, ...]: ...
 
 
 D = TypeVar("D", bound=Fields)
@@ -133,7 +135,7 @@ class Tokens:
 def first_words(doc: Fields) -> dict[str, str]:
     """Each term of a document and the word its first occurrence was, as a build sees them."""
     raw = Tokens()
-    for text in (doc.title, *doc.variants, *doc.tags, doc.text[:MAX_TEXT_CHARS]):
+    for text in (doc.title, *doc.variants, *doc.tags, *doc.asked_as, doc.text[:MAX_TEXT_CHARS]):
         for token in tokens(text):
             raw.number[token]
     raw.expand()
@@ -167,11 +169,13 @@ def chunks(docs: Iterable[D], raw: Tokens, each: Callable[[D], None]) -> Iterato
         fields.append(doc.title)
         fields.extend(doc.variants)
         fields.extend(doc.tags)
+        fields.extend(doc.asked_as)
         fields.append(text)
-        owner.extend([count - first] * (2 + len(doc.variants) + len(doc.tags)))
+        owner.extend([count - first] * (2 + len(doc.variants) + len(doc.tags) + len(doc.asked_as)))
         kinds.append(TITLE)
         kinds.extend([VARIANT] * len(doc.variants))
         kinds.extend([TAG] * len(doc.tags))
+        kinds.extend([ASKED] * len(doc.asked_as))
         kinds.append(TEXT)
         count += 1
         chars += len(text)

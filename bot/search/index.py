@@ -81,6 +81,8 @@ class Doc(NamedTuple):
     tags: tuple[str, ...] = ()
     # An error's message as other versions print it: searched like the title.
     variants: tuple[str, ...] = ()
+    # How people ask for the entry in their own words.
+    asked_as: tuple[str, ...] = ()
     # When the entry last changed, in microseconds, as the store says (update.py finds the
     # changed entries by it).
     stamp: int = 0
@@ -590,9 +592,13 @@ class SearchIndex:
     ) -> SearchResult:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
-        scored = self.understood(query.text, self.focused(scored))
+        scored = self.focused(scored)
+        # Decided on the words' best hit: meaning re-ranks the hits, and never changes which.
+        first = self.top(scored, 1)
+        covered = bool(first) and scored.coverage[first[0]] >= FEEDBACK_COVERED
+        scored = self.understood(query.text, scored)
         best = self.top(scored, limit)
-        if best and scored.coverage[best[0]] >= FEEDBACK_COVERED:
+        if covered:
             best = [i for i in best if scored.coverage[i] >= TAIL_COVERAGE]
         self.read_texts(int(scored.docs[i]) for i in best)
         hits = [self.hit(int(scored.docs[i]), float(scored.scores[i]), query) for i in best]

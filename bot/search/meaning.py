@@ -27,13 +27,15 @@ from bot.search.query import MAX_QUERY_CHARS
 
 BITS = 256
 BYTES = BITS // 8
-# An entry's vector: its title and tags, and the start of its text, which says what it is about.
+# An entry's vector: its title, tags and the ways people ask for it, and the start of its text,
+# which says what it is about.
 TITLE_SHARE = 0.3
 BODY_CHARS = 600
 # Stored meanings made another way, or by another release of the model, are made again
 # (service.py).
 RECIPE = (
-    f"wordllama-{version('wordllama')}-l2-supercat-{BITS}/title{TITLE_SHARE}-body{BODY_CHARS}/1"
+    f"wordllama-{version('wordllama')}-l2-supercat-{BITS}"
+    f"/title{TITLE_SHARE}-body{BODY_CHARS}-asked/1"
 )
 # Texts tokenized at a time (in parallel, by the tokenizers library): a thousand cost 100 MB.
 BATCH = 100
@@ -100,16 +102,18 @@ class Described(Protocol):
     @property
     def tags(self) -> tuple[str, ...]: ...
     @property
+    def asked_as(self) -> tuple[str, ...]: ...
+    @property
     def text(self) -> str: ...
 
 
 def meanings(entries: Sequence[Described]) -> Bits:
     """Each entry's meaning as BYTES bytes: the signs of the vectors of its title (with its
-    tags) and of the start of its text, mixed."""
+    tags and the ways people ask for it) and of the start of its text, mixed."""
     if not entries:
         return np.zeros((0, BYTES), np.uint8)
     embed = model().vectors
-    titles = embed([" ".join((e.title, *e.tags)) for e in entries])
+    titles = embed([" ".join((e.title, *e.tags, *e.asked_as)) for e in entries])
     bodies = embed([f"{e.title}. {e.text[:BODY_CHARS]}" for e in entries])
     return np.packbits(TITLE_SHARE * titles + (1 - TITLE_SHARE) * bodies > 0, axis=1)
 

@@ -76,10 +76,12 @@ DOC_COLUMNS = (
     "title",
     "tags",
     "variants",
+    "asked_as",
     "updated_at",
     *TEXT_FIELDS,
 )
 TEXTS_AT = DOC_COLUMNS.index(TEXT_FIELDS[0])
+STAMP_AT = DOC_COLUMNS.index("updated_at")
 # After DOC_COLUMNS, a row of the store holds the entry's kept meaning, if it has one.
 MEANING_AT = len(DOC_COLUMNS)
 # An entry's kept meaning, made the current way from its current content.
@@ -118,10 +120,11 @@ def row_docs(rows: Sequence[tuple[Any, ...]]) -> list[Doc]:
             "\n".join(filter(None, row[TEXTS_AT:MEANING_AT])),
             _strings(row[5]),
             _strings(row[6]),
+            _strings(row[7]),
             stamp,
             bytes(row[MEANING_AT] or b"") if len(row) > MEANING_AT else b"",
         )
-        for row, stamp in zip(rows, stamps_of([row[7] for row in rows]), strict=True)
+        for row, stamp in zip(rows, stamps_of([row[STAMP_AT] for row in rows]), strict=True)
     ]
 
 
@@ -142,7 +145,7 @@ def doc_columns() -> Select[Any]:
     return select(
         *(
             type_coerce(table.c[name], Text).label(name)
-            if name in ("tags", "variants", "updated_at")
+            if name in ("tags", "variants", "asked_as", "updated_at")
             else table.c[name]
             for name in DOC_COLUMNS
         ),
