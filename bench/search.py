@@ -150,9 +150,12 @@ def zipf_words(rng: random.Random, words: list[str], count: int) -> list[str]:
     return [words[min(len(words) - 1, int(rng.paretovariate(0.7)) - 1)] for _ in range(count)]
 
 
-def make_store(path: Path, entries: int, seed: int = 7) -> list[str]:
-    """A store of synthetic entries; returns chat-style queries (some typos, some half-typed)."""
+def make_store(path: Path, entries: int, asked_as: int = 4, seed: int = 7) -> list[str]:
+    """A store of synthetic entries, each with `asked_as` phrasings of 4-12 words (as the shipped
+    entries have); returns chat-style queries (some typos, some half-typed)."""
     rng = random.Random(seed)
+    # Phrasings from a random stream of their own: the rest of the store is the same without.
+    asking = random.Random(seed + 1)
     words = vocabulary(rng)
     rng.shuffle(words)
     engine = make_engine(f"sqlite:///{path}")
@@ -171,6 +174,10 @@ def make_store(path: Path, entries: int, seed: int = 7) -> list[str]:
                     "title": " ".join(title).capitalize() + "?",
                     "topic": rng.choice(TOPICS),
                     "tags": [],
+                    "asked_as": [
+                        " ".join(zipf_words(asking, words, asking.randint(4, 12)))
+                        for _ in range(asked_as)
+                    ],
                     "level": rng.choice(["junior", "mid", "senior", "architect"]),
                     "source": "bench",
                     "answer": " ".join(zipf_words(rng, words, rng.randint(60, 160))) + ".",
@@ -271,7 +278,8 @@ def measure_fts5(db: Path, queries: list[str]) -> dict[str, float]:
         " tokenize='porter unicode61')"
     )
     conn.executemany(
-        "INSERT INTO docs VALUES (?, ?, ?)", source.execute("SELECT id, title, answer FROM entry")
+        "INSERT INTO docs VALUES (?, ?, ?)",
+        source.execute("SELECT id, title, answer || char(10) || asked_as FROM entry"),
     )
     build = time.perf_counter() - started
     samples = []
@@ -354,6 +362,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--engines", nargs="+", choices=list(MEASURES), default=list(MEASURES))
+    parser.add_argument(
+        "--asked-as", type=int, default=4, help="phrasings per entry (the shipped content has 4)"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -368,7 +379,7 @@ def main() -> None:
     for entries in args.entries:
         with tempfile.TemporaryDirectory() as folder:
             db = Path(folder) / "bench.db"
-            queries = make_store(db, entries)
+            queries = make_store(db, entries, args.asked_as)
             queries_file = Path(folder) / "queries.json"
             queries_file.write_text(json.dumps(queries))
             # HubBot last: its one-shot after an import adds entries to the store.

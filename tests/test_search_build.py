@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter, defaultdict
 
@@ -24,6 +25,7 @@ from bot.search.build import (
     build_postings,
     raw_spans,
 )
+from bot.search.service import json_list
 from bot.search.text import RAW_WORD, STOP_WORDS, stem, tokens, words
 
 PIECES = [
@@ -154,3 +156,10 @@ def test_a_build_across_chunks_and_cuts_gives_the_same_postings() -> None:
     read: list[Doc] = []
     assert_same(build_postings(docs, read.append), expected(docs))
     assert read == docs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet='ab ,"\\[]é\n')))
+def test_a_json_list_column_is_read_as_written(strings: list[str]) -> None:
+    assert json_list(json.dumps(strings)) == tuple(strings)
+    assert json_list(json.dumps(strings, separators=(",", ":"))) == tuple(strings)

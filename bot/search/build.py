@@ -32,6 +32,8 @@ TITLE, TITLE_STOP, VARIANT, TAG, TEXT, ASKED = range(6)
 FIELD_BITS = 3
 FIELD_MASK = (1 << FIELD_BITS) - 1
 FIELD_WEIGHTS = np.array([3.0, 3.0, 3.0, 2.0, 1.0, 2.0], np.float32)
+# The fields of a document, in the order a build reads them.
+READ_KINDS = np.array([TITLE, VARIANT, TAG, ASKED, TEXT], np.int8)
 # A chunk's documents are numbered in 16 bits; small chunks keep the sort's arrays small
 # (8k entries: the building process stays under 250 MB at 100k).
 DOC_BITS = 16
@@ -143,40 +145,40 @@ def first_words(doc: Fields) -> dict[str, str]:
 
 
 def chunks(docs: Iterable[D], raw: Tokens, each: Callable[[D], None]) -> Iterator[Chunk]:
-    # Fields read and not yet cut, in reading order, with each one's document (within the chunk)
-    # and kind; and the occurrences of the chunk's fields cut so far.
+    # Fields read and not yet cut, in reading order: READ_KINDS of each document, a list (the
+    # variants, tags, ways of asking) one field of a line an item; the documents (within the
+    # chunk) they start from; and the occurrences of the chunk's fields cut so far.
     fields: list[str] = []
-    owner, kinds = array("H"), array("b")
     cut: list[tuple[IntArray, npt.NDArray[np.uint16], npt.NDArray[np.int8]]] = []
-    chars = first = count = 0
+    chars = first = count = cut_from = 0
 
     def cut_fields() -> None:
-        nonlocal fields, owner, kinds, chars
-        cut.append(_occurrences(raw, fields, owner, kinds))
-        fields, owner, kinds, chars = [], array("H"), array("b"), 0
+        nonlocal fields, chars, cut_from
+        read = len(fields) // len(READ_KINDS)
+        owner = np.repeat(np.arange(cut_from, cut_from + read, dtype=np.uint16), len(READ_KINDS))
+        cut.append(_occurrences(raw, fields, owner, np.tile(READ_KINDS, read)))
+        fields, chars, cut_from = [], 0, cut_from + read
 
     def whole_chunk(size: int) -> Chunk:
+        nonlocal cut_from
         cut_fields()
         found = _chunk(
             raw, first, size, *(np.concatenate(parts) for parts in zip(*cut, strict=True))
         )
         cut.clear()
+        cut_from = 0
         return found
 
     for doc in docs:
         each(doc)
         text = doc.text[:MAX_TEXT_CHARS]
-        fields.append(doc.title)
-        fields.extend(doc.variants)
-        fields.extend(doc.tags)
-        fields.extend(doc.asked_as)
-        fields.append(text)
-        owner.extend([count - first] * (2 + len(doc.variants) + len(doc.tags) + len(doc.asked_as)))
-        kinds.append(TITLE)
-        kinds.extend([VARIANT] * len(doc.variants))
-        kinds.extend([TAG] * len(doc.tags))
-        kinds.extend([ASKED] * len(doc.asked_as))
-        kinds.append(TEXT)
+        fields += (
+            doc.title,
+            "\n".join(doc.variants),
+            "\n".join(doc.tags),
+            "\n".join(doc.asked_as),
+            text,
+        )
         count += 1
         chars += len(text)
         if count - first == CHUNK:
@@ -189,7 +191,7 @@ def chunks(docs: Iterable[D], raw: Tokens, each: Callable[[D], None]) -> Iterato
 
 
 def _occurrences(
-    raw: Tokens, fields: list[str], owner: array[int], kinds: array[int]
+    raw: Tokens, fields: list[str], owner: npt.NDArray[np.uint16], kinds: npt.NDArray[np.int8]
 ) -> tuple[IntArray, npt.NDArray[np.uint16], npt.NDArray[np.int8]]:
     """The raw tokens of `fields` in reading order, each as its number in `raw` (new tokens are
     numbered in the order they first occur), with its field's document and kind.
@@ -246,8 +248,8 @@ def _occurrences(
     per_field = np.diff(bounds, append=len(starts))
     return (
         occurrences,
-        np.repeat(np.frombuffer(owner, np.uint16), per_field),
-        np.repeat(np.frombuffer(kinds, np.int8), per_field),
+        np.repeat(owner, per_field),
+        np.repeat(kinds, per_field),
     )
 
 

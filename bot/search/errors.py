@@ -19,6 +19,7 @@ cause the archive holds comes first.
 from __future__ import annotations
 
 import builtins
+import functools
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -168,6 +169,17 @@ def segments(lines: list[str]) -> list[tuple[int, str, str]]:
     return found[:MAX_SEGMENTS] if nested else []
 
 
+@functools.lru_cache(maxsize=4096)
+def first_sentence_form(title: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The signature and key words of a title's first sentence, when it has more than one: a
+    paste often stops there (React's warnings go on)."""
+    first = SENTENCE.split(title)[0]
+    if first == title:
+        return None
+    form = normalise(first)
+    return signature_terms(form), signature_terms(message_part(form))
+
+
 def title_share(
     index: SearchIndex, doc: int, paste_terms: set[str], paste: Paste
 ) -> tuple[float, float]:
@@ -185,17 +197,14 @@ def title_share(
     forms = list(
         zip(index.error_signatures.get(doc, ()), index.error_keys.get(doc, ()), strict=True)
     )
-    # A paste often stops at the end of the title's first sentence (React's warnings go on).
-    first = SENTENCE.split(title)[0]
-    if first != title:
-        forms.append(
-            (signature_terms(normalise(first)), signature_terms(message_part(normalise(first))))
-        )
+    first = first_sentence_form(title)
+    if first is not None:
+        forms.append(first)
     literal = literals_held(title, paste.raw)
     slack = len(UNQUOTED_PLACEHOLDER.findall(title))
     for form, (signature, tagged) in enumerate(forms):
         key = tagged - TAGS or tagged
-        variant = 0 < form < len(forms) - (first != title)
+        variant = 0 < form < len(forms) - (first is not None)
         if not (variant or literal) or share(index, key, paste_terms) < KEY_MATCH:
             continue
         # A variant's placeholders are not known: one at least.
