@@ -26,8 +26,8 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 # How people ask for an entry in their own words: searched, at a lower weight than the title.
-MAX_ASKED_AS = 8
-AskedAs = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+MAX_ASKED_AS, MAX_ASKED_CHARS = 8, 120
+AskedAs = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ASKED_CHARS)]
 # What an error's `## Reproduce` block may run with: its fence's info string. `node` runs an ES
 # module, `node-cjs` a CommonJS script; `sqlite` SQL through Python's sqlite3; `git` a bash script;
 # `tsc` type-checks a TypeScript file; `react` a CommonJS script with React at hand; `csharp` is

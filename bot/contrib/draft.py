@@ -17,6 +17,8 @@ MAX_CODE = 10_000
 MAX_ARTICLE = 12_000  # an article's body is the article: the longest shipped is under 11,000
 LIMITS = {"code": MAX_CODE, "body": MAX_ARTICLE}  # the other sections: MAX_SECTION
 HEADER_KEYS = ("title", "topic", "level", "tags", "language", "stack")
+# An entry's fields that its text (`draft_text`) does not show: an edit keeps them.
+UNSHOWN = ("role", "source", "dialect", "summary", "variants", "asked_as")
 HEADER = re.compile(r"^([a-z]+):[ \t]*(.*)$")
 
 TEMPLATES: dict[Kind, str] = {
@@ -69,7 +71,14 @@ def parse_draft(kind: Kind, text: str, current: EntryData | None = None) -> Entr
     if not front.get("topic"):
         return "topic: missing (a line `topic: …`; `/hub topics` lists them)"
     problems: list[ContentProblem] = []
-    values = {"id": current.id if current else slug(front["title"]), "kind": kind.value, **front}
+    # What the text does not show of the entry it edits is kept.
+    kept = current.model_dump(mode="json", include=set(UNSHOWN)) if current else {}
+    values = {
+        **{name: value for name, value in kept.items() if value not in (None, [], ())},
+        "id": current.id if current else slug(front["title"]),
+        "kind": kind.value,
+        **front,
+    }
     entry = entry_from_parts("draft", values, lines[start:], start + 1, problems)
     if entry is None:
         return problems[0].message if problems else "not a valid entry"

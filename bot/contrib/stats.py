@@ -150,5 +150,6 @@ def suggest_gap_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
         return GONE
     kind = Kind(row.command) if row.command in Kind.__members__ else Kind.question
     title = defuse_mentions(" ".join(row.query.split()))[:MAX_TITLE]
-    opened = entry_form(kind, f"new:{kind.value}", {"title": title})
+    # The form names the search: the entry it makes is asked for as it was searched.
+    opened = entry_form(kind, f"gap:{kind.value}:{row.id}", {"title": title})
     return form_reply(opened, f"/hub suggest {kind.value}", titled(TEMPLATES[kind], title))

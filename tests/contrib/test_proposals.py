@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from adapters.console import ConsoleChat
 from bot import library
 from bot.commands import ChatContext
+from bot.config import SHIPPED_CONTENT
+from bot.content import import_content, load_paths
 from bot.content.store import entry_data
 from bot.contrib import store as proposals
+from bot.contrib.draft import draft_text, parse_draft
 from bot.contrib.models import Proposal, State
 from bot.contrib.notify import send_notices
 from bot.hub import Hub
@@ -164,3 +168,51 @@ def test_forget_me_anonymises_proposals(hub: Hub) -> None:
     assert "proposals" in run(hub, ADA, "/hub forget me").text
     [row] = proposals.listing(hub.engine, None)
     assert (row.user_id, row.author_name, row.state) == ("(forgotten)", "(forgotten)", "withdrawn")
+
+
+ASKED_ERROR = """---
+id: err-node-port-taken
+kind: error
+title: "Error: listen EADDRINUSE: address already in use <host>:<port>"
+variants: ["EADDRINUSE <port>"]
+topic: nodejs
+role: backend
+asked_as:
+- npm start says the port is already taken
+- another server still holds port 3000
+stack: node
+---
+## Root cause
+
+Another process listens on the port.
+
+## Fix
+
+Stop it, or listen on another port.
+"""
+
+
+def test_an_edit_sent_as_text_keeps_what_the_text_does_not_show(hub: Hub, tmp_path: Path) -> None:
+    folder = tmp_path / "errors" / "nodejs"
+    folder.mkdir(parents=True)
+    (folder / "err-node-port-taken.md").write_text(ASKED_ERROR, encoding="utf-8")
+    assert import_content(hub.engine, [tmp_path]).ok
+    moderated(hub)
+    template = hub.handle_action(ADA, "suggest-edit", "err-node-port-taken")
+    assert template.cards and template.cards[0].code is not None
+    text = template.cards[0].code.text
+    number = proposal_id(run(hub, ADA, text.replace("Stop it, or", "Stop the other process, or")))
+    assert "Approved" in run(hub, MOD, f"/hub proposals approve {number}").text
+    row = library.entry(hub.engine, "err-node-port-taken")
+    assert row is not None and "Stop the other process" in (row.fix or "")
+    assert row.variants == ["EADDRINUSE <port>"]
+    assert row.asked_as == [
+        "npm start says the port is already taken",
+        "another server still holds port 3000",
+    ]
+    assert row.role == "backend"
+
+
+def test_every_shipped_entry_comes_back_whole_from_its_text() -> None:
+    for entry, _ in load_paths([SHIPPED_CONTENT]).entries:
+        assert parse_draft(entry.kind, draft_text(entry), entry) == entry, entry.id

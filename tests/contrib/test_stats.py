@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot import searchlog
 from bot.commands import ChatContext
+from bot.contrib import store as proposals
 from bot.daily.models import DailyPost, DailySubscription, PostStatus
 from bot.daily.participation import record_answer
 from bot.hub import Hub
@@ -161,3 +162,29 @@ def test_hub_stats_json_covers_every_workspace(hub: Hub, store: Store, tmp_path:
     assert turnout == [("T1", "general", 3, 2), ("T1", "random", 0, 1), ("T2", "x", 1, 1)]
     assert (stats["open_proposals"], stats["mock_sessions"]) == (2, 2)
     assert stats["oldest_proposal"]["workspace_id"] == "T1"
+
+
+def test_an_entry_suggested_on_a_gap_is_asked_for_as_it_was_searched(hub: Hub) -> None:
+    populate(hub)
+    [button] = card_of(hub, MOD).buttons
+    opened = hub.handle_action(MOD, button.action, button.value).form
+    assert opened is not None and opened.value.startswith("gap:question:")
+    values = {
+        "title": "How do you package an app for a cluster?",
+        "topic": "docker",
+        "level": "mid",
+        "answer": "A folder of templates and a values file, installed as a release.",
+    }
+    # Another workspace's moderator, and a member who is not one, cannot use the search.
+    for other in (RIVAL, EVE):
+        refused = hub.submit_form(other, opened.action, opened.value, values)
+        assert refused.error and "no longer in the log" in refused.text
+    sent = hub.submit_form(MOD, opened.action, opened.value, values)
+    assert "Proposal #" in sent.text, sent.text
+    row = proposals.listing(hub.engine, workspace_id="T1")[-1]
+    assert row.entry["asked_as"] == ["Kubernetes Helm charts"]  # as typed, spaces folded
+    card = hub.handle(MOD, f"/hub proposals show {row.id}").cards[0]
+    assert "asked as: “Kubernetes Helm charts”" in (card.subtitle or "")
+    assert "Approved" in hub.handle(MOD, f"/hub proposals approve {row.id}").text
+    found = hub.searcher.search("kubernetes helm charts").hits
+    assert found[0].title == "How do you package an app for a cluster?"  # by how it was asked
