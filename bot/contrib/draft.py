@@ -71,10 +71,14 @@ def parse_draft(kind: Kind, text: str, current: EntryData | None = None) -> Entr
     if not front.get("topic"):
         return "topic: missing (a line `topic: …`; `/hub topics` lists them)"
     problems: list[ContentProblem] = []
-    # What the text does not show of the entry it edits is kept.
-    kept = current.model_dump(mode="json", include=set(UNSHOWN)) if current else {}
+    # What the text does not show of the entry it edits is kept (as an edit's form keeps it).
+    kept = (
+        current.model_dump(mode="json", include=set(UNSHOWN), exclude_defaults=True)
+        if current
+        else {}
+    )
     values = {
-        **{name: value for name, value in kept.items() if value not in (None, [], ())},
+        **kept,
         "id": current.id if current else slug(front["title"]),
         "kind": kind.value,
         **front,

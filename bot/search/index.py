@@ -487,11 +487,10 @@ class SearchIndex:
         scores = scored.scores * (1 + FEEDBACK_BOOST * gain / top_gain)
         return replace(scored, scores=scores.astype(np.float32))
 
-    def understood(self, text: str, scored: Scored) -> Scored:
-        """The best hits re-ranked by how close their meaning is to the query's: each gains up
-        to MEANING_BOOST of the best score, by where it stands between the candidates' median
-        closeness and the closest."""
-        best = self.top(scored, MEANING_CANDIDATES)
+    def understood(self, text: str, scored: Scored, best: list[int]) -> Scored:
+        """The best hits (`best`, the top MEANING_CANDIDATES) re-ranked by how close their
+        meaning is to the query's: each gains up to MEANING_BOOST of the best score, by where it
+        stands between the candidates' median closeness and the closest."""
         if len(best) < MEANING_MIN_CANDIDATES or MEANING_BOOST <= 0:
             return scored
         closeness = similarity(self.meanings[scored.docs[best]], query_vector(text))
@@ -607,10 +606,10 @@ class SearchIndex:
         query = parse_query(self, text)
         scored = self.feedback(query, self.score(query, self.mask(kind, topic, level)))
         scored = self.focused(scored)
+        candidates = self.top(scored, MEANING_CANDIDATES)
         # Decided on the words' best hit: meaning re-ranks the hits, and never changes which.
-        first = self.top(scored, 1)
-        covered = bool(first) and scored.coverage[first[0]] >= FEEDBACK_COVERED
-        scored = self.understood(query.text, scored)
+        covered = bool(candidates) and scored.coverage[candidates[0]] >= FEEDBACK_COVERED
+        scored = self.understood(query.text, scored, candidates)
         best = self.top(scored, limit)
         if covered:
             best = [i for i in best if scored.coverage[i] >= TAIL_COVERAGE]
