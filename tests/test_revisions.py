@@ -135,6 +135,7 @@ def test_the_migration_goes_down_and_up(store: Store) -> None:
         "0019_proposal_decider",
         "0020_entry_meaning",
         "0021_entry_asked_as",
+        "0022_proposal_base_asked",
     }
     upgrade(engine)
     assert applied_revisions(engine) == before

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from bot import searchlog
 from bot.chat_text import defuse_mentions
 from bot.commands import Arg, ArgKind, ChannelAccess, ChatContext, action, command, form
-from bot.content.schema import MAX_ASKED_AS, MAX_ASKED_CHARS, EntryData
+from bot.content.schema import EntryData
 from bot.content.store import entry_data
 from bot.contrib import store
 from bot.contrib.draft import TEMPLATES, draft_text, parse_draft, unified_diff
@@ -36,7 +34,6 @@ CHANNEL = re.compile(r"^#([A-Za-z0-9_.-]{1,64})$")
 NOT_MODERATOR = "Only this workspace's moderators can decide proposals."
 GONE = Reply(text="That proposal is no longer available.", error=True)
 GONE_FORM = Reply(text="That form is out of date: the entry is gone. Nothing was sent.", error=True)
-GONE_SEARCH = Reply(text="That search is no longer in the log. Nothing was sent.", error=True)
 MAX_DIFF = 2_800
 
 
@@ -113,23 +110,15 @@ def edit_value(entry_id: str, text: str) -> str:
 @form("suggest")
 def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, str]) -> Reply:
     """A submitted entry form: `new:KIND`, `thread:error` (*Save to hub*, with *Credit*),
-    `edit:ENTRY-ID:FINGERPRINT` (of the entry's text when the form opened), a moderator's
-    `proposal:NUMBER:VERSION` (the version it opened on) or `gap:KIND:SEARCH-ID` (*Suggest an
-    entry* on a search that found nothing: the search is kept as a way the entry is asked for)."""
+    `edit:ENTRY-ID:FINGERPRINT` (of the entry's text when the form opened) or a moderator's
+    `proposal:NUMBER:VERSION` (the version it opened on)."""
     what, _, ref = value.partition(":")
     if what == "proposal":
         return edit_proposal(hub, ctx, ref, values)
     target_id: str | None = None
     base_text: str | None = None
     current: EntryData | None = None
-    searched: str | None = None
-    if what == "gap":
-        found = gap_search(hub, ctx, ref)
-        if found is None:
-            return GONE_SEARCH
-        kind, searched = found
-        values = shown_only(values, credit=False)
-    elif what in ("new", "thread") and ref in Kind.__members__:
+    if what in ("new", "thread") and ref in Kind.__members__:
         kind = Kind(ref)
         values = shown_only(values, credit=what == "thread")
     elif what == "edit" and (row := stored_entry(hub.engine, ref.partition(":")[0][:64])):
@@ -152,34 +141,7 @@ def suggest_form(hub: Hub, ctx: ChatContext, value: str, values: Mapping[str, st
             kind, value, values, parsed, title="Suggest an edit" if target_id else ""
         )
         return not_sent(opened, parsed)
-    if searched is not None:
-        parsed = asked_as_searched(parsed, searched)
     return submit(hub, ctx, parsed, target_id, base_text)
-
-
-def gap_search(hub: Hub, ctx: ChatContext, ref: str) -> tuple[Kind, str] | None:
-    """The kind and the search of a gap form's `KIND:SEARCH-ID`, when the search is the
-    caller's workspace's and the caller one of its moderators (who alone see its searches)."""
-    kind, _, number = ref.partition(":")
-    if kind not in Kind.__members__ or not number.isdigit() or len(number) > 12:
-        return None
-    row = searchlog.logged(hub.engine, int(number))
-    if row is None or (row.platform, row.workspace) != (ctx.platform, ctx.workspace_id):
-        return None
-    return (Kind(kind), row.query) if may_moderate(hub, ctx) else None
-
-
-def asked_as_searched(entry: EntryData, searched: str) -> EntryData:
-    """The entry, asked for also as it was searched (unless that is its title again)."""
-    phrase = textwrap.shorten(" ".join(searched.split()), MAX_ASKED_CHARS, placeholder="")
-    if not phrase or phrase.casefold() in (
-        entry.title.casefold(),
-        *map(str.casefold, entry.asked_as),
-    ):
-        return entry
-    return EntryData.model_validate(
-        {**entry.model_dump(), "asked_as": (*entry.asked_as, phrase)[-MAX_ASKED_AS:]}
-    )
 
 
 def shown_only(values: Mapping[str, str], credit: bool) -> Mapping[str, str]:
@@ -235,8 +197,6 @@ def proposal_card(row: Proposal, buttons: bool = True) -> Card:
     shown = draft_text(data)
     if row.base_text is not None:
         shown = unified_diff(row.base_text, shown) or "(no change)"
-    elif data.asked_as:  # an edit keeps the entry's; a new entry's come from a search
-        what += " · asked as: " + "; ".join(f"“{defuse_mentions(p)}”" for p in data.asked_as)
     if len(shown) > MAX_DIFF:
         shown = shown[:MAX_DIFF] + "\n… (cut: `hub proposals show` has it all)"
     actions = (

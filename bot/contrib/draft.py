@@ -16,9 +16,10 @@ MAX_SECTION = 4_000
 MAX_CODE = 10_000
 MAX_ARTICLE = 12_000  # an article's body is the article: the longest shipped is under 11,000
 LIMITS = {"code": MAX_CODE, "body": MAX_ARTICLE}  # the other sections: MAX_SECTION
-HEADER_KEYS = ("title", "topic", "level", "tags", "language", "stack")
+ASKED = "asked"  # a line each way people ask for the entry (its `asked_as`)
+HEADER_KEYS = ("title", "topic", "level", "tags", "language", "stack", ASKED)
 # An entry's fields that its text (`draft_text`) does not show: an edit keeps them.
-UNSHOWN = ("role", "source", "dialect", "summary", "variants", "asked_as")
+UNSHOWN = ("role", "source", "dialect", "summary", "variants")
 HEADER = re.compile(r"^([a-z]+):[ \t]*(.*)$")
 
 TEMPLATES: dict[Kind, str] = {
@@ -55,11 +56,15 @@ def parse_draft(kind: Kind, text: str, current: EntryData | None = None) -> Entr
     field."""
     lines = text.replace("\r\n", "\n").strip("\n").split("\n")  # cleaned at the hub's door
     front: dict[str, str] = {}
+    asked: list[str] = []
     start = 0
     while start < len(lines):
         line = lines[start].strip()
         found = HEADER.match(line)
         if line == "---" or (not line and not front):
+            start += 1
+        elif found and found.group(1) == ASKED:
+            asked.append(found.group(2))
             start += 1
         elif found and found.group(1) in HEADER_KEYS and found.group(1) not in front:
             front[found.group(1)] = found.group(2).strip()
@@ -82,6 +87,7 @@ def parse_draft(kind: Kind, text: str, current: EntryData | None = None) -> Entr
         "id": current.id if current else slug(front["title"]),
         "kind": kind.value,
         **front,
+        "asked_as": asked,
     }
     entry = entry_from_parts("draft", values, lines[start:], start + 1, problems)
     if entry is None:
@@ -115,6 +121,7 @@ def draft_text(entry: EntryData) -> str:
         header.append("tags: " + ", ".join(entry.tags))
     if entry.stack:
         header.append(f"stack: {entry.stack}")
+    header += (f"{ASKED}: {phrase}" for phrase in entry.asked_as)
     body = render_entry(entry).split("---\n", 2)[2]
     return "\n".join(header) + "\n\n" + body.strip("\n")
 

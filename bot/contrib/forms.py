@@ -7,12 +7,13 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from bot.content.schema import EntryData
+from bot.content.schema import MAX_ASKED_AS, MAX_ASKED_CHARS, EntryData
 from bot.contrib.draft import MAX_ARTICLE, MAX_CODE, MAX_SECTION, MAX_TITLE, slug
 from bot.models import SECTION_TITLES, Kind
 from bot.replies import Form, Input
 
 MAX_CREDIT = 150
+MAX_ASKED_INPUT = MAX_ASKED_AS * (MAX_ASKED_CHARS + 1)
 
 HEADLINE = {
     Kind.question: "The question",
@@ -35,6 +36,7 @@ HINTS = {
     "summary": "Two or three sentences",
     "body": "The article, in Markdown",
     "credit": "Who found the fix",
+    "asked_as": f"How people ask for it in their own words: one a line, up to {MAX_ASKED_AS}",
 }
 # (field, required, limit, multiline) of each kind's form, in order.
 FIELDS: dict[Kind, tuple[tuple[str, bool, int, bool], ...]] = {
@@ -70,6 +72,7 @@ LABELS = {
     "language": "Language",
     "credit": "Credit",
     "description": "Where it shows up",
+    "asked_as": "Also asked as",
 }
 
 
@@ -80,6 +83,7 @@ def inputs_of(kind: Kind, credit: bool = False) -> tuple[Input, ...]:
         ("topic", True, 40, False),
         *FIELDS[kind],
         ("tags", False, 200, False),
+        ("asked_as", False, MAX_ASKED_INPUT, True),
     ]
     if credit:
         fields.append(("credit", False, MAX_CREDIT, False))
@@ -107,6 +111,7 @@ def values_of(entry: EntryData) -> dict[str, str]:
     values = {name: str(getattr(entry, name) or "") for name in EntryData.model_fields}
     values["level"] = entry.level.value if entry.level else ""
     values["tags"] = ", ".join(entry.tags)
+    values["asked_as"] = "\n".join(entry.asked_as)
     if credit := credit_of(entry):
         values["credit"] = credit
     return values
@@ -182,6 +187,8 @@ def read_form(
             fields[field.name] = text
     if errors:
         return errors
+    if "asked_as" in typed:
+        fields["asked_as"] = typed["asked_as"].splitlines()
     credit = fields.pop("credit", None)
     if credit:
         fields["source"] = credit
@@ -200,6 +207,8 @@ def problems_by_input(exc: ValidationError) -> dict[str, str]:
         where = str(problem["loc"][0]) if problem["loc"] else "title"
         where = "credit" if where == "source" else where
         message = str(problem["msg"]).removeprefix("Value error, ")
+        if where == "asked_as" and len(problem["loc"]) > 1:
+            message = f"line {int(problem['loc'][1]) + 1}: {message}"
         if where == "id":  # made from the title
             where, message = "title", "needs a few letters or digits"
         errors.setdefault(where, message[:300])

@@ -4,6 +4,7 @@ sessions. `hub stats` prints the same for every workspace."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from bot import searchlog
 from bot.chat_text import defuse_mentions
 from bot.commands import ChatContext, action, command
+from bot.content.schema import MAX_ASKED_CHARS
 from bot.contrib import store as proposals
 from bot.contrib.commands import form_reply, may_moderate
 from bot.contrib.draft import MAX_TITLE, TEMPLATES, titled
@@ -150,6 +152,7 @@ def suggest_gap_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
         return GONE
     kind = Kind(row.command) if row.command in Kind.__members__ else Kind.question
     title = defuse_mentions(" ".join(row.query.split()))[:MAX_TITLE]
-    # The form names the search: the entry it makes is asked for as it was searched.
-    opened = entry_form(kind, f"gap:{kind.value}:{row.id}", {"title": title})
+    # The entry it makes is asked for as it was searched.
+    asked = textwrap.shorten(" ".join(row.query.split()), MAX_ASKED_CHARS, placeholder="")
+    opened = entry_form(kind, f"new:{kind.value}", {"title": title, "asked_as": asked})
     return form_reply(opened, f"/hub suggest {kind.value}", titled(TEMPLATES[kind], title))

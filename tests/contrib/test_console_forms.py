@@ -24,7 +24,8 @@ from tests.test_console_chat import console
 
 from .test_forms import ERROR
 
-# The error form's inputs in order: title, topic, where it shows up, root cause, fix, stack, tags.
+# The error form's inputs in order: title, topic, where it shows up, root cause, fix, stack, tags,
+# also asked as.
 ANSWERS = f"""{ERROR["title"]}
 {ERROR["topic"]}
 
@@ -33,6 +34,7 @@ so it came back empty.
 .
 {ERROR["fix"]}
 .
+
 
 
 """
@@ -56,8 +58,8 @@ def test_a_form_filled_in_the_console_becomes_a_proposal(hub: Hub) -> None:
     assert answer.startswith("Thanks! Proposal #1 is waiting"), answer
     asked = out.getvalue()
     assert "== Suggest an error ==" in asked and "Send `/hub suggest error`" not in asked
-    assert "[1/7] The error message (needed, at most 200 characters)" in asked
-    assert "[3/7] Where it shows up (optional, at most 4,000 characters)" in asked
+    assert "[1/8] The error message (needed, at most 200 characters)" in asked
+    assert "[3/8] Where it shows up (optional, at most 4,000 characters)" in asked
     [row] = pending(hub)
     assert row.entry["title"] == ERROR["title"] and row.entry["fix"] == ERROR["fix"]
     assert row.entry["root_cause"] == (
@@ -97,7 +99,7 @@ def test_a_hub_command_typed_into_a_form_leaves_it_and_runs(hub: Hub) -> None:
 def test_a_moderator_edits_a_proposal_by_its_button(hub: Hub) -> None:
     assert "Proposal #1" in hub.submit_form(AUTHOR, "suggest", "new:error", ERROR).text
     # Every input but the fix kept as proposed: an empty line, an empty first line.
-    kept_fix = "\n\n\n\nSet SECRET_KEY from the environment.\n.\n\n\n"
+    kept_fix = "\n\n\n\nSet SECRET_KEY from the environment.\n.\n\n\n\n"
     chat, _out = chat_with(hub, kept_fix)
     card = chat.handle_line("/hub proposals show 1") or ""
     edit = re.search(r"\[(\d+)\] Edit", card)
@@ -114,7 +116,7 @@ def test_a_moderator_edits_a_proposal_by_its_button(hub: Hub) -> None:
 def test_a_piped_console_fills_the_form_a_button_opens(tmp_path: Path) -> None:
     edit = "/hub show q-django-n-plus-one\n6\n"
     kept = "\n" * 8  # title … production scenario kept as they are
-    out = console(tmp_path, f"{edit}{kept}orm, n+1, queries\n/hub proposals show 1\n")
+    out = console(tmp_path, f"{edit}{kept}orm, n+1, queries\n\n/hub proposals show 1\n")
     assert "[6] Suggest an edit" in out
     assert "Thanks! Proposal #1 is waiting" in out, out
     assert "-tags: orm, performance, n+1\n+tags: orm, n+1, queries" in out
@@ -143,7 +145,7 @@ def test_on_a_terminal_the_prompts_wait_for_each_answer(tmp_path: Path) -> None:
 
     try:
         os.write(parent, b"/hub suggest error\n")
-        wait_until(lambda: shows("[1/7] The error message"), 60, "the first prompt")
+        wait_until(lambda: shows("[1/8] The error message"), 60, "the first prompt")
         os.write(parent, (ANSWERS + "quit\n").encode())
         out, err = process.communicate(timeout=120)
     finally:

@@ -66,6 +66,26 @@ def test_a_field_over_its_limit_is_refused_there(hub: Hub) -> None:
     assert fix.max_length >= len(fix.value)  # a platform's box can hold it to be shortened there
 
 
+def test_how_an_entry_is_asked_for_is_a_line_each(hub: Hub) -> None:
+    asked = "flask forgets who is logged in after a deploy\n\n  session empty on one worker  \n"
+    too_long = hub.submit_form(
+        ADA, "suggest", "new:error", {**ERROR, "asked_as": "x\n" + "y" * 121}
+    )
+    field = next(field for field in opened(too_long.form).inputs if field.name == "asked_as")
+    assert field.error.startswith("line 2: ") and "120 characters" in field.error
+    too_many = "\n".join(f"way {n}" for n in range(9))
+    refused = hub.submit_form(ADA, "suggest", "new:error", {**ERROR, "asked_as": too_many})
+    assert refused.error and "8" in next(f.error for f in opened(refused.form).inputs if f.error)
+    assert proposals.listing(hub.engine, State.pending, "console", "T1") == []
+    sent = hub.submit_form(ADA, "suggest", "new:error", {**ERROR, "asked_as": asked})
+    assert "Proposal #" in sent.text, sent.text
+    [row] = proposals.listing(hub.engine, State.pending, "console", "T1")
+    assert row.entry["asked_as"] == [
+        "flask forgets who is logged in after a deploy",
+        "session empty on one worker",
+    ]
+
+
 def test_an_edit_keeps_an_entry_title_longer_than_a_new_one_may_be(hub: Hub) -> None:
     entry_id = "err-react-duplicate-keys"  # its title is 277 characters; a new one may have 200
     shipped = Path(__file__).parents[2] / "content/errors/react" / f"{entry_id}.md"

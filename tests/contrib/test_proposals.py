@@ -7,6 +7,8 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from alembic import command
+
 from adapters.console import ConsoleChat
 from bot import library
 from bot.commands import ChatContext
@@ -17,6 +19,7 @@ from bot.contrib import store as proposals
 from bot.contrib.draft import draft_text, parse_draft
 from bot.contrib.models import Proposal, State
 from bot.contrib.notify import send_notices
+from bot.db import alembic_config, upgrade
 from bot.hub import Hub
 from bot.replies import Reply
 
@@ -211,6 +214,53 @@ def test_an_edit_sent_as_text_keeps_what_the_text_does_not_show(hub: Hub, tmp_pa
         "another server still holds port 3000",
     ]
     assert row.role == "backend"
+
+
+def test_the_text_of_an_entry_changes_how_it_is_asked_for(hub: Hub, tmp_path: Path) -> None:
+    folder = tmp_path / "errors" / "nodejs"
+    folder.mkdir(parents=True)
+    (folder / "err-node-port-taken.md").write_text(ASKED_ERROR, encoding="utf-8")
+    assert import_content(hub.engine, [tmp_path]).ok
+    moderated(hub)
+    text = hub.handle_action(ADA, "suggest-edit", "err-node-port-taken").cards[0].code
+    assert text is not None and "\nasked: another server still holds port 3000\n" in text.text
+    edited = text.text.replace(
+        "asked: another server still holds port 3000", "asked: node app cannot bind its port"
+    )
+    number = proposal_id(run(hub, ADA, edited))
+    card = run(hub, MOD, f"/hub proposals show {number}").cards[0]
+    assert card.code is not None and "+asked: node app cannot bind its port" in card.code.text
+    assert "Approved" in run(hub, MOD, f"/hub proposals approve {number}").text
+    row = library.entry(hub.engine, "err-node-port-taken")
+    assert row is not None and row.asked_as == [
+        "npm start says the port is already taken",
+        "node app cannot bind its port",
+    ]
+    assert hub.searcher.search("cannot bind its port").hits[0].id == "err-node-port-taken"
+    # A phrasing over its limit is refused, naming the field; nothing is proposed.
+    refused = run(hub, ADA, edited.replace("node app", "node app " + "x" * 120))
+    assert refused.error and "asked_as" in refused.text
+    assert len(proposals.listing(hub.engine, None)) == 1
+
+
+def test_a_pending_edit_made_before_the_upgrade_stays_approvable(hub: Hub, tmp_path: Path) -> None:
+    folder = tmp_path / "errors" / "nodejs"
+    folder.mkdir(parents=True)
+    (folder / "err-node-port-taken.md").write_text(ASKED_ERROR, encoding="utf-8")
+    assert import_content(hub.engine, [tmp_path]).ok
+    moderated(hub)
+    text = hub.handle_action(ADA, "suggest-edit", "err-node-port-taken").cards[0].code
+    assert text is not None
+    number = proposal_id(run(hub, ADA, text.text.replace("Stop it, or", "Stop the server, or")))
+    # Down to the schema before texts showed `asked:` lines: the base text is as it was then.
+    command.downgrade(alembic_config(hub.engine), "0021_entry_asked_as")
+    [legacy] = proposals.listing(hub.engine, None)
+    assert legacy.base_text is not None and "asked:" not in legacy.base_text
+    upgrade(hub.engine)
+    assert "Approved" in run(hub, MOD, f"/hub proposals approve {number}").text
+    row = library.entry(hub.engine, "err-node-port-taken")
+    assert row is not None and "Stop the server" in (row.fix or "")
+    assert len(row.asked_as) == 2
 
 
 def test_every_shipped_entry_comes_back_whole_from_its_text() -> None:

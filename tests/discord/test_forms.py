@@ -139,7 +139,7 @@ async def test_the_question_form_goes_across_pages_and_sends_one_proposal(
     await start_client()
     first = await modal_of(fake, await fake.slash("suggest", kind="question"))
     answer, modals = await fill_in(fake, first, QUESTION)
-    assert [len(inputs_of(m)) for m in modals] == [5, 4]  # nine inputs
+    assert [len(inputs_of(m)) for m in modals] == [5, 5]  # ten inputs
     assert "Proposal #1 is waiting" in text_of(answer["data"]), answer
     [row] = pending(adapter_hub)
     assert (
