@@ -28,7 +28,10 @@ from .conftest import FIXTURES
 
 # Queries that share few words with their entry, and the entry.
 PARAPHRASES = [
-    ("adding 0.1 and 0.2 gives a weird result in js", "q-javascript-number-precision"),
+    (
+        "everyone hits the database at once when a cached item expires",
+        "q-architecture-cache-stampede",
+    ),
     ("who changed this line and when", "q-git-history-search"),
     (
         "requests pile up waiting for a free database connection",
