@@ -9,8 +9,8 @@ first build, which makes every entry's meaning (bot/search/meaning.py) and keeps
 store, runs in a process of its own (its time and peak memory); the other figures are of a
 process that starts on the kept meanings, as every one after the first does. HubBot also gives
 the p95 of the CPU time each query took (its thread's time: on a loaded machine the wall-clock
-p95 is mostly waiting for a core), times the slowest hostile query (tests/test_search.py
-BAD_QUERIES: a regex that backtracks shows here) and a one-shot `hub search` (process start
+p95 is mostly waiting for a core), times the slowest hostile query
+(tests/bad_input.py: a regex that backtracks shows here) and a one-shot `hub search` (process start
 included), cold (builds and caches the index) and warm (loads the cached index), and once more
 after ten entries were added to the store as `hub import` adds them (loads the cached index and
 updates it, bot/search/update.py). tantivy (bench/tantivy_engine.py) builds an on-disk index
@@ -45,7 +45,7 @@ from bot.db import make_engine, session_scope, upgrade  # noqa: E402
 from bot.models import Entry, utcnow  # noqa: E402
 from bot.search import Searcher, SearchIndex  # noqa: E402
 from bot.search.errors import match_error  # noqa: E402
-from tests.test_search import BAD_QUERIES  # noqa: E402
+from tests.bad_input import BAD_QUERIES  # noqa: E402
 
 TOPICS = ["php", "python", "django", "javascript", "react", "sql", "postgresql", "go", "docker"]
 TECH = [
@@ -150,7 +150,7 @@ def zipf_words(rng: random.Random, words: list[str], count: int) -> list[str]:
     return [words[min(len(words) - 1, int(rng.paretovariate(0.7)) - 1)] for _ in range(count)]
 
 
-def make_store(path: Path, entries: int, asked_as: int = 4, seed: int = 7) -> list[str]:
+def make_store(path: Path, entries: int, asked_as: int = 8, seed: int = 7) -> list[str]:
     """A store of synthetic entries, each with `asked_as` phrasings of 4-12 words (as the shipped
     entries have); returns chat-style queries (some typos, some half-typed)."""
     rng = random.Random(seed)
@@ -363,7 +363,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--engines", nargs="+", choices=list(MEASURES), default=list(MEASURES))
     parser.add_argument(
-        "--asked-as", type=int, default=4, help="phrasings per entry (the shipped content has 4)"
+        "--asked-as", type=int, default=8, help="phrasings per entry (the shipped content has 8)"
     )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -364,7 +364,7 @@ def _chunk(
     field_of: npt.NDArray[np.int8],
 ) -> Chunk:
     raw.expand()
-    starts = np.frombuffer(raw.starts, np.int64)
+    starts = np.frombuffer(raw.starts, np.int64).astype(np.int32)  # the terms are < 2**31
     per_token = np.diff(starts)[token]
     # Position in `flat` of each term of each occurrence: most tokens stand for one term, a
     # compound for its parts and its joined form (those come after the others).
@@ -389,18 +389,20 @@ def _chunk(
     keys |= kind
     del at, kind
     keys.sort()
-    pair = keys >> FIELD_BITS
-    starts_of_pair = np.flatnonzero(_starts(pair))
-    fields = keys & FIELD_MASK
+    # The field of each key (its low bits, which a cast to 8 bits keeps), then the key made its
+    # (term, document) pair in place: no second array the size of the keys.
+    fields = keys.astype(np.int8)
+    fields &= FIELD_MASK
+    keys >>= FIELD_BITS
+    starts_of_pair = np.flatnonzero(_starts(keys))
     if len(keys):
         tf = np.add.reduceat(FIELD_WEIGHTS[fields], starts_of_pair)
     else:
         tf = np.zeros(0, np.float32)
-    pairs = pair[starts_of_pair]
-    del pair
+    pairs = keys[starts_of_pair]
     doc_mask = (1 << DOC_BITS) - 1
-    titled = _distinct_sorted(keys[fields <= VARIANT] >> FIELD_BITS)
-    words = _distinct_sorted(keys[fields == TITLE] >> FIELD_BITS)
+    titled = _distinct_sorted(keys[fields <= VARIANT])
+    words = _distinct_sorted(keys[fields == TITLE])
     docs = (pairs & doc_mask).astype(np.uint16)
     return Chunk(
         first=first,
