@@ -72,6 +72,7 @@ CORE_THREADS = 4
 CORE_PATIENCE = 0.5
 MAX_RESPONSES = 5  # a response_url takes at most five messages
 USERS_INFO_TIMEOUT = 2.0  # seconds Slack gets to say who someone is
+NAMES_TIMEOUT = 1.0  # seconds Slack gets to name a thread's people (a form opens within 3 s)
 HEALTH_TIMEOUT = 2.0  # seconds each /healthz check gets
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 SORRY = "Something went wrong on our side; it has been logged."
@@ -127,6 +128,51 @@ class ChannelManagers:
         allowed = bool(user.get("is_admin") or user.get("is_owner"))
         self.cache[user_id] = (allowed, time.monotonic() + self.ttl)
         return allowed
+
+
+class DisplayNames:
+    """People's names as Slack shows them (users.info), cached for `ttl` seconds. Whoever Slack
+    does not name within NAMES_TIMEOUT (or at all) is not in the answer."""
+
+    def __init__(self, client: AsyncWebClient, ttl: float = 3600.0) -> None:
+        self.client = client
+        self.ttl = ttl
+        self.cache: dict[str, tuple[str, float]] = {}
+
+    async def of(self, user_ids: list[str]) -> dict[str, str]:
+        now = time.monotonic()
+        known = {u: name for u in user_ids if (name := self._cached(u, now))}
+        asking = {
+            u: asyncio.create_task(self._ask(u))
+            for u in dict.fromkeys(user_ids)
+            if u not in known
+        }
+        if asking:
+            await asyncio.wait(asking.values(), timeout=NAMES_TIMEOUT)
+        for user_id, task in asking.items():
+            if not task.done():
+                task.cancel()
+            elif not task.exception() and (name := task.result()):
+                self.cache[user_id] = (name, now + self.ttl)
+                known[user_id] = name
+        return known
+
+    def _cached(self, user_id: str, now: float) -> str:
+        name, until = self.cache.get(user_id, ("", 0.0))
+        return name if until > now else ""
+
+    async def _ask(self, user_id: str) -> str:
+        try:
+            info = await deliver(self.client.users_info, user=user_id)
+        except DeliveryError as exc:
+            log.info("users.info %s failed: %s", user_id, exc)
+            return ""
+        user = info.get("user") or {}
+        profile = user.get("profile") or {}
+        for name in (profile.get("display_name"), profile.get("real_name"), user.get("name")):
+            if isinstance(name, str) and name.strip():
+                return " ".join(name.split())[:80]
+        return ""
 
 
 class AskSlack:
@@ -215,6 +261,7 @@ class SlackBot:
         self.client = client
         self.outbound = SlackOutbound(client)
         self.managers = ChannelManagers(client, admins)
+        self.names = DisplayNames(client)
         self.events = event_claims(hub)
         self.requests = request_claims(hub)
         self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
@@ -424,13 +471,18 @@ class SlackBot:
             log.info("conversations.replies %s failed: %s", ctx.channel_id, exc)
             return THREAD_REFUSALS.get(str(exc).rpartition(": ")[2], THREAD_UNREADABLE)
         messages = [m for m in found.get("messages") or [] if isinstance(m, dict)]
+        messages = messages[:THREAD_MESSAGES]
+        # A person's message names them by id only; a bot's carries its name.
+        names = await self.names.of(
+            [str(m["user"]) for m in messages if m.get("user") and not m.get("username")]
+        )
         return [
             ThreadMessage(
                 user_id=str(m.get("user") or m.get("bot_id") or ""),
-                user_name=str(m.get("username") or ""),
+                user_name=str(m.get("username") or names.get(str(m.get("user")), "")),
                 text=fenced(typed_text(message_text(m))),
             )
-            for m in messages[:THREAD_MESSAGES]
+            for m in messages
         ]
 
     async def open_form(

@@ -33,7 +33,9 @@ PERSON = re.compile(r"^@([A-Za-z0-9_.-]{1,64})$")
 CHANNEL = re.compile(r"^#([A-Za-z0-9_.-]{1,64})$")
 NOT_MODERATOR = "Only this workspace's moderators can decide proposals."
 GONE = Reply(text="That proposal is no longer available.", error=True)
-GONE_FORM = Reply(text="That form is out of date: the entry is gone. Nothing was sent.", error=True)
+GONE_FORM = Reply(
+    text="That form is out of date: what it was opened for is gone. Nothing was sent.", error=True
+)
 MAX_DIFF = 2_800
 
 

@@ -255,6 +255,8 @@ async def save_to_hub(
 
 async def test_save_to_hub_drafts_the_thread_in_a_modal(slack: Slack, store_hub: Hub) -> None:
     slack.fake.threads["C0GENERAL", "1700000000.000300"] = solved_thread()
+    slack.fake.users["U0BOB"] = {"id": "U0BOB", "name": "bob", "profile": {"display_name": ""}}
+    slack.fake.users["U0CAROL"] = {"id": "U0CAROL", "profile": {"display_name": "Carol  D."}}
     await save_to_hub(slack)
     [read] = await slack.fake.wait_for("conversations.replies")
     assert read.body["channel"] == "C0GENERAL" and read.body["ts"] == "1700000000.000300"
@@ -265,13 +267,26 @@ async def test_save_to_hub_drafts_the_thread_in_a_modal(slack: Slack, store_hub:
         draft["title"] == "Error: listen EADDRINUSE: address already in use :::<port>"
     )  # the port written as a placeholder
     assert "lsof -i :3000" in draft["fix.1"] and "That was it <3 @U0CAROL" in draft["fix.1"]
-    assert draft["credit"] == "solved in a thread by U0BOB, U0CAROL"
+    # People by the names Slack shows (each asked once), not by their ids.
+    assert draft["credit"] == "solved in a thread by bob, Carol D."
+    assert sorted(c.body["user"] for c in slack.fake.calls if c.method == "users.info") == [
+        "U0BOB",
+        "U0CAROL",
+    ]
 
     typed = draft | {"topic": "node", "root_cause.1": "Another process listens on the port."}
     assert await submit(slack, view, typed) == {}
     await slack.fake.wait_for("chat.postEphemeral")
     [proposal] = proposals(store_hub)
-    assert proposal.entry["source"] == "solved in a thread by U0BOB, U0CAROL"
+    assert proposal.entry["source"] == "solved in a thread by bob, Carol D."
+
+
+async def test_people_slack_does_not_name_in_time_are_credited_by_id(slack: Slack) -> None:
+    slack.fake.threads["C0GENERAL", "1700000000.000300"] = solved_thread()
+    slack.fake.stall("users.info")  # one never answers, the other has no name to give
+    await save_to_hub(slack)  # the form opens once NAMES_TIMEOUT is out, not when Slack answers
+    draft = prefilled(await opened(slack))
+    assert draft["credit"] == "solved in a thread by U0BOB, U0CAROL"
 
 
 @pytest.mark.parametrize(

@@ -28,9 +28,9 @@ def upgrade() -> None:
     db = op.get_bind()
     for number, base, asked in db.execute(PENDING_EDITS).all():
         phrases = json.loads(asked) if isinstance(asked, str) else asked
-        if phrases and "\nasked: " not in base:
-            # The text is its `key: value` lines, a blank line, then the body.
-            header, _, body = base.partition("\n\n")
+        # The text is its `key: value` lines, a blank line, then the body.
+        header, _, body = base.partition("\n\n")
+        if phrases and not any(line.startswith("asked: ") for line in header.split("\n")):
             lines = "".join(f"\nasked: {phrase}" for phrase in phrases)
             db.execute(SET_BASE, {"base": f"{header}{lines}\n\n{body}", "id": number})
 
