@@ -195,7 +195,8 @@ Stop it, or listen on another port.
 """
 
 
-def test_an_edit_sent_as_text_keeps_what_the_text_does_not_show(hub: Hub, tmp_path: Path) -> None:
+def port_taken_text(hub: Hub, tmp_path: Path) -> str:
+    """ASKED_ERROR imported, moderated, and its text as *Suggest an edit* gives it to ADA."""
     folder = tmp_path / "errors" / "nodejs"
     folder.mkdir(parents=True)
     (folder / "err-node-port-taken.md").write_text(ASKED_ERROR, encoding="utf-8")
@@ -203,7 +204,11 @@ def test_an_edit_sent_as_text_keeps_what_the_text_does_not_show(hub: Hub, tmp_pa
     moderated(hub)
     template = hub.handle_action(ADA, "suggest-edit", "err-node-port-taken")
     assert template.cards and template.cards[0].code is not None
-    text = template.cards[0].code.text
+    return template.cards[0].code.text
+
+
+def test_an_edit_sent_as_text_keeps_what_the_text_does_not_show(hub: Hub, tmp_path: Path) -> None:
+    text = port_taken_text(hub, tmp_path)
     number = proposal_id(run(hub, ADA, text.replace("Stop it, or", "Stop the other process, or")))
     assert "Approved" in run(hub, MOD, f"/hub proposals approve {number}").text
     row = library.entry(hub.engine, "err-node-port-taken")
@@ -217,14 +222,9 @@ def test_an_edit_sent_as_text_keeps_what_the_text_does_not_show(hub: Hub, tmp_pa
 
 
 def test_the_text_of_an_entry_changes_how_it_is_asked_for(hub: Hub, tmp_path: Path) -> None:
-    folder = tmp_path / "errors" / "nodejs"
-    folder.mkdir(parents=True)
-    (folder / "err-node-port-taken.md").write_text(ASKED_ERROR, encoding="utf-8")
-    assert import_content(hub.engine, [tmp_path]).ok
-    moderated(hub)
-    text = hub.handle_action(ADA, "suggest-edit", "err-node-port-taken").cards[0].code
-    assert text is not None and "\nasked: another server still holds port 3000\n" in text.text
-    edited = text.text.replace(
+    text = port_taken_text(hub, tmp_path)
+    assert "\nasked: another server still holds port 3000\n" in text
+    edited = text.replace(
         "asked: another server still holds port 3000", "asked: node app cannot bind its port"
     )
     number = proposal_id(run(hub, ADA, edited))
@@ -244,14 +244,8 @@ def test_the_text_of_an_entry_changes_how_it_is_asked_for(hub: Hub, tmp_path: Pa
 
 
 def test_a_pending_edit_made_before_the_upgrade_stays_approvable(hub: Hub, tmp_path: Path) -> None:
-    folder = tmp_path / "errors" / "nodejs"
-    folder.mkdir(parents=True)
-    (folder / "err-node-port-taken.md").write_text(ASKED_ERROR, encoding="utf-8")
-    assert import_content(hub.engine, [tmp_path]).ok
-    moderated(hub)
-    text = hub.handle_action(ADA, "suggest-edit", "err-node-port-taken").cards[0].code
-    assert text is not None
-    number = proposal_id(run(hub, ADA, text.text.replace("Stop it, or", "Stop the server, or")))
+    text = port_taken_text(hub, tmp_path)
+    number = proposal_id(run(hub, ADA, text.replace("Stop it, or", "Stop the server, or")))
     # Down to the schema before texts showed `asked:` lines: the base text is as it was then.
     command.downgrade(alembic_config(hub.engine), "0021_entry_asked_as")
     [legacy] = proposals.listing(hub.engine, None)
