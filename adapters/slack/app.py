@@ -143,9 +143,7 @@ class DisplayNames:
         now = time.monotonic()
         known = {u: name for u in user_ids if (name := self._cached(u, now))}
         asking = {
-            u: asyncio.create_task(self._ask(u))
-            for u in dict.fromkeys(user_ids)
-            if u not in known
+            u: asyncio.create_task(self._ask(u)) for u in dict.fromkeys(user_ids) if u not in known
         }
         if asking:
             await asyncio.wait(asking.values(), timeout=NAMES_TIMEOUT)
