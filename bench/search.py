@@ -9,11 +9,11 @@ first build, which makes every entry's meaning (bot/search/meaning.py) and keeps
 store, runs in a process of its own (its time and peak memory); the other figures are of a
 process that starts on the kept meanings, as every one after the first does. HubBot also gives
 the p95 of the CPU time each query took (its thread's time: on a loaded machine the wall-clock
-p95 is mostly waiting for a core), times the slowest hostile query
-(tests/bad_input.py: a regex that backtracks shows here) and a one-shot `hub search` (process start
-included), cold (builds and caches the index) and warm (loads the cached index), and once more
-after ten entries were added to the store as `hub import` adds them (loads the cached index and
-updates it, bot/search/update.py). tantivy (bench/tantivy_engine.py) builds an on-disk index
+p95 is mostly waiting for a core), times the slowest hostile query (tests/bad_input.py: a
+regex that backtracks shows here) and a one-shot `hub search` (process start included), cold
+(builds and caches the index) and warm (loads the cached index), and once more after ten
+entries were added to the store as `hub import` adds them (loads the cached index and updates
+it, bot/search/update.py). tantivy (bench/tantivy_engine.py) builds an on-disk index
 with two threads and answers each query with every word also matched within one edit.
 `--engines` runs some engines only.
 """

@@ -364,7 +364,7 @@ def _chunk(
     field_of: npt.NDArray[np.int8],
 ) -> Chunk:
     raw.expand()
-    starts = np.frombuffer(raw.starts, np.int64).astype(np.int32)  # the terms are < 2**31
+    starts = np.frombuffer(raw.starts, np.int64).astype(np.int32)  # `flat` is < 2**31 long
     per_token = np.diff(starts)[token]
     # Position in `flat` of each term of each occurrence: most tokens stand for one term, a
     # compound for its parts and its joined form (those come after the others).
