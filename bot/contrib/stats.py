@@ -151,8 +151,9 @@ def suggest_gap_action(hub: Hub, ctx: ChatContext, value: str) -> Reply:
     if row is None or (row.platform, row.workspace) != (ctx.platform, ctx.workspace_id):
         return GONE
     kind = Kind(row.command) if row.command in Kind.__members__ else Kind.question
-    title = defuse_mentions(" ".join(row.query.split()))[:MAX_TITLE]
+    searched = " ".join(row.query.split())
+    title = defuse_mentions(searched)[:MAX_TITLE]
     # The entry it makes is asked for as it was searched.
-    asked = textwrap.shorten(" ".join(row.query.split()), MAX_ASKED_CHARS, placeholder="")
+    asked = textwrap.shorten(searched, MAX_ASKED_CHARS, placeholder="")
     opened = entry_form(kind, f"new:{kind.value}", {"title": title, "asked_as": asked})
     return form_reply(opened, f"/hub suggest {kind.value}", titled(TEMPLATES[kind], title))
