@@ -6,6 +6,7 @@ checked is that each script starts, measures and prints its table.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,20 @@ def test_relevance_errors_on_the_judged_blind_pastes(tmp_path: Path) -> None:
     args = (str(FIXTURES / "content"), str(frozen), "--judged", str(judged), "--sample", "8")
     rows = bench(tmp_path, "relevance.py", "errors", *args)
     assert [row.split("|")[1].strip() for row in rows[2:]] == ["hubbot", "fts5-bm25", "tantivy"]
+
+
+def test_relevance_on_held_out_phrasings(tmp_path: Path) -> None:
+    content = shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    entry = content / "questions" / "react" / "q-react-render-twice.md"
+    asked = "asked_as:\n- my component runs twice in dev\n- strict mode double render\n"
+    entry.write_text(entry.read_text().replace("level: junior\n", "level: junior\n" + asked))
+    rows = bench(tmp_path, "relevance.py", "phrasings", str(content), "--fold", "0", "1")
+    assert [row.split("|")[1:4] for row in rows[2:5]] == [
+        [" 0 ", " hubbot ", " 1 "],
+        [" 0 ", " hubbot words only ", " 1 "],
+        [" 0 ", " fts5-bm25 ", " 1 "],
+    ]
+    assert len(rows) == 8
 
 
 def test_search_speed(tmp_path: Path) -> None:
