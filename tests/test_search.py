@@ -229,6 +229,14 @@ def test_excerpt_marks_either_spelling() -> None:
     assert excerpt("The colour wheel.", {"color"}) == "The **colour** wheel."
 
 
+def test_excerpt_marks_forms_of_a_term_not_longer_words_it_starts() -> None:
+    text = "Git rebases; GitHub and gitignore are not git, nor is rendered a render's renderer."
+    assert excerpt(text, {"git", "render"}) == (
+        "**Git** rebases; GitHub and gitignore are not **git**, nor is **rendered** a"
+        " **render's** renderer."
+    )
+
+
 ERROR_DOCS = [
     Doc("e-cors", "error", "javascript", None,
         "Access to fetch at '<url>' from origin '<origin>' has been blocked by CORS policy: No "

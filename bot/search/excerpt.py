@@ -6,10 +6,13 @@ marked. Escaping for a platform is the adapters' job."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Set
+from collections.abc import Callable, Set
 from functools import lru_cache
+
+from bot.search.text import terms as terms_of
 
 # Code first (kept), then prose markup (dropped; link text kept).
 CODE = re.compile(
@@ -50,7 +53,8 @@ def prose(text: str) -> str:
 
 @lru_cache(maxsize=512)
 def term_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
-    """Words that start with a matched term (a stem), e.g. `render` → renders, rendering."""
+    """Words that start with a matched term (a stem), e.g. `render` → renders, rendering: the
+    candidates, of which `is_term` keeps those the term is the stem of (not GitHub for git)."""
     stems = set()
     for term in terms:
         stems.add(term)
@@ -95,8 +99,20 @@ def best_window(matches: list[re.Match[str]], width: int) -> int:
 def excerpt(text: str, terms: Set[str], width: int = WIDTH) -> str:
     """The window of the text holding the most distinct matched terms, those words marked."""
     flat = plain(text)
-    pattern = term_pattern(frozenset(terms))
-    matches = list(pattern.finditer(flat))[:MAX_MATCHES] if pattern else []
+    wanted = frozenset(terms)
+    pattern = term_pattern(wanted)
+
+    def is_term(found: re.Match[str]) -> bool:
+        return not wanted.isdisjoint(terms_of(found.group()))
+
+    if pattern is None:
+        return cut_around(flat, [], width)
+    matches = list(itertools.islice(filter(is_term, pattern.finditer(flat)), MAX_MATCHES))
+    return marked(cut_around(flat, matches, width), pattern, is_term)
+
+
+def cut_around(flat: str, matches: list[re.Match[str]], width: int) -> str:
+    """About `width` characters of `flat` around its best window of matches, cut at spaces."""
     start = best_window(matches, width) if matches else 0
     start = flat.rfind(" ", 0, start - LEAD) + 1 if start > LEAD else 0
     cut = flat[start : start + width]
@@ -106,18 +122,21 @@ def excerpt(text: str, terms: Set[str], width: int = WIDTH) -> str:
         cut = "`" + cut
     if cut.count("`") % 2:
         cut += "`"
-    cut = ("…" if start else "") + cut + ("…" if start + width < len(flat) else "")
-    return marked(cut, pattern) if pattern else cut
+    return ("…" if start else "") + cut + ("…" if start + width < len(flat) else "")
 
 
-def marked(text: str, pattern: re.Pattern[str]) -> str:
+def marked(text: str, pattern: re.Pattern[str], is_term: Callable[[re.Match[str]], bool]) -> str:
     """Matched words in bold, outside code: a code span stays exactly as written (bold around
     code does not render on every platform)."""
+
+    def bold(found: re.Match[str]) -> str:
+        return f"**{found.group()}**" if is_term(found) else found.group()
+
     out: list[str] = []
     last = 0
     for span in SPAN.finditer(text):
-        out.append(pattern.sub(lambda m: f"**{m.group()}**", text[last : span.start()]))
+        out.append(pattern.sub(bold, text[last : span.start()]))
         out.append(span.group())
         last = span.end()
-    out.append(pattern.sub(lambda m: f"**{m.group()}**", text[last:]))
+    out.append(pattern.sub(bold, text[last:]))
     return "".join(out)
