@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from adapters.references import neutral_references
+from adapters.references import named_references
 from bot.commands import ThreadMessage
 
 log = logging.getLogger(__name__)
@@ -30,10 +30,12 @@ def message_text(message: discord.Message) -> str:
 
 
 def thread_message(message: discord.Message) -> ThreadMessage:
+    """A message as the core reads it; the people it mentions by the names Discord shows."""
+    names = {str(person.id): person.display_name for person in message.mentions}
     return ThreadMessage(
         user_id=str(message.author.id),
         user_name=message.author.display_name,
-        text=neutral_references(message_text(message)),
+        text=named_references(message_text(message), names),
     )
 
 

@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.channels import channel_check
 from adapters.forms import joined
-from adapters.references import neutral_references
+from adapters.references import named_references, neutral_references, people_named
 from adapters.slack.blocks import ACTION_PREFIX, SlackMessage, parse_action_id, render
 from adapters.slack.channels import channel_access, in_team
 from adapters.slack.claims import event_claims, request_claims
@@ -470,17 +470,18 @@ class SlackBot:
             return THREAD_REFUSALS.get(str(exc).rpartition(": ")[2], THREAD_UNREADABLE)
         messages = [m for m in found.get("messages") or [] if isinstance(m, dict)]
         messages = messages[:THREAD_MESSAGES]
-        # A person's message names them by id only; a bot's carries its name.
-        names = await self.names.of(
-            [str(m["user"]) for m in messages if m.get("user") and not m.get("username")]
-        )
+        texts = [message_text(m) for m in messages]
+        # A person's message names them by id only, as it names the people it mentions; a bot's
+        # carries its name. All are asked at once.
+        authors = [str(m["user"]) for m in messages if m.get("user") and not m.get("username")]
+        names = await self.names.of(authors + [u for text in texts for u in people_named(text)])
         return [
             ThreadMessage(
                 user_id=str(m.get("user") or m.get("bot_id") or ""),
                 user_name=str(m.get("username") or names.get(str(m.get("user")), "")),
-                text=fenced(typed_text(message_text(m))),
+                text=fenced(from_slack(named_references(text, names))),
             )
-            for m in messages
+            for m, text in zip(messages, texts, strict=True)
         ]
 
     async def open_form(

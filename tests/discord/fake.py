@@ -133,6 +133,8 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}  # token -> interaction payload
         self.guilds = {GUILD_ID: our_guild(), OTHER_GUILD_ID: other_guild()}
         self.late_channels = {LATE_CHANNEL_ID: channel(LATE_CHANNEL_ID, name="late")}
+        # Everyone who wrote a message: Discord resolves a mention of them in a message's content.
+        self.people = {who["id"]: who for who in (BOT_USER, ASKER, MODERATOR, RIVAL)}
         self.changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
@@ -550,16 +552,19 @@ class FakeDiscord:
     def _message(
         self, channel_id: str, body: dict[str, Any], author: dict[str, Any] = BOT_USER
     ) -> dict[str, Any]:
+        self.people[author["id"]] = author
+        content = body.get("content") or ""
+        mentioned = dict.fromkeys(re.findall(r"<@!?(\d+)>", content))
         message = {
             "id": snowflake(),
             "channel_id": channel_id,
             "author": author,
-            "content": body.get("content") or "",
+            "content": content,
             "timestamp": TIMESTAMP,
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
-            "mentions": [],
+            "mentions": [self.people[i] for i in mentioned if i in self.people],
             "mention_roles": [],
             "attachments": [],
             "embeds": body.get("embeds") or [],

@@ -266,8 +266,8 @@ async def test_save_to_hub_drafts_the_thread_in_a_modal(slack: Slack, store_hub:
     assert (
         draft["title"] == "Error: listen EADDRINUSE: address already in use :::<port>"
     )  # the port written as a placeholder
-    assert "lsof -i :3000" in draft["fix.1"] and "That was it <3 @U0CAROL" in draft["fix.1"]
-    # People by the names Slack shows (each asked once), not by their ids.
+    assert "lsof -i :3000" in draft["fix.1"] and "That was it <3 @Carol D." in draft["fix.1"]
+    # People by the names Slack shows (each asked once, mentioned or writing), not by their ids.
     assert draft["credit"] == "solved in a thread by bob, Carol D."
     assert sorted(c.body["user"] for c in slack.fake.calls if c.method == "users.info") == [
         "U0BOB",
@@ -287,6 +287,7 @@ async def test_people_slack_does_not_name_in_time_are_credited_by_id(slack: Slac
     await save_to_hub(slack)  # the form opens once NAMES_TIMEOUT is out, not when Slack answers
     draft = prefilled(await opened(slack))
     assert draft["credit"] == "solved in a thread by U0BOB, U0CAROL"
+    assert "That was it <3 @U0CAROL" in draft["fix.1"]
 
 
 @pytest.mark.parametrize(
