@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.error import BoltUnhandledRequestError
@@ -95,82 +95,79 @@ RIGHTS_UNKNOWN = (
 )
 
 
+class SlackUser(NamedTuple):
+    """What HubBot needs to know of someone, from users.info."""
+
+    admin: bool  # a workspace admin or owner
+    name: str  # as Slack shows it; "" when it gives none
+
+
+class SlackUsers:
+    """Who people are, as users.info says, cached for `ttl` seconds: whether they may manage
+    channels, and their names."""
+
+    def __init__(self, client: AsyncWebClient, ttl: float = 600.0) -> None:
+        self.client = client
+        self.ttl = ttl
+        self.cache: dict[str, tuple[SlackUser, float]] = {}
+
+    async def of(self, user_id: str) -> SlackUser:
+        """Raises DeliveryError when Slack will not say."""
+        cached = self.cache.get(user_id)
+        if cached and cached[1] > time.monotonic():
+            return cached[0]
+        info = await deliver(self.client.users_info, user=user_id)
+        user = info.get("user") or {}
+        profile = user.get("profile") or {}
+        name = ""
+        for given in (profile.get("display_name"), profile.get("real_name"), user.get("name")):
+            if isinstance(given, str) and given.strip():
+                name = " ".join(given.split())[:80]
+                break
+        found = SlackUser(bool(user.get("is_admin") or user.get("is_owner")), name)
+        self.cache[user_id] = (found, time.monotonic() + self.ttl)
+        return found
+
+    async def names(self, user_ids: list[str]) -> dict[str, str]:
+        """The names of these people; whoever Slack does not name within NAMES_TIMEOUT (or at
+        all) is not in the answer."""
+        asking = {u: asyncio.create_task(self.of(u)) for u in dict.fromkeys(user_ids)}
+        if asking:
+            await asyncio.wait(asking.values(), timeout=NAMES_TIMEOUT)
+        known = {}
+        for user_id, task in asking.items():
+            if not task.done():
+                task.cancel()
+            elif (failed := task.exception()) is not None:
+                log.info("users.info %s failed: %s", user_id, failed)
+            elif name := task.result().name:
+                known[user_id] = name
+        return known
+
+
 class ChannelManagers:
     """Whether someone may manage channel settings: SLACK_ADMINS, or a workspace admin/owner.
 
-    Slack's answer (users.info) is cached for `ttl` seconds. None means Slack could not say (it
-    failed, limited the rate or took longer than USERS_INFO_TIMEOUT): not known, so not allowed.
+    None means Slack could not say (it failed, limited the rate or took longer than
+    USERS_INFO_TIMEOUT): not known, so not allowed.
     """
 
-    def __init__(self, client: AsyncWebClient, admins: str, ttl: float = 600.0) -> None:
-        self.client = client
+    def __init__(self, users: SlackUsers, admins: str) -> None:
+        self.users = users
         self.admins = {a.strip() for a in re.split(r"[,\s]+", admins) if a.strip()}
-        self.ttl = ttl
-        self.cache: dict[str, tuple[bool, float]] = {}
 
     async def can_manage(self, user_id: str) -> bool | None:
         if user_id in self.admins:
             return True
-        cached = self.cache.get(user_id)
-        if cached and cached[1] > time.monotonic():
-            return cached[0]
         try:
-            info = await asyncio.wait_for(
-                deliver(self.client.users_info, user=user_id), USERS_INFO_TIMEOUT
-            )
+            user = await asyncio.wait_for(self.users.of(user_id), USERS_INFO_TIMEOUT)
         except TimeoutError:
             log.warning("users.info %s: no answer within %g s", user_id, USERS_INFO_TIMEOUT)
             return None
         except DeliveryError as exc:
             log.warning("users.info %s failed: %s", user_id, exc)
             return False if exc.permanent else None
-        user = info.get("user") or {}
-        allowed = bool(user.get("is_admin") or user.get("is_owner"))
-        self.cache[user_id] = (allowed, time.monotonic() + self.ttl)
-        return allowed
-
-
-class DisplayNames:
-    """People's names as Slack shows them (users.info), cached for `ttl` seconds. Whoever Slack
-    does not name within NAMES_TIMEOUT (or at all) is not in the answer."""
-
-    def __init__(self, client: AsyncWebClient, ttl: float = 3600.0) -> None:
-        self.client = client
-        self.ttl = ttl
-        self.cache: dict[str, tuple[str, float]] = {}
-
-    async def of(self, user_ids: list[str]) -> dict[str, str]:
-        now = time.monotonic()
-        known = {u: name for u in user_ids if (name := self._cached(u, now))}
-        asking = {
-            u: asyncio.create_task(self._ask(u)) for u in dict.fromkeys(user_ids) if u not in known
-        }
-        if asking:
-            await asyncio.wait(asking.values(), timeout=NAMES_TIMEOUT)
-        for user_id, task in asking.items():
-            if not task.done():
-                task.cancel()
-            elif not task.exception() and (name := task.result()):
-                self.cache[user_id] = (name, now + self.ttl)
-                known[user_id] = name
-        return known
-
-    def _cached(self, user_id: str, now: float) -> str:
-        name, until = self.cache.get(user_id, ("", 0.0))
-        return name if until > now else ""
-
-    async def _ask(self, user_id: str) -> str:
-        try:
-            info = await deliver(self.client.users_info, user=user_id)
-        except DeliveryError as exc:
-            log.info("users.info %s failed: %s", user_id, exc)
-            return ""
-        user = info.get("user") or {}
-        profile = user.get("profile") or {}
-        for name in (profile.get("display_name"), profile.get("real_name"), user.get("name")):
-            if isinstance(name, str) and name.strip():
-                return " ".join(name.split())[:80]
-        return ""
+        return user.admin
 
 
 class AskSlack:
@@ -258,8 +255,8 @@ class SlackBot:
         self.hub = hub
         self.client = client
         self.outbound = SlackOutbound(client)
-        self.managers = ChannelManagers(client, admins)
-        self.names = DisplayNames(client)
+        self.users = SlackUsers(client)
+        self.managers = ChannelManagers(self.users, admins)
         self.events = event_claims(hub)
         self.requests = request_claims(hub)
         self.core = ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="hub-core")
@@ -474,7 +471,7 @@ class SlackBot:
         # A person's message names them by id only, as it names the people it mentions; a bot's
         # carries its name. All are asked at once.
         authors = [str(m["user"]) for m in messages if m.get("user") and not m.get("username")]
-        names = await self.names.of(authors + [u for text in texts for u in people_named(text)])
+        names = await self.users.names(authors + [u for text in texts for u in people_named(text)])
         return [
             ThreadMessage(
                 user_id=str(m.get("user") or m.get("bot_id") or ""),

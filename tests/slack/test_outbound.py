@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.app import ChannelManagers
+from adapters.slack.app import ChannelManagers, SlackUsers
 from adapters.slack.outbound import SlackOutbound, web_client
 from bot.ports import DeliveryError, MessageRef
 from bot.replies import Card, Reply, Section
@@ -124,7 +124,7 @@ async def test_rate_limited_past_the_retries_says_when(
 async def test_channel_managers(fake: FakeSlack) -> None:
     fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": True}
     fake.users["U0OWNER"] = {"id": "U0OWNER", "is_admin": False, "is_owner": True}
-    managers = ChannelManagers(web_client(BOT_TOKEN, fake.api_url), admins="U0BOSS, U0LEAD")
+    managers = ChannelManagers(SlackUsers(web_client(BOT_TOKEN, fake.api_url)), "U0BOSS, U0LEAD")
     assert await managers.can_manage("U0BOSS")
     assert fake.calls_to("users.info") == []
     assert await managers.can_manage("U0ADMIN")
@@ -141,15 +141,23 @@ async def test_channel_managers(fake: FakeSlack) -> None:
 async def test_users_info_failing_means_no_rights(fake: FakeSlack) -> None:
     fake.fail("users.info", "user_not_found")
     fake.fail_with_page("users.info", 200, "not json", "text/plain")
-    managers = ChannelManagers(web_client(BOT_TOKEN, fake.api_url), admins="")
+    managers = ChannelManagers(SlackUsers(web_client(BOT_TOKEN, fake.api_url)), admins="")
     assert await managers.can_manage("U0GHOST") is False
     assert await managers.can_manage("U0GHOST") is False
 
 
 async def test_channel_managers_ask_again_after_the_ttl(fake: FakeSlack) -> None:
     fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": True}
-    managers = ChannelManagers(web_client(BOT_TOKEN, fake.api_url), admins="", ttl=0)
+    managers = ChannelManagers(SlackUsers(web_client(BOT_TOKEN, fake.api_url), ttl=0), admins="")
     assert await managers.can_manage("U0ADMIN")
     fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": False}  # no longer an admin
     assert not await managers.can_manage("U0ADMIN")
     assert len(fake.calls_to("users.info")) == 2
+
+
+async def test_one_answer_of_users_info_serves_rights_and_names(fake: FakeSlack) -> None:
+    fake.users["U0ADMIN"] = {"id": "U0ADMIN", "is_admin": True, "profile": {"real_name": "Ann B"}}
+    users = SlackUsers(web_client(BOT_TOKEN, fake.api_url))
+    assert await ChannelManagers(users, admins="").can_manage("U0ADMIN")
+    assert await users.names(["U0ADMIN", "U0ADMIN"]) == {"U0ADMIN": "Ann B"}
+    assert [c.body["user"] for c in fake.calls_to("users.info")] == ["U0ADMIN"]
