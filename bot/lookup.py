@@ -16,7 +16,7 @@ from bot.replies import Button, Card, Reply, Visibility, usage
 from bot.search import Hit, SearchResult
 from bot.search.excerpt import excerpt
 from bot.search.service import entry_doc
-from bot.topics import TOPICS, canonical_topic, closest_topic
+from bot.topics import TOPICS, canonical_topic, unknown_topic
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -43,11 +43,7 @@ def split_filters(args: str) -> tuple[str, dict[str, str]]:
 
 
 def topic_problem(topic: str) -> str | None:
-    if topic in TOPICS:
-        return None
-    close = closest_topic(topic)
-    hint = f"did you mean `{close}`?" if close else "`/hub topics` lists them."
-    return f"Unknown topic `{topic[:20]}`: {hint}"
+    return None if topic in TOPICS else unknown_topic(topic, TOPICS)
 
 
 def filter_problem(filters: dict[str, str]) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rapidfuzz import fuzz, process
 
 TOPICS = (
@@ -44,7 +46,15 @@ def canonical_topic(name: str) -> str:
     return ALIASES.get(key, key)
 
 
-def closest_topic(name: str) -> str | None:
-    """The topic a mistyped name most likely means, if any is close."""
-    found = process.extractOne(name.lower(), TOPICS, scorer=fuzz.ratio, score_cutoff=60)
+def closest_topic(name: str, among: Collection[str] = TOPICS) -> str | None:
+    """The topic (of `among`) a mistyped name most likely means, if any is close."""
+    found = process.extractOne(name.lower(), among, scorer=fuzz.ratio, score_cutoff=60)
     return found[0] if found else None
+
+
+def unknown_topic(name: str, known: Collection[str]) -> str:
+    """What to tell someone who typed `name` for a topic, when it is none of `known`."""
+    close = closest_topic(name, known)
+    if close:
+        return f"Unknown topic `{name[:30]}`: did you mean `{close}`?"
+    return f"Unknown topic `{name[:30]}`. Topics: {', '.join(sorted(known))}."

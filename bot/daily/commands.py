@@ -27,6 +27,7 @@ from bot.daily.store import Plan
 from bot.member import Member
 from bot.models import Entry, Level, utcnow
 from bot.replies import Reply, Visibility, usage
+from bot.topics import canonical_topic, unknown_topic
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -82,12 +83,10 @@ def parse_plan(channel: str, words: list[str], known_topics: set[str]) -> Plan:
             if not values:
                 raise BadSchedule(f"`{word}` needs at least one value.")
             if word.startswith("topic"):
+                values = [canonical_topic(v) for v in values]
                 unknown = [v for v in values if v not in known_topics]
                 if unknown:
-                    raise BadSchedule(
-                        f"Unknown topic `{unknown[0][:30]}`. "
-                        f"Topics: {', '.join(sorted(known_topics))}."
-                    )
+                    raise BadSchedule(unknown_topic(unknown[0], known_topics))
                 plan.topics = sorted(set(values))
             else:
                 unknown = [v for v in values if v not in Level.__members__]

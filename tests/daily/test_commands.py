@@ -55,6 +55,11 @@ def test_on_with_every_option(hub: Hub) -> None:
     assert "questions in the pool" in reply.text and "Europe/Berlin" in reply.text
 
 
+def test_a_topic_goes_by_its_other_names(sqlite_hub: Hub) -> None:
+    assert not sqlite_hub.handle(ADMIN, "/hub daily on at 09:00 topic reactjs").error
+    assert subs(sqlite_hub)[0].topics == ["react"]
+
+
 def test_on_again_changes_only_what_is_given(sqlite_hub: Hub) -> None:
     assert not sqlite_hub.handle(ADMIN, "/hub daily on at 08:00 UTC reveal after 90m").error
     assert not sqlite_hub.handle(ADMIN, "/hub daily on at 10:30").error
@@ -70,6 +75,7 @@ def test_on_again_changes_only_what_is_given(sqlite_hub: Hub) -> None:
         ("on at 09:00 Mars/Olympus", "time zone"),
         ("on at 09:00 days funday", "not a day"),
         ("on at 09:00 topic cobol", "Unknown topic"),
+        ("on at 09:00 topic recat", "Unknown topic `recat`: did you mean `react`?"),
         ("on at 09:00 level guru", "Unknown level"),
         ("on at 09:00 reveal after 30h", "between 1 minute and 23 hours"),
         ("on at 09:00 reveal soon", "understand"),

@@ -163,6 +163,7 @@ BAD_COMMANDS = [
     ("/hub mock", "What should the mock session do?"),
     ("/hub mock dance", "What should the mock session do?"),
     ("/hub mock start cobol", "Unknown topic or option `cobol`. Topics: django, react."),
+    ("/hub mock start djnago", "Unknown topic or option `djnago`: did you mean `django`?"),
     ("/hub mock start questions 0", "`questions` is a whole number from 1 to 20."),
     ("/hub mock start questions many", "`questions` is a whole number from 1 to 20."),
     ("/hub mock start minutes -3", "`minutes` is a number from 0.5 to 60."),

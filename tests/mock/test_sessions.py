@@ -89,6 +89,13 @@ async def test_group_session(hub: Hub, chat: Transcript, runtime: MockRuntime) -
     assert "Traceback" not in chat.printed
 
 
+async def test_a_topic_goes_by_its_other_names(hub: Hub, runtime: MockRuntime) -> None:
+    reply = hub.handle(ADA, "/hub mock start reactjs questions 1")
+    assert not reply.error, reply.text
+    await runtime.drain()
+    assert [entry.split("-")[1] for entry in current(hub).entry_ids] == ["react"]
+
+
 async def test_pair_session(hub: Hub, chat: Transcript, runtime: MockRuntime) -> None:
     reply = hub.handle(ADA, "/hub mock start questions 2 @bob")
     assert not reply.error and "pair" in reply.text
