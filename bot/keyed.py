@@ -56,10 +56,23 @@ class KeyValues:
         self.table = table
         self.key, self.value, self.at = table.columns
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str, since: datetime | None = None) -> str | None:
+        """The value of `key`; None when it has none, or none set since `since`."""
+        query = sa.select(self.value).where(self.key == key)
+        if since is not None:
+            query = query.where(self.at >= since)
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(self.value).where(self.key == key)).first()
+            row = conn.execute(query).first()
         return str(row[0]) if row else None
+
+    def delete(self, *keys: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(self.table).where(self.key.in_(keys)))
+
+    def prune(self, before: datetime) -> None:
+        """Forget every key last set before `before`."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(self.table).where(self.at < before))
 
     def set(self, key: str, value: str) -> None:
         now = utcnow()

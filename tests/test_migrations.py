@@ -15,6 +15,7 @@ import bot.mock.models
 import bot.models
 import bot.privacy
 import bot.review.models  # noqa: F401  (these imports register the tables)
+from adapters.discord.forms import form_table
 from adapters.discord.sync import sync_table
 from adapters.slack.claims import metadata as slack_claims
 
@@ -23,7 +24,12 @@ from .conftest import Store
 
 def described() -> MetaData:
     every = MetaData()
-    for table in (*SQLModel.metadata.tables.values(), *slack_claims.tables.values(), sync_table):
+    for table in (
+        *SQLModel.metadata.tables.values(),
+        *slack_claims.tables.values(),
+        sync_table,
+        form_table,
+    ):
         table.to_metadata(every)
     return every
 

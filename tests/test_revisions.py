@@ -136,6 +136,7 @@ def test_the_migration_goes_down_and_up(store: Store) -> None:
         "0020_entry_meaning",
         "0021_entry_asked_as",
         "0022_proposal_base_asked",
+        "0023_discord_form",
     }
     upgrade(engine)
     assert applied_revisions(engine) == before

@@ -20,6 +20,7 @@ from adapters.discord.forms import (
     CUSTOM_ID,
     OPEN_PAGE,
     Fillings,
+    form_table,
     modal,
     page_saved,
     problems,
@@ -95,7 +96,7 @@ class HubClientMixin(_ClientBase):
         self.tree = build_tree(self, hub)
         self.outbound = DiscordOutbound(self)
         self._clicks: dict[tuple[int, int, str, str], float] = {}
-        self.forms = Fillings()
+        self.forms = Fillings(hub.key_values(form_table))
         hub.outbound.register(self.outbound)
 
     async def setup_hook(self) -> None:
@@ -146,7 +147,7 @@ class HubClientMixin(_ClientBase):
 
     async def open_page(self, interaction: discord.Interaction[Any], token: str) -> None:
         """*Continue* or *Fix it*: the next page of a form being filled in."""
-        filling = self.forms.find(interaction, token)
+        filling = await self.forms.find(interaction, token)
         try:
             if isinstance(filling, str):
                 await interaction.response.send_message(filling, ephemeral=True)
@@ -172,7 +173,7 @@ class HubClientMixin(_ClientBase):
     ) -> None:
         """A page of a form submitted: kept, and *Continue* to the next; the last page sends
         the whole form to the core, and its problems come back with *Fix it*."""
-        filling = self.forms.find(interaction, token)
+        filling = await self.forms.find(interaction, token)
         try:
             if isinstance(filling, str):
                 await interaction.response.send_message(filling, ephemeral=True)
@@ -181,6 +182,7 @@ class HubClientMixin(_ClientBase):
             if number + 1 < len(filling.pages):
                 filling.page = number + 1
                 await deliver(interaction, page_saved(filling, number), clicked=False)
+                await self.forms.save(filling)
                 return
             ctx = chat_context(interaction)
             form, values = filling.form, filling.values()
@@ -191,11 +193,12 @@ class HubClientMixin(_ClientBase):
             )
             if reply.form is not None:
                 filling.refill(reply.form)
-                reply = problems(filling, reply.text)
+                await deliver(interaction, problems(filling, reply.text), clicked=False)
+                await self.forms.save(filling)
             else:
-                self.forms.finish(filling)
+                await self.forms.finish(filling)  # before the answer: a retried submit finds none
                 reply = replace(reply, visibility=Visibility.private, replace=False)
-            await deliver(interaction, reply, clicked=False)
+                await deliver(interaction, reply, clicked=False)
         except discord.HTTPException:
             log.exception("could not answer interaction %s", interaction.id)
 

@@ -81,3 +81,6 @@ async def start_client(adapter_hub: Hub, discord_settings: Settings) -> AsyncIte
     for client, task in running:
         await client.close()
         await asyncio.wait({task}, timeout=5)
+    # As `hub serve` stops: work the clients took on (a form saved after its answer) finishes
+    # before the store is closed.
+    await adapter_hub.lifecycle.finish()

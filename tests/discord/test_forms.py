@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 
+from adapters.discord.forms import form_table
 from bot.config import SHIPPED_CONTENT
 from bot.content import import_content, load_paths
 from bot.contrib import store as proposals
@@ -266,9 +268,55 @@ async def test_only_the_person_who_opened_a_form_continues_it(
     theirs = await submitted(fake, first, by=MOD)
     assert "belongs to someone else" in text_of(theirs["data"])
 
-    await client.close()  # a restart forgets what was typed: the form says so
+    await client.close()  # after a restart, read back from the store: still theirs alone
     await start_client()
-    gone = await answer_of(fake, await fake.click(message, button))
+    refused = await answer_of(fake, await fake.click(message, button, by=MOD))
+    assert "belongs to someone else" in text_of(refused["data"])
+    assert pending(adapter_hub) == []
+
+
+def open_forms(hub: Hub) -> list[str]:
+    with hub.engine.connect() as conn:
+        return list(conn.execute(select(form_table.c.token)).scalars())
+
+
+async def test_a_restart_between_pages_loses_nothing_typed(
+    fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
+) -> None:
+    client = await start_client()
+    first = await modal_of(fake, await fake.slash("suggest", kind="question"))
+    saved = await submitted(fake, first, QUESTION)
+    assert text_of(saved["data"]) == "Part 1 of 2 saved."
+    await client.close()
+    await start_client()
+    second = await modal_of(fake, await pressed(fake))
+    assert second["title"] == "Suggest a question (2/2)"
+    assert second["custom_id"] == first["custom_id"]
+    done = await submitted(fake, second, QUESTION)
+    assert "Proposal #1 is waiting" in text_of(done["data"]), done
+    [row] = pending(adapter_hub)
+    assert row.entry["title"] == QUESTION["title"]  # typed on the first page, before the restart
+    assert row.entry["deep_dive"] == QUESTION["deep_dive"]
+    assert open_forms(adapter_hub) == []  # sent: a retried submit finds nothing to send again
+    again = await submitted(fake, second)
+    assert "no longer open" in text_of(again["data"]) and len(pending(adapter_hub)) == 1
+
+
+@pytest.mark.parametrize("kept", ["past its hour", "unreadable"])
+async def test_a_restart_does_not_revive_a_form_past_its_hour_or_unreadable(
+    fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub, kept: str
+) -> None:
+    client = await start_client()
+    first = await modal_of(fake, await fake.slash("suggest", kind="question"))
+    await submitted(fake, first, QUESTION)
+    await client.close()
+    restarted = await start_client()
+    if kept == "past its hour":
+        restarted.forms.keep = 0.0
+    else:
+        with adapter_hub.engine.begin() as conn:
+            conn.execute(update(form_table).values(filling='{"user": "not a form"}'))
+    gone = await answer_of(fake, await pressed(fake))
     assert "no longer open" in text_of(gone["data"])
     assert pending(adapter_hub) == []
 
