@@ -56,11 +56,11 @@ class KeyValues:
         self.table = table
         self.key, self.value, self.at = table.columns
 
-    def get(self, key: str, since: datetime | None = None) -> str | None:
-        """The value of `key`; None when it has none, or none set since `since`."""
+    def get(self, key: str, within: timedelta | None = None) -> str | None:
+        """The value of `key`; None when it has none, or none set `within` the time to now."""
         query = sa.select(self.value).where(self.key == key)
-        if since is not None:
-            query = query.where(self.at >= since)
+        if within is not None:
+            query = query.where(self.at >= utcnow() - within)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         return str(row[0]) if row else None
@@ -69,10 +69,10 @@ class KeyValues:
         with self.engine.begin() as conn:
             conn.execute(sa.delete(self.table).where(self.key.in_(keys)))
 
-    def prune(self, before: datetime) -> None:
-        """Forget every key last set before `before`."""
+    def prune(self, older_than: timedelta) -> None:
+        """Forget every key last set longer ago than `older_than`."""
         with self.engine.begin() as conn:
-            conn.execute(sa.delete(self.table).where(self.at < before))
+            conn.execute(sa.delete(self.table).where(self.at < utcnow() - older_than))
 
     def set(self, key: str, value: str) -> None:
         now = utcnow()

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from adapters.discord.forms import form_table
 from bot.keyed import KeyValues
-from bot.models import utcnow
 
 from .conftest import Store
 
@@ -16,16 +15,12 @@ def test_values_are_read_by_age_deleted_and_pruned(store: Store) -> None:
     values.set("a", "1")
     values.set("b", "2")
     values.set("a", "3")
-    hour_ago = utcnow() - timedelta(hours=1)
-    assert (values.get("a"), values.get("a", since=hour_ago), values.get("nope")) == (
-        "3",
-        "3",
-        None,
-    )
-    assert values.get("a", since=utcnow() + timedelta(seconds=1)) is None
+    hour, future = timedelta(hours=1), timedelta(seconds=-1)
+    assert (values.get("a"), values.get("a", within=hour), values.get("nope")) == ("3", "3", None)
+    assert values.get("a", within=future) is None
     values.delete("b", "nope")
     assert values.get("b") is None and values.get("a") == "3"
-    values.prune(hour_ago)
+    values.prune(older_than=hour)
     assert values.get("a") == "3"
-    values.prune(utcnow() + timedelta(seconds=1))
+    values.prune(older_than=future)
     assert values.get("a") is None

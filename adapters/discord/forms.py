@@ -26,11 +26,10 @@ import discord
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text
 
 from adapters.forms import Box, boxes, joined, pages
-from bot.models import utcnow
 from bot.replies import Button, Form, Input, Reply, Style
 
 if TYPE_CHECKING:
-    from bot.keyed import KeyValues
+    from bot.hub import KeyValues
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -163,7 +162,7 @@ class Fillings:
 
         def write() -> None:
             if self.saves % PRUNE_EVERY == 0:
-                self.store.prune(utcnow() - timedelta(seconds=self.keep))
+                self.store.prune(timedelta(seconds=self.keep))
             self.store.set(filling.token, filling.dumps())
 
         await self._stored(write, None)
@@ -191,7 +190,7 @@ class Fillings:
         self._closed[token] = time.monotonic() + self.keep
 
     def _read(self, token: str) -> Filling | None:
-        text = self.store.get(token, since=utcnow() - timedelta(seconds=self.keep))
+        text = self.store.get(token, within=timedelta(seconds=self.keep))
         if text is None:
             return None
         try:
