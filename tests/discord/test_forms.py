@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from adapters.discord import HubClient
 from adapters.discord.forms import form_table
 from bot.config import SHIPPED_CONTENT
 from bot.content import import_content, load_paths
@@ -253,13 +254,22 @@ async def test_save_to_hub_on_an_empty_message_says_so(
     assert "nothing in that thread" in text_of(answer["data"])
 
 
-async def test_only_the_person_who_opened_a_form_continues_it(
-    fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
-) -> None:
+async def first_page_kept(
+    fake: FakeDiscord, start_client: StartClient
+) -> tuple[HubClient, dict[str, Any]]:
+    """A client started, the question form opened and its first page submitted: the client and
+    that page."""
     client = await start_client()
     first = await modal_of(fake, await fake.slash("suggest", kind="question"))
     saved = await submitted(fake, first, QUESTION)
     assert text_of(saved["data"]) == "Part 1 of 2 saved."
+    return client, first
+
+
+async def test_only_the_person_who_opened_a_form_continues_it(
+    fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
+) -> None:
+    client, first = await first_page_kept(fake, start_client)
     message = next(m for m in fake.sent_messages() if "Part 1 of 2 saved" in text_of(m))
     [button] = custom_ids(message)
     refused = await answer_of(fake, await fake.click(message, button, by=MOD))
@@ -283,10 +293,7 @@ def open_forms(hub: Hub) -> list[str]:
 async def test_a_restart_between_pages_loses_nothing_typed(
     fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub
 ) -> None:
-    client = await start_client()
-    first = await modal_of(fake, await fake.slash("suggest", kind="question"))
-    saved = await submitted(fake, first, QUESTION)
-    assert text_of(saved["data"]) == "Part 1 of 2 saved."
+    client, first = await first_page_kept(fake, start_client)
     await client.close()
     await start_client()
     second = await modal_of(fake, await pressed(fake))
@@ -306,9 +313,7 @@ async def test_a_restart_between_pages_loses_nothing_typed(
 async def test_a_restart_does_not_revive_a_form_past_its_hour_or_unreadable(
     fake: FakeDiscord, start_client: StartClient, adapter_hub: Hub, kept: str
 ) -> None:
-    client = await start_client()
-    first = await modal_of(fake, await fake.slash("suggest", kind="question"))
-    await submitted(fake, first, QUESTION)
+    client, _ = await first_page_kept(fake, start_client)
     await client.close()
     restarted = await start_client()
     if kept == "past its hour":
