@@ -73,6 +73,7 @@ CORE_PATIENCE = 0.5
 MAX_RESPONSES = 5  # a response_url takes at most five messages
 USERS_INFO_TIMEOUT = 2.0  # seconds Slack gets to say who someone is
 NAMES_TIMEOUT = 1.0  # seconds Slack gets to name a thread's people (a form opens within 3 s)
+NAMES_ASKED = 50  # people named in one go: a message can mention thousands
 HEALTH_TIMEOUT = 2.0  # seconds each /healthz check gets
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 SORRY = "Something went wrong on our side; it has been logged."
@@ -129,9 +130,10 @@ class SlackUsers:
         return found
 
     async def names(self, user_ids: list[str]) -> dict[str, str]:
-        """The names of these people; whoever Slack does not name within NAMES_TIMEOUT (or at
-        all) is not in the answer."""
-        asking = {u: asyncio.create_task(self.of(u)) for u in dict.fromkeys(user_ids)}
+        """The names of these people (the first NAMES_ASKED); whoever Slack does not name within
+        NAMES_TIMEOUT (or at all) is not in the answer."""
+        people = list(dict.fromkeys(user_ids))[:NAMES_ASKED]
+        asking = {u: asyncio.create_task(self.of(u)) for u in people}
         if asking:
             await asyncio.wait(asking.values(), timeout=NAMES_TIMEOUT)
         known = {}

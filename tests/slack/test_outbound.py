@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.app import ChannelManagers, SlackUsers
+from adapters.slack.app import NAMES_ASKED, ChannelManagers, SlackUsers
 from adapters.slack.outbound import SlackOutbound, web_client
 from bot.ports import DeliveryError, MessageRef
 from bot.replies import Card, Reply, Section
@@ -161,3 +161,11 @@ async def test_one_answer_of_users_info_serves_rights_and_names(fake: FakeSlack)
     assert await ChannelManagers(users, admins="").can_manage("U0ADMIN")
     assert await users.names(["U0ADMIN", "U0ADMIN"]) == {"U0ADMIN": "Ann B"}
     assert [c.body["user"] for c in fake.calls_to("users.info")] == ["U0ADMIN"]
+
+
+async def test_names_are_asked_for_a_bounded_number_of_people(fake: FakeSlack) -> None:
+    users = SlackUsers(web_client(BOT_TOKEN, fake.api_url))
+    people = [f"U{n:06d}" for n in range(NAMES_ASKED + 20)]
+    await users.names(people)
+    asked = {call.body["user"] for call in fake.calls_to("users.info")}
+    assert asked and asked <= set(people[:NAMES_ASKED])  # all of them, unless some were too slow
