@@ -100,7 +100,8 @@ class Filling:
 
     @classmethod
     def loads(cls, token: str, text: str, expires: float) -> Filling:
-        """Raises ValueError (or KeyError, TypeError) for anything but what `dumps` wrote."""
+        """Raises ValueError (or KeyError, TypeError, AttributeError) for anything but what
+        `dumps` wrote."""
         kept = json.loads(text)
         form = dict(kept["form"])
         inputs = tuple(Input(**each) for each in form.pop("inputs"))
@@ -195,7 +196,7 @@ class Fillings:
             return None
         try:
             return Filling.loads(token, text, time.monotonic() + self.keep)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("form %s in the store cannot be read: %s", token, exc)
             return None
 
