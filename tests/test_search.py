@@ -229,6 +229,14 @@ def test_excerpt_marks_either_spelling() -> None:
     assert excerpt("The colour wheel.", {"color"}) == "The **colour** wheel."
 
 
+def test_excerpt_marks_no_stop_word_a_phrase_brought_in() -> None:
+    text = "Compared to merge, rebase rewrites history to keep it linear."
+    assert excerpt(text, {"compar", "to", "merg", "rebas"}) == (
+        "**Compared** to **merge**, **rebase** rewrites history to keep it linear."
+    )
+    assert excerpt("How to undo it.", {"to"}) == "How **to** undo it."  # stop words alone
+
+
 def test_excerpt_marks_forms_of_a_term_not_longer_words_it_starts() -> None:
     text = "Git rebases; GitHub and gitignore are not git, nor is rendered a render's renderer."
     assert excerpt(text, {"git", "render"}) == (

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Set
 from functools import lru_cache
 
+from bot.search.text import STOP_WORDS
 from bot.search.text import terms as terms_of
 
 # Code first (kept), then prose markup (dropped; link text kept).
@@ -99,7 +100,8 @@ def best_window(matches: list[re.Match[str]], width: int) -> int:
 def excerpt(text: str, terms: Set[str], width: int = WIDTH) -> str:
     """The window of the text holding the most distinct matched terms, those words marked."""
     flat = plain(text)
-    wanted = frozenset(terms)
+    # A stop word is matched only inside a phrase (`vs` → "compared to"): alone it marks noise.
+    wanted = frozenset(t for t in terms if t not in STOP_WORDS) or frozenset(terms)
     pattern = term_pattern(wanted)
 
     def is_term(found: re.Match[str]) -> bool:
