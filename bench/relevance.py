@@ -276,7 +276,7 @@ def run_phrasings(args: argparse.Namespace) -> None:
     print("| fold | engine | queries | MRR@10 | hit@5 | ms/query |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for fold in args.fold:
-        kept, queries = held_out(docs, fold)
+        kept, queries = held_out(docs, fold) if fold >= 0 else (docs, [])
         if not queries:
             raise SystemExit(f"no entry of {args.corpus} has a way of asking numbered {fold}")
         index = SearchIndex(kept)
