@@ -52,9 +52,10 @@ def closest_topic(name: str, among: Collection[str] = TOPICS) -> str | None:
     return found[0] if found else None
 
 
-def unknown_topic(name: str, known: Collection[str]) -> str:
-    """What to tell someone who typed `name` for a topic, when it is none of `known`."""
+def unknown_topic(name: str, known: Collection[str], what: str = "topic") -> str:
+    """What to tell someone who typed `name` for a topic (or for `what` else it could be), when
+    it is none of `known`."""
     close = closest_topic(name, known)
     if close:
-        return f"Unknown topic `{name[:30]}`: did you mean `{close}`?"
-    return f"Unknown topic `{name[:30]}`. Topics: {', '.join(sorted(known))}."
+        return f"Unknown {what} `{name[:30]}`: did you mean `{close}`?"
+    return f"Unknown {what} `{name[:30]}`. Topics: {', '.join(sorted(known))}."

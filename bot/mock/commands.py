@@ -16,7 +16,7 @@ from bot.mock.session import RATINGS, Options
 from bot.mock.steps import Kind, Refusal
 from bot.models import Level
 from bot.replies import Reply, usage
-from bot.topics import canonical_topic, closest_topic
+from bot.topics import canonical_topic, unknown_topic
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -97,14 +97,10 @@ def parse_options(hub: Hub, ctx: ChatContext, args: list[str]) -> Options:
         elif (person := mention(ctx, word)) is not None:
             if person.user_id not in {c.user_id for c in options.candidates}:
                 options.candidates.append(person)
-        elif canonical_topic(word) in topics:
-            options.topics.append(canonical_topic(word))
+        elif (topic := canonical_topic(word)) in topics:
+            options.topics.append(topic)
         else:
-            close = closest_topic(word, topics)
-            hint = (
-                f": did you mean `{close}`?" if close else f". Topics: {', '.join(sorted(topics))}."
-            )
-            raise Refusal(f"Unknown topic or option `{word[:30]}`{hint}")
+            raise Refusal(unknown_topic(word, topics, what="topic or option"))
     if len(options.candidates) > MAX_CANDIDATES:
         raise Refusal(f"At most {MAX_CANDIDATES} candidates in a pair session.")
     return options
